@@ -1,0 +1,7 @@
+"""``python -m geodata``: see geodata.cli."""
+
+import sys
+
+from geodata.cli import main
+
+sys.exit(main())

@@ -1,0 +1,120 @@
+"""The planner's shell commands: ``python -m geodata validate`` and ``python -m geodata kaltim``.
+
+Exit codes: 0 when all is well, 2 when the data (or the request) is not valid; messages never
+come as tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from geodata.atlas import layer_for_file, layer_paths, load_atlas, read_atlas
+from geodata.connectivity import DEFAULT_RINGS_KM, kaltim_analysis, parse_rings
+from geodata.problems import AtlasDataError, Problem
+
+OK, INVALID = 0, 2
+
+
+def _validate(args: argparse.Namespace) -> int:
+    overrides: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for raw in args.paths:
+        path = Path(raw)
+        layer = layer_for_file(path)
+        if layer is None:
+            problems.append(
+                Problem(path.name, None, None, "cannot tell which layer this is; name it like the shipped file "
+                        "(zones.csv, places.csv, roads.csv, national.csv, sectors.csv, footprints.geojson, "
+                        "provinces.geojson, land.geojson)")
+            )
+        elif not path.is_file():
+            problems.append(Problem(path.name, None, None, f"no such file: {path}"))
+        else:
+            overrides[layer] = path
+    atlas = None
+    if not problems:
+        atlas, problems = read_atlas(layer_paths(overrides=overrides))
+    if args.json:
+        report = {
+            "ok": not problems,
+            "layers": atlas.layer_counts() if atlas else {},
+            "errors": [p.as_dict() for p in problems],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    elif problems:
+        print(AtlasDataError(problems).report(), file=sys.stderr)
+    else:
+        counts = ", ".join(f"{n} {layer}" for layer, n in atlas.layer_counts().items())
+        print(f"All layers valid: {counts}.")
+    return OK if not problems else INVALID
+
+
+def _format_km(value: float | None, estimated: bool | None = None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f}{'*' if estimated else ''}"
+
+
+def _kaltim_table(report: dict[str, Any]) -> str:
+    ref = report["reference"]
+    rings = ", ".join(f"{r:g}" for r in report["rings_km"])
+    lines = [f"Reference: {ref['name']} ({ref['lat']:.4f}, {ref['lon']:.4f}); rings {rings} km", ""]
+    head = f"{'zone':<48} {'km IKN':>8} {'road km':>8} {'ring':>6}  {'nearest port':<34} {'nearest airport':<34}"
+    lines += [head, "-" * len(head)]
+    for site in report["sites"]:
+        port, airport = site["nearest_port"], site["nearest_airport"]
+        ring = f"{site['within_ring_km']:g}" if site["within_ring_km"] is not None else "-"
+        lines.append(
+            f"{site['name'][:48]:<48} {_format_km(site['straight_km_to_ikn']):>8} "
+            f"{_format_km(site['road_km_to_ikn'], site['road_km_estimated']):>8} {ring:>6}  "
+            f"{(port['id'] + ' ' + _format_km(port['km'])) if port else '-':<34} "
+            f"{(airport['id'] + ' ' + _format_km(airport['km'])) if airport else '-':<34}"
+        )
+    lines += ["", f"{'from':<32} {'to':<32} {'straight km':>11} {'road km':>8}"]
+    for pair in report["pairs"]:
+        lines.append(
+            f"{pair['from']:<32} {pair['to']:<32} {_format_km(pair['straight_km']):>11} "
+            f"{_format_km(pair['road_km'], pair['road_km_estimated']):>8}"
+        )
+    lines += ["", "* road route uses at least one link whose length is estimated (see roads.csv)."]
+    return "\n".join(lines)
+
+
+def _kaltim(args: argparse.Namespace) -> int:
+    try:
+        rings = parse_rings(args.rings) if args.rings else DEFAULT_RINGS_KM
+    except ValueError as exc:
+        print(f"--rings: {exc}", file=sys.stderr)
+        return INVALID
+    report = kaltim_analysis(load_atlas(), rings)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else _kaltim_table(report))
+    return OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, separate so that tests and --help see the same commands."""
+    parser = argparse.ArgumentParser(prog="python -m geodata", description="Atlas Kawasan data tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="validate the shipped data, or the given files in its place")
+    check.add_argument("paths", nargs="*", help="files named like the shipped ones (zones.csv, roads.csv, ...)")
+    check.add_argument("--json", action="store_true", help="print a JSON report")
+    check.set_defaults(run=_validate)
+    kaltim = commands.add_parser("kaltim", help="distances between Kaltim estates, IKN, ports and airports")
+    kaltim.add_argument("--rings", help="ring radii in km, comma-separated (default 25,50,100)")
+    kaltim.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    kaltim.set_defaults(run=_kaltim)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; data problems exit 2 with their messages, never a traceback."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except AtlasDataError as exc:
+        print(exc.report(), file=sys.stderr)
+        return INVALID

@@ -1,0 +1,44 @@
+"""How a data problem is reported: one clear line naming the file, the row, the column and what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one cell (or row, or file) of a data file.
+
+    ``row`` is the spreadsheet row a planner sees when opening the file (the header is row 1); for
+    GeoJSON it is the feature's 1-based position; None means the whole file.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class AtlasDataError(Exception):
+    """Raised when data files fail validation; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """The problems as a message a planner can act on, one per line."""
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the atlas data:"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])

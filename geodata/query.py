@@ -1,0 +1,81 @@
+"""Selecting zones by sector, kind, status and province, and summarising a selection honestly.
+
+A figure some zones lack is never counted as zero: every total says how many zones report it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+def province_id(name: str) -> str:
+    """URL-safe id of a province name: 'Kalimantan Timur' -> 'kalimantan_timur'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+
+
+def select_zones(
+    zones: pd.DataFrame,
+    sectors: Collection[str] = (),
+    kinds: Collection[str] = (),
+    statuses: Collection[str] = (),
+    provinces: Collection[str] = (),
+) -> pd.Series:
+    """Boolean mask of zones matching every given filter; an empty filter matches all.
+
+    A zone matches a sector filter when any of its sector tags is chosen; ``provinces`` are ids.
+    """
+    mask = pd.Series(True, index=zones.index)
+    if sectors:
+        wanted = set(sectors)
+        mask &= zones["sectors"].map(lambda tags: bool(wanted.intersection(tags)))
+    if kinds:
+        mask &= zones["kind"].isin(list(kinds))
+    if statuses:
+        mask &= zones["status"].isin(list(statuses))
+    if provinces:
+        mask &= zones["province"].map(province_id).isin(list(provinces))
+    return mask
+
+
+@dataclass(frozen=True)
+class Total:
+    """A sum over the zones that report a figure, and how many of how many do."""
+
+    value: float
+    reporting: int
+    of: int
+
+    @property
+    def complete(self) -> bool:
+        return self.reporting == self.of
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The KPI figures of a selection of zones."""
+
+    zones: int
+    investment_idr_trillion: Total
+    workforce: Total
+    area_ha: Total
+
+
+def _total(values: pd.Series) -> Total:
+    reported = values.dropna()
+    return Total(float(reported.sum()), int(reported.size), int(values.size))
+
+
+def summarize(zones: pd.DataFrame) -> Summary:
+    """Totals of investment, workforce and area with the count of zones behind each."""
+    return Summary(
+        zones=len(zones),
+        investment_idr_trillion=_total(zones["investment_idr_trillion"]),
+        workforce=_total(zones["workforce"]),
+        area_ha=_total(zones["area_ha"]),
+    )
