@@ -110,9 +110,13 @@ def _check_polygons(features, file: str) -> list[Problem]:
         if geometry is None:
             continue
         if geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(Problem(file, position, "geometry", f"is a {geometry.geom_type}; a Polygon is needed"))
+            problems.append(
+                Problem(file, position, "geometry", f"is a {geometry.geom_type}; a Polygon is needed")
+            )
         elif not geometry.is_valid:
-            problems.append(Problem(file, position, "geometry", "is not a valid polygon (self-intersecting?)"))
+            problems.append(
+                Problem(file, position, "geometry", "is not a valid polygon (self-intersecting?)")
+            )
     return problems
 
 
@@ -133,19 +137,31 @@ def _read_basemap(path: Path, with_names: bool) -> tuple[gpd.GeoDataFrame, list[
     problems += _check_polygons(features, path.name)
     rows = []
     for position, (props, _) in enumerate(features, start=1):
-        row = {"id": props.get("id"), "name": props.get("name"), "includes": tuple(props.get("includes") or ())}
+        row = {
+            "id": props.get("id"),
+            "name": props.get("name"),
+            "includes": tuple(props.get("includes") or ()),
+        }
         if with_names:
             unknown = [name for name in row["includes"] if name not in PROVINCES]
             if not row["id"] or not row["name"] or not row["includes"]:
-                problems.append(Problem(path.name, position, "includes", "a province needs id, name and includes"))
+                problems.append(
+                    Problem(path.name, position, "includes", "a province needs id, name and includes")
+                )
             elif unknown:
-                problems.append(Problem(path.name, position, "includes", f"unknown province {', '.join(unknown)}"))
+                problems.append(
+                    Problem(path.name, position, "includes", f"unknown province {', '.join(unknown)}")
+                )
         rows.append(row)
     geometries = [geometry for _, geometry in features]
-    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=["id", "name", "includes"]), geometry=geometries, crs=CRS), problems
+    return gpd.GeoDataFrame(
+        pd.DataFrame(rows, columns=["id", "name", "includes"]), geometry=geometries, crs=CRS
+    ), problems
 
 
-def _zones(path: Path, vocabulary: list[str], provinces: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def _zones(
+    path: Path, vocabulary: list[str], provinces: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     frame, problems = _csv_layer(path, ZONE_COLUMNS, vocabulary)
     problems += validate.check_unique(frame, "id", path.name)
     problems += validate.check_coordinates(frame, path.name)

@@ -27,9 +27,14 @@ def _validate(args: argparse.Namespace) -> int:
         layer = layer_for_file(path)
         if layer is None:
             problems.append(
-                Problem(path.name, None, None, "cannot tell which layer this is; name it like the shipped file "
-                        "(zones.csv, places.csv, roads.csv, national.csv, sectors.csv, footprints.geojson, "
-                        "provinces.geojson, land.geojson)")
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    "cannot tell which layer this is; name it like the shipped file "
+                    "(zones.csv, places.csv, roads.csv, national.csv, sectors.csv, footprints.geojson, "
+                    "provinces.geojson, land.geojson)",
+                )
             )
         elif not path.is_file():
             problems.append(Problem(path.name, None, None, f"no such file: {path}"))
@@ -63,7 +68,9 @@ def _kaltim_table(report: dict[str, Any]) -> str:
     ref = report["reference"]
     rings = ", ".join(f"{r:g}" for r in report["rings_km"])
     lines = [f"Reference: {ref['name']} ({ref['lat']:.4f}, {ref['lon']:.4f}); rings {rings} km", ""]
-    head = f"{'zone':<48} {'km IKN':>8} {'road km':>8} {'ring':>6}  {'nearest port':<34} {'nearest airport':<34}"
+    head = (
+        f"{'zone':<48} {'km IKN':>8} {'road km':>8} {'ring':>6}  {'nearest port':<34} {'nearest airport':<34}"
+    )
     lines += [head, "-" * len(head)]
     for site in report["sites"]:
         port, airport = site["nearest_port"], site["nearest_airport"]
@@ -100,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geodata", description="Atlas Kawasan data tools")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="validate the shipped data, or the given files in its place")
-    check.add_argument("paths", nargs="*", help="files named like the shipped ones (zones.csv, roads.csv, ...)")
+    check.add_argument(
+        "paths", nargs="*", help="files named like the shipped ones (zones.csv, roads.csv, ...)"
+    )
     check.add_argument("--json", action="store_true", help="print a JSON report")
     check.set_defaults(run=_validate)
     kaltim = commands.add_parser("kaltim", help="distances between Kaltim estates, IKN, ports and airports")

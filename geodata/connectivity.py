@@ -7,7 +7,7 @@ links in roads.csv, and null where the graph cannot connect two points (never gu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 import geopandas as gpd
@@ -28,7 +28,9 @@ def road_graph(roads: gpd.GeoDataFrame) -> nx.Graph:
     for road in roads[roads["open"]].itertuples():
         current = graph.get_edge_data(road.from_id, road.to_id)
         if current is None or road.length_km < current["km"]:
-            graph.add_edge(road.from_id, road.to_id, km=road.length_km, estimated=road.estimated, link=road.id)
+            graph.add_edge(
+                road.from_id, road.to_id, km=road.length_km, estimated=road.estimated, link=road.id
+            )
     return graph
 
 
@@ -40,7 +42,7 @@ def road_route(graph: nx.Graph, source: str, target: str) -> tuple[float, bool, 
         path = nx.shortest_path(graph, source, target, weight="km")
     except nx.NetworkXNoPath:
         return None
-    edges = [graph.edges[a, b] for a, b in zip(path, path[1:], strict=False)]
+    edges = [graph.edges[a, b] for a, b in pairwise(path)]
     return sum(e["km"] for e in edges), any(e["estimated"] for e in edges), [e["link"] for e in edges]
 
 
@@ -71,7 +73,11 @@ def _nearest(zone, places: gpd.GeoDataFrame, kind: str) -> dict[str, Any] | None
         return None
     km = distances_km(zone["lon"], zone["lat"], candidates["lon"], candidates["lat"])
     best = int(km.argmin())
-    return {"id": candidates.index[best], "name": candidates["name"].iloc[best], "km": round(float(km[best]), DECIMALS)}
+    return {
+        "id": candidates.index[best],
+        "name": candidates["name"].iloc[best],
+        "km": round(float(km[best]), DECIMALS),
+    }
 
 
 def _km(value: float | None) -> float | None:

@@ -55,7 +55,10 @@ def build_footprints(zones: gpd.GeoDataFrame, surveyed: gpd.GeoDataFrame) -> gpd
 def footprint_sources(zones: gpd.GeoDataFrame, footprints: gpd.GeoDataFrame) -> pd.Series:
     """Per zone: surveyed, indicative or none, for the zone table and its exports."""
     return pd.Series(
-        [footprints.at[z, "footprint_source"] if z in footprints.index else NO_FOOTPRINT for z in zones.index],
+        [
+            footprints.at[z, "footprint_source"] if z in footprints.index else NO_FOOTPRINT
+            for z in zones.index
+        ],
         index=zones.index,
         name="footprint_source",
     )

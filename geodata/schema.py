@@ -272,7 +272,9 @@ def parse_records(
                 and not isinstance(value, bool)
                 and value < column.minimum
             ):
-                problems.append(Problem(file, row_number, column.name, f"{value} is below {column.minimum:g}"))
+                problems.append(
+                    Problem(file, row_number, column.name, f"{value} is below {column.minimum:g}")
+                )
                 value = None
             parsed[column.name] = value
         rows.append(parsed)

@@ -38,7 +38,9 @@ def read_csv_records(path: Path) -> tuple[list[dict[str, str]], list[Problem]]:
     try:
         for record in reader:
             if None in record:
-                problems.append(Problem(name, reader.line_num, None, "has more cells than the header has columns"))
+                problems.append(
+                    Problem(name, reader.line_num, None, "has more cells than the header has columns")
+                )
                 record.pop(None)
             records.append({key: value or "" for key, value in record.items()})
     except csv.Error as exc:
@@ -48,7 +50,9 @@ def read_csv_records(path: Path) -> tuple[list[dict[str, str]], list[Problem]]:
     return records, problems
 
 
-def read_geojson_features(path: Path) -> tuple[list[tuple[dict[str, Any], BaseGeometry | None]], list[Problem]]:
+def read_geojson_features(
+    path: Path,
+) -> tuple[list[tuple[dict[str, Any], BaseGeometry | None]], list[Problem]]:
     """(properties, geometry) per feature of a GeoJSON FeatureCollection, with per-feature problems.
 
     A feature whose geometry cannot be built keeps its place with geometry None, so that the row

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import geopandas as gpd
-import pandas as pd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import Point
@@ -61,13 +61,26 @@ def check_coordinates(frame: pd.DataFrame, file: str) -> list[Problem]:
         row = spreadsheet_row(index)
         lon_ok = LON_RANGE[0] <= lon <= LON_RANGE[1]
         lat_ok = LAT_RANGE[0] <= lat <= LAT_RANGE[1]
-        if not lon_ok and not lat_ok and LON_RANGE[0] <= lat <= LON_RANGE[1] and LAT_RANGE[0] <= lon <= LAT_RANGE[1]:
+        if (
+            not lon_ok
+            and not lat_ok
+            and LON_RANGE[0] <= lat <= LON_RANGE[1]
+            and LAT_RANGE[0] <= lon <= LAT_RANGE[1]
+        ):
             problems.append(Problem(file, row, "lon", f"lon {lon} and lat {lat} look swapped"))
             continue
         if not lon_ok:
-            problems.append(Problem(file, row, "lon", f"{lon} is outside Indonesia ({LON_RANGE[0]:g} to {LON_RANGE[1]:g})"))
+            problems.append(
+                Problem(
+                    file, row, "lon", f"{lon} is outside Indonesia ({LON_RANGE[0]:g} to {LON_RANGE[1]:g})"
+                )
+            )
         if not lat_ok:
-            problems.append(Problem(file, row, "lat", f"{lat} is outside Indonesia ({LAT_RANGE[0]:g} to {LAT_RANGE[1]:g})"))
+            problems.append(
+                Problem(
+                    file, row, "lat", f"{lat} is outside Indonesia ({LAT_RANGE[0]:g} to {LAT_RANGE[1]:g})"
+                )
+            )
     return problems
 
 
@@ -105,11 +118,15 @@ def check_roads(roads: pd.DataFrame, file: str) -> list[Problem]:
         if road["estimated"] is False and not road["sources"]:
             problems.append(Problem(file, row, "sources", "a length not marked estimated needs a source"))
         if road["estimated"] is True and not road["notes"]:
-            problems.append(Problem(file, row, "notes", "an estimated length must say in notes how it was estimated"))
+            problems.append(
+                Problem(file, row, "notes", "an estimated length must say in notes how it was estimated")
+            )
         if road["from_id"] is not None and road["from_id"] == road["to_id"]:
             problems.append(Problem(file, row, "to_id", "a link cannot start and end at the same place"))
         if road["length_km"] == 0 and road["kind"] != "access":
-            problems.append(Problem(file, row, "length_km", "only an access link (a zone drawn on its town) may be 0 km"))
+            problems.append(
+                Problem(file, row, "length_km", "only an access link (a zone drawn on its town) may be 0 km")
+            )
     return problems
 
 
@@ -128,7 +145,9 @@ def _km_to_polygon(lon: float, lat: float, polygon) -> float:
     return shapely.transform(polygon, project).distance(Point(0.0, 0.0)) / 1000.0
 
 
-def check_points_in_provinces(zones: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, file: str) -> list[Problem]:
+def check_points_in_provinces(
+    zones: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, file: str
+) -> list[Problem]:
     """Each zone's point lies in its declared province, or within 5 km of that province's coast.
 
     The derived province layer merges provinces it cannot separate (its ``includes`` lists them),

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from geodata import Atlas, load_atlas
 from geodata.atlas import DATA_DIR
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from geodata.cli import main
 from geodata.connectivity import kaltim_analysis
 
@@ -15,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geodata", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "geodata", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_validate_shipped_data_exits_zero():

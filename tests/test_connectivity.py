@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pytest
+
 from geodata.connectivity import kaltim_analysis, parse_rings, ring_of, road_graph, road_route
 from geodata.measure import distance_km
 
@@ -41,7 +42,9 @@ def test_ring_membership_is_the_smallest_containing_ring():
     assert ring_of(150.0, (25, 50, 100)) is None
 
 
-@pytest.mark.parametrize(("text", "rings"), [("25,50,100", (25.0, 50.0, 100.0)), (" 60, 10,30 ", (10.0, 30.0, 60.0))])
+@pytest.mark.parametrize(
+    ("text", "rings"), [("25,50,100", (25.0, 50.0, 100.0)), (" 60, 10,30 ", (10.0, 30.0, 60.0))]
+)
 def test_parse_rings(text, rings):
     assert parse_rings(text) == rings
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from geodata.measure import area_ha, buffer_rings, distance_km, geodesic_circle, radius_km_for_area
 
 MEAN_EARTH_RADIUS_KM = 6371.0088
@@ -23,12 +24,17 @@ def vincenty_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Vincenty's inverse formula on the WGS84 ellipsoid, written out here as an independent check."""
     a, f = 6378137.0, 1 / 298.257223563
     b = (1 - f) * a
-    u1, u2 = math.atan((1 - f) * math.tan(math.radians(lat1))), math.atan((1 - f) * math.tan(math.radians(lat2)))
+    u1, u2 = (
+        math.atan((1 - f) * math.tan(math.radians(lat1))),
+        math.atan((1 - f) * math.tan(math.radians(lat2))),
+    )
     lon_diff = math.radians(lon2 - lon1)
     lam = lon_diff
     for _ in range(200):
         sin_lam, cos_lam = math.sin(lam), math.cos(lam)
-        sin_sigma = math.hypot(math.cos(u2) * sin_lam, math.cos(u1) * math.sin(u2) - math.sin(u1) * math.cos(u2) * cos_lam)
+        sin_sigma = math.hypot(
+            math.cos(u2) * sin_lam, math.cos(u1) * math.sin(u2) - math.sin(u1) * math.cos(u2) * cos_lam
+        )
         if sin_sigma == 0:
             return 0.0
         cos_sigma = math.sin(u1) * math.sin(u2) + math.cos(u1) * math.cos(u2) * cos_lam
@@ -46,8 +52,18 @@ def vincenty_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     u_sq = cos2_alpha * (a**2 - b**2) / b**2
     big_a = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
     big_b = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
-    delta = big_b * sin_sigma * (
-        cos_2sm + big_b / 4 * (cos_sigma * (-1 + 2 * cos_2sm**2) - big_b / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2))
+    delta = (
+        big_b
+        * sin_sigma
+        * (
+            cos_2sm
+            + big_b
+            / 4
+            * (
+                cos_sigma * (-1 + 2 * cos_2sm**2)
+                - big_b / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2)
+            )
+        )
     )
     return b * big_a * (sigma - delta) / 1000.0
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+
 from geodata.national import national_rows, period_end, target
 
 

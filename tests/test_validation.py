@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+
 from geodata import AtlasDataError, load_atlas
 from geodata.atlas import layer_paths, read_atlas
 
@@ -53,7 +54,10 @@ ZONE_CASES = [
     (set_cell("kendal", "id", "sei_mangkei"), "column 'id': 'sei_mangkei' is repeated (first at row 2)"),
     (set_cell("kendal", "id", "Kendal Park"), "is not an id"),
     (set_cell("kendal", "name", ""), "column 'name': is empty but required"),
-    (set_cell("kendal", "investment_source", ""), "column 'investment_source': investment_idr_trillion is given without a source"),
+    (
+        set_cell("kendal", "investment_source", ""),
+        "column 'investment_source': investment_idr_trillion is given without a source",
+    ),
     (set_cell("kendal", "workforce", "66.000"), "column 'workforce': '66.000' is not a whole number"),
     (set_cell("kendal", "as_of", "June 2025"), "column 'as_of': 'June 2025' is not a date"),
     (set_cell("kendal", "as_of", "2025-13"), "is not a real date"),
@@ -100,7 +104,10 @@ def test_empty_file(data_copy):
 
 def test_road_to_an_unknown_place(data_copy):
     rewrite_csv(data_copy / "roads.csv", set_cell("road_bontang_sangatta", "to_id", "atlantis"))
-    assert any("roads.csv, row" in m and "'atlantis' is not a known place or zone id" in m for m in problems_for(data_copy))
+    assert any(
+        "roads.csv, row" in m and "'atlantis' is not a known place or zone id" in m
+        for m in problems_for(data_copy)
+    )
 
 
 def test_sourced_road_without_source(data_copy):

@@ -1,0 +1,41 @@
+"""Start Atlas Kawasan: ``python app.py [--host 127.0.0.1] [--port 8050]``.
+
+``server`` is the Flask app for a WSGI server (``gunicorn app:server``). Invalid data stops the
+start with the validator's messages, not a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dashboard.factory import create_app
+from geodata import AtlasDataError
+
+
+def _build():
+    try:
+        return create_app()
+    except AtlasDataError as exc:
+        print("Atlas Kawasan cannot start: the data is not valid.", file=sys.stderr)
+        print(exc.report(), file=sys.stderr)
+        print("Fix the files above, or check them with: python -m geodata validate", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+app = _build()
+server = app.server
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the development server; debug only when asked for."""
+    parser = argparse.ArgumentParser(description="Atlas Kawasan dashboard")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+    parser.add_argument("--debug", action="store_true", help="Dash debug mode (never on a shared network)")
+    args = parser.parse_args(argv)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+
+
+if __name__ == "__main__":
+    main()

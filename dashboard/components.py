@@ -1,0 +1,279 @@
+"""Pure HTML builders for the panels: KPI cards, zone detail, legend and the Kaltim distance tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from dash import html
+
+from dashboard.i18n import format_hectares, format_idr_trillion, format_km, format_number, t
+from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel
+from dashboard.state import ViewState
+from geodata import Atlas
+from geodata.query import Summary, Total
+
+
+def _reporting(total: Total, lang: str) -> str:
+    return t("kpi.reporting", lang, n=total.reporting, m=total.of)
+
+
+def kpi_children(summary: Summary, total_zones: int, lang: str) -> dict[str, list[Any]]:
+    """Children of the four KPI cards; each total says how many zones report it."""
+
+    def total(value: Total, text: str) -> str:
+        return text if value.reporting else "–"  # nobody reports it: not zero, unknown
+
+    def card(label: str, value: str, note: str) -> list[Any]:
+        return [
+            html.Div(label, className="kpi-label"),
+            html.Div(value, className="kpi-value"),
+            html.Div(note, className="kpi-note"),
+        ]
+
+    return {
+        "kpi-zones": card(
+            t("kpi.zones", lang), format_number(summary.zones, lang), t("kpi.of_total", lang, m=total_zones)
+        ),
+        "kpi-investment": card(
+            t("kpi.investment", lang),
+            total(
+                summary.investment_idr_trillion,
+                format_idr_trillion(summary.investment_idr_trillion.value, lang),
+            ),
+            _reporting(summary.investment_idr_trillion, lang),
+        ),
+        "kpi-workforce": card(
+            t("kpi.workforce", lang),
+            total(summary.workforce, format_number(summary.workforce.value, lang)),
+            _reporting(summary.workforce, lang),
+        ),
+        "kpi-area": card(
+            t("kpi.area", lang),
+            total(summary.area_ha, format_hectares(summary.area_ha.value, lang)),
+            _reporting(summary.area_ha, lang),
+        ),
+    }
+
+
+def _source_items(sources: tuple[str, ...] | None) -> list[Any]:
+    items = []
+    for source in sources or ():
+        if source.startswith(("http://", "https://")):
+            items.append(html.Li(html.A(source, href=source, target="_blank", rel="noopener noreferrer")))
+        else:
+            items.append(html.Li(source))
+    return items
+
+
+def _dated(value: str, as_of: str | None, lang: str) -> str:
+    return f"{value} ({t('value.as_of', lang, date=as_of)})" if as_of else value
+
+
+def detail_children(atlas: Atlas, state: ViewState, visible: pd.Series) -> list[Any]:
+    """Every attribute of the selected zone with its sources and as-of dates, or a hint to pick one."""
+    lang = state.lang
+    if not state.zone:
+        return [html.P(t("detail.empty", lang), className="muted")]
+    if not visible.get(state.zone, False):
+        return [html.P(t("detail.filtered_out", lang), className="muted")]
+    zone = atlas.zones.loc[state.zone]
+    missing = t("value.missing", lang)
+    sectors = ", ".join(atlas.sectors.at[s, f"label_{lang}"] for s in zone["sectors"])
+    footprint = atlas.footprints.loc[state.zone] if state.zone in atlas.footprints.index else None
+    footprint_text = t("footprint." + zone["footprint_source"], lang)
+    if footprint is not None:
+        footprint_text += f" – {footprint['footprint_note']}"
+    rows: list[tuple[str, Any]] = [
+        ("field.kind", t("kind." + zone["kind"], lang)),
+        ("field.status", t("status." + zone["status"], lang)),
+        ("field.province", zone["province"]),
+        ("field.regency", zone["regency"] or missing),
+        ("field.sectors", sectors),
+        ("field.area", format_hectares(zone["area_ha"], lang) if pd.notna(zone["area_ha"]) else missing),
+        (
+            "field.investment",
+            _dated(format_idr_trillion(zone["investment_idr_trillion"], lang), zone["investment_as_of"], lang)
+            if pd.notna(zone["investment_idr_trillion"])
+            else missing,
+        ),
+        (
+            "field.workforce",
+            _dated(format_number(zone["workforce"], lang), zone["workforce_as_of"], lang)
+            if pd.notna(zone["workforce"])
+            else missing,
+        ),
+        ("field.legal_basis", zone["legal_basis"] or missing),
+        ("field.operator", zone["operator"] or missing),
+        ("field.point", f"{zone['lon']:.5f}, {zone['lat']:.5f}"),
+        ("field.precision", t("precision." + zone["coord_precision"], lang)),
+        ("field.coord_method", zone["coord_method"]),
+        ("field.footprint", footprint_text),
+        ("field.as_of", zone["as_of"]),
+        ("field.notes", zone["notes"] or "–"),
+    ]
+    items: list[Any] = []
+    for key, value in rows:
+        items += [html.Dt(t(key, lang)), html.Dd(value)]
+    items += [html.Dt(t("field.sources", lang)), html.Dd(html.Ul(_source_items(zone["sources"])))]
+    return [
+        html.H3(zone["name"], id="zone-detail-name"),
+        html.Dl(items, className="detail-list"),
+    ]
+
+
+def legend_children(atlas: Atlas, model: MapModel, state: ViewState, shown: pd.DataFrame) -> list[Any]:
+    """The map legend in HTML (readable, translatable and needing no map glyphs)."""
+    lang = state.lang
+    entries: list[Any] = []
+    if state.color == "kind":
+        present = set(shown["kind"])
+        for kind, color in KIND_COLORS.items():
+            if kind in present:
+                entries.append(_swatch(color, t("kind." + kind, lang)))
+    else:
+        present = set(shown["primary_sector"])
+        for sector in model.sector_order:
+            if sector in present:
+                entries.append(
+                    _swatch(model.sector_colors[sector], atlas.sectors.at[sector, f"label_{lang}"])
+                )
+    entries += [
+        _swatch("#999999", t("legend.footprint.indicative", lang), shape="indicative"),
+        _swatch("#999999", t("legend.footprint.surveyed", lang), shape="surveyed"),
+    ]
+    if state.view == "kaltim":
+        entries += [
+            _swatch(PLACE_COLORS["capital"], t("legend.ikn", lang)),
+            _swatch("#b2182b", t("legend.ring", lang), shape="ring"),
+            _swatch("#7f3b08", t("legend.road", lang), shape="line"),
+            _swatch("#e08214", t("legend.road.estimated", lang), shape="line"),
+            _swatch(PLACE_COLORS["port"], "Pelabuhan / port" if lang == "id" else "Port"),
+            _swatch(PLACE_COLORS["airport"], "Bandara / airport" if lang == "id" else "Airport"),
+            _swatch(PLACE_COLORS["city"], "Kota / city" if lang == "id" else "City"),
+        ]
+    entries.append(html.Li(t("legend.provinces", lang), className="legend-note"))
+    return [
+        html.H2(t("legend.title", lang), className="panel-title"),
+        html.Ul(entries, className="legend-list"),
+    ]
+
+
+def _swatch(color: str, label: str, shape: str = "dot") -> Any:
+    return html.Li(
+        [html.Span(className=f"swatch swatch-{shape}", style={"--swatch": color}), html.Span(label)]
+    )
+
+
+def _km_cell(value: float | None, estimated: bool | None, lang: str, missing_key: str) -> str:
+    if value is None:
+        return t(missing_key, lang)
+    return format_km(value, lang) + ("*" if estimated else "")
+
+
+def distance_tables(report: dict[str, Any], atlas: Atlas, lang: str) -> list[Any]:
+    """The Kaltim distance tables, straight from ``geodata.connectivity.kaltim_analysis``."""
+    names = {**atlas.zones["name"].to_dict(), **atlas.places["name"].to_dict()}
+    head = [
+        "kaltim.col.zone", "kaltim.col.straight", "kaltim.col.road", "kaltim.col.ring",
+        "kaltim.col.port", "kaltim.col.airport",
+    ]  # fmt: skip
+    body = []
+    for site in report["sites"]:
+        port, airport = site["nearest_port"], site["nearest_airport"]
+        ring = site["within_ring_km"]
+        body.append(
+            html.Tr(
+                [
+                    html.Th(site["name"], scope="row"),
+                    html.Td(
+                        format_km(site["straight_km_to_ikn"], lang), **{"data-km": site["straight_km_to_ikn"]}
+                    ),
+                    html.Td(
+                        _km_cell(site["road_km_to_ikn"], site["road_km_estimated"], lang, "kaltim.no_road"),
+                        **{"data-km": site["road_km_to_ikn"]},
+                    ),
+                    html.Td(
+                        format_number(ring, lang) if ring is not None else t("kaltim.outside", lang),
+                        **{"data-ring": ring},
+                    ),
+                    html.Td(
+                        f"{names.get(port['id'], port['id'])} ({format_km(port['km'], lang)})"
+                        if port
+                        else "–"
+                    ),
+                    html.Td(
+                        f"{names.get(airport['id'], airport['id'])} ({format_km(airport['km'], lang)})"
+                        if airport
+                        else "–"
+                    ),
+                ],
+                **{"data-zone": site["id"]},
+            )
+        )
+    sites_table = html.Table(
+        [
+            html.Caption(t("kaltim.table", lang)),
+            html.Thead(html.Tr([html.Th(t(key, lang), scope="col") for key in head])),
+            html.Tbody(body),
+        ],
+        className="data-table",
+        id="distance-table-sites",
+    )
+    pair_rows = [
+        html.Tr(
+            [
+                html.Td(names.get(pair["from"], pair["from"])),
+                html.Td(names.get(pair["to"], pair["to"])),
+                html.Td(format_km(pair["straight_km"], lang)),
+                html.Td(_km_cell(pair["road_km"], pair["road_km_estimated"], lang, "kaltim.no_road")),
+            ]
+        )
+        for pair in report["pairs"]
+    ]
+    pairs_table = html.Table(
+        [
+            html.Caption(t("kaltim.pairs", lang)),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(t(k, lang), scope="col")
+                        for k in (
+                            "kaltim.col.from",
+                            "kaltim.col.to",
+                            "kaltim.col.pair_straight",
+                            "kaltim.col.pair_road",
+                        )
+                    ]
+                )
+            ),
+            html.Tbody(pair_rows),
+        ],
+        className="data-table",
+    )
+    return [sites_table, pairs_table, html.P(t("kaltim.estimated_note", lang), className="muted small")]
+
+
+def investment_note(summary: Summary, lang: str) -> str:
+    """Under the bar chart: how many of the shown zones report investment at all."""
+    return _reporting(summary.investment_idr_trillion, lang)
+
+
+def national_sources(atlas: Atlas, lang: str) -> list[Any]:
+    """The sources and as-of dates behind the national chart, as links."""
+    rows = atlas.national[
+        (atlas.national["metric"] == "investment_realized")
+        & (atlas.national["unit"] == "IDR trillion")
+        & atlas.national["zone_id"].isna()
+    ]
+    seen: dict[str, str] = {}
+    for sources, as_of in zip(rows["sources"], rows["as_of"], strict=True):
+        for source in sources:
+            seen.setdefault(source, as_of)
+    links: list[Any] = [f"{t('chart.source', lang)}: "]
+    for index, (source, as_of) in enumerate(seen.items()):
+        if index:
+            links.append("; ")
+        label = source.split("/")[2] if source.startswith("http") else source
+        links += [html.A(label, href=source, target="_blank", rel="noopener noreferrer"), f" ({as_of})"]
+    return links

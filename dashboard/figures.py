@@ -1,0 +1,446 @@
+"""Pure figure builders: (data, state) -> Plotly figure or a Patch of one.
+
+The map figure is built once with all geometry; afterwards only ``map_patch`` runs, and it sends
+ids, colours, texts and view settings, never the GeoJSON again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Patch
+
+from dashboard.i18n import format_hectares, format_idr_trillion, format_number, t
+from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel, category_colors
+from dashboard.state import ViewState
+from geodata import Atlas
+from geodata.measure import buffer_rings
+from geodata.national import national_rows, target
+
+# Trace order on the map: fixed, so that patches can address traces by index.
+TRACE_INDICATIVE, TRACE_SURVEYED, TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS = 0, 1, 2, 3, 4
+TRACE_PLACES, TRACE_IKN, TRACE_HALO, TRACE_ZONES, TRACE_SELECTED = 5, 6, 7, 8, 9
+KALTIM_TRACES = (TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES, TRACE_IKN)
+
+SEA = "#cfe3f1"
+LAND = "#f4f1ea"
+PROVINCE_LINE = "#9b9488"
+NATIONAL_VIEW = {"center": {"lon": 118.0, "lat": -2.4}, "zoom": 3.5}
+KALTIM_VIEW = {"center": {"lon": 117.1, "lat": -0.55}, "zoom": 6.9}
+STATUS_OPACITY = {"operating": 1.0, "development": 0.85, "candidate": 0.6, "revoked": 0.4}
+ONLINE_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators for the language (Indonesian: 2,42 and 126.506)."""
+    return ",." if lang == "id" else ".,"
+
+
+PROVINCES_URL = "/basemap/provinces.geojson"
+
+
+def map_style(basemap: str) -> dict[str, Any]:
+    """A MapLibre style: offline, shipped land and province lines over a sea colour (no tiles, no glyphs);
+    online, OpenStreetMap raster tiles with the province lines on top.
+
+    The provinces come from this server's own URL, fetched (and cached) once by the browser, so the
+    style itself stays a few hundred bytes and switching basemaps resends no geometry."""
+    sources: dict[str, Any] = {"provinces": {"type": "geojson", "data": PROVINCES_URL}}
+    layers: list[dict[str, Any]] = [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}]
+    if basemap == "online":
+        sources["osm"] = {
+            "type": "raster",
+            "tiles": [ONLINE_TILES],
+            "tileSize": 256,
+            "attribution": "© OpenStreetMap contributors",
+        }
+        layers.append({"id": "osm", "type": "raster", "source": "osm"})
+    else:
+        layers.append({"id": "land", "type": "fill", "source": "provinces", "paint": {"fill-color": LAND}})
+    layers.append(
+        {
+            "id": "province-lines",
+            "type": "line",
+            "source": "provinces",
+            "paint": {"line-color": PROVINCE_LINE, "line-width": 0.8},
+        }
+    )
+    return {"version": 8, "sources": sources, "layers": layers}
+
+
+def _stepped_colorscale(colors: list[str]) -> list[list[Any]]:
+    """A colorscale that paints integer codes 0..n-1 (plus 0.5) each in one flat colour."""
+    count = max(len(colors), 1)
+    scale: list[list[Any]] = []
+    for index, color in enumerate(colors or ["#888888"]):
+        scale += [[index / count, color], [(index + 1) / count, color]]
+    return scale
+
+
+def zone_hover(zone: pd.Series, atlas: Atlas, lang: str) -> str:
+    """The hover card of a zone: name, kind, status, sectors, figures, as-of and precision."""
+    sectors = ", ".join(atlas.sectors.at[s, f"label_{lang}"] for s in zone["sectors"])
+    missing = t("value.missing", lang)
+
+    def figure(value: float, text: str) -> str:
+        return text if pd.notna(value) else missing
+
+    lines = [
+        f"<b>{zone['name']}</b>",
+        f"{t('kind.' + zone['kind'], lang)} · {t('status.' + zone['status'], lang)} · {zone['province']}",
+        f"{t('field.sectors', lang)}: {sectors}",
+        f"{t('field.area', lang)}: {figure(zone['area_ha'], format_hectares(zone['area_ha'], lang))}",
+        f"{t('field.investment', lang)}: "
+        f"{figure(zone['investment_idr_trillion'], format_idr_trillion(zone['investment_idr_trillion'], lang))}",
+        f"{t('field.workforce', lang)}: {figure(zone['workforce'], format_number(zone['workforce'], lang))}",
+        f"{t('field.as_of', lang)}: {zone['as_of']}",
+        f"{t('field.precision', lang)}: {t('precision.' + zone['coord_precision'], lang)}; "
+        f"{t('field.footprint', lang)}: {t('footprint.' + zone['footprint_source'], lang)}",
+    ]
+    return "<br>".join(lines)
+
+
+def _place_hover(place: pd.Series) -> str:
+    return f"<b>{place['name']}</b><br>{place['kind']} · {place['coord_precision']}"
+
+
+def _ring_lines(lon: float, lat: float, rings_km: tuple[float, ...]) -> tuple[list, list, list]:
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    texts: list[str | None] = []
+    for radius, polygon in zip(
+        *(lambda g: (g["radius_km"], g.geometry))(buffer_rings(lon, lat, rings_km)), strict=True
+    ):
+        xs, ys = polygon.exterior.coords.xy
+        lons += [round(x, 5) for x in xs] + [None]
+        lats += [round(y, 5) for y in ys] + [None]
+        texts += [f"{radius:g} km"] * len(xs) + [None]
+    return lons, lats, texts
+
+
+def _road_lines(roads: pd.DataFrame) -> tuple[list, list, list]:
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    texts: list[str | None] = []
+    for road in roads.itertuples():
+        xs, ys = road.geometry.coords.xy
+        label = f"{road.name}: {road.length_km:g} km{' (est.)' if road.estimated else ''}"
+        lons += [*xs, None]
+        lats += [*ys, None]
+        texts += [label] * len(xs) + [None]
+    return lons, lats, texts
+
+
+def base_map_figure(atlas: Atlas, model: MapModel) -> go.Figure:
+    """The whole map with every layer at its default state; built once per server start."""
+    reference = atlas.places.loc["ikn_kipp"]
+    open_roads = atlas.roads[atlas.roads["open"]]
+    roads_sourced = _road_lines(open_roads[~open_roads["estimated"].astype(bool)])
+    roads_estimated = _road_lines(open_roads[open_roads["estimated"].astype(bool)])
+    rings = _ring_lines(reference["lon"], reference["lat"], ViewState().rings)
+    places = atlas.places[atlas.places.index != "ikn_kipp"]
+    traces = [
+        go.Choroplethmap(
+            geojson=model.indicative_geojson,
+            locations=[],
+            z=[],
+            marker={"opacity": 0.35, "line": {"width": 0.6, "color": "#ffffff"}},
+            showscale=False,
+            hoverinfo="skip",
+            name="indicative",
+        ),
+        go.Choroplethmap(
+            geojson=model.surveyed_geojson,
+            locations=[],
+            z=[],
+            marker={"opacity": 0.75, "line": {"width": 1.2, "color": "#222222"}},
+            showscale=False,
+            hoverinfo="skip",
+            name="surveyed",
+        ),
+        go.Scattermap(
+            lon=roads_sourced[0],
+            lat=roads_sourced[1],
+            text=roads_sourced[2],
+            mode="lines",
+            line={"width": 3, "color": "#7f3b08"},
+            hovertemplate="%{text}<extra></extra>",
+            name="roads",
+            visible=False,
+        ),
+        go.Scattermap(
+            lon=roads_estimated[0],
+            lat=roads_estimated[1],
+            text=roads_estimated[2],
+            mode="lines",
+            line={"width": 2, "color": "#e08214"},
+            opacity=0.8,
+            hovertemplate="%{text}<extra></extra>",
+            name="roads-estimated",
+            visible=False,
+        ),
+        go.Scattermap(
+            lon=rings[0],
+            lat=rings[1],
+            text=rings[2],
+            mode="lines",
+            line={"width": 2, "color": "#b2182b"},
+            hovertemplate="IKN %{text}<extra></extra>",
+            name="rings",
+            visible=False,
+        ),
+        go.Scattermap(
+            lon=list(places["lon"]),
+            lat=list(places["lat"]),
+            mode="markers",
+            marker={"size": 9, "color": [PLACE_COLORS[k] for k in places["kind"]]},
+            text=[_place_hover(p) for _, p in places.iterrows()],
+            hovertemplate="%{text}<extra></extra>",
+            name="places",
+            visible=False,
+        ),
+        go.Scattermap(
+            lon=[reference["lon"]],
+            lat=[reference["lat"]],
+            mode="markers",
+            marker={"size": 18, "color": PLACE_COLORS["capital"]},
+            text=[f"<b>{reference['name']}</b>"],
+            hovertemplate="%{text}<extra></extra>",
+            name="ikn",
+            visible=False,
+        ),
+        go.Scattermap(
+            lon=[],
+            lat=[],
+            mode="markers",
+            marker={"size": 15, "color": "#ffffff"},
+            hoverinfo="skip",
+            name="halo",
+        ),
+        go.Scattermap(
+            lon=[],
+            lat=[],
+            mode="markers",
+            marker={"size": 11},
+            hovertemplate="%{hovertext}<extra></extra>",
+            name="zones",
+        ),
+        go.Scattermap(
+            lon=[],
+            lat=[],
+            mode="markers",
+            marker={"size": 26, "color": "#111111", "opacity": 0.35},
+            hoverinfo="skip",
+            name="selected",
+        ),
+    ]
+    figure = go.Figure(traces)
+    figure.update_layout(
+        map={"style": map_style("offline"), **NATIONAL_VIEW},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        showlegend=False,
+        uirevision="atlas",
+        font={"family": FONT, "size": 14},
+        hoverlabel={"font": {"size": 15}},
+        clickmode="event",
+    )
+    return figure
+
+
+def zoom_for_bounds(bounds: tuple[float, float, float, float]) -> float:
+    """A zoom that fits a zone's footprint comfortably (web-mercator zoom ~ log2 of 360/extent)."""
+    extent = max(bounds[2] - bounds[0], bounds[3] - bounds[1], 0.01)
+    return float(np.clip(np.log2(360.0 / extent) - 1.6, 4.0, 12.5))
+
+
+def map_focus(model: MapModel, state: ViewState) -> dict[str, Any]:
+    """Where the map should look for a state: the selected zone, else the view's extent."""
+    if state.zone and state.zone in model.bounds:
+        west, south, east, north = model.bounds[state.zone]
+        return {
+            "center": {"lon": (west + east) / 2, "lat": (south + north) / 2},
+            "zoom": zoom_for_bounds(model.bounds[state.zone]),
+        }
+    return KALTIM_VIEW if state.view == "kaltim" else NATIONAL_VIEW
+
+
+def map_patch(
+    atlas: Atlas,
+    model: MapModel,
+    hovers: dict[str, list[str]],
+    state: ViewState,
+    mask: pd.Series,
+    refocus: bool,
+    basemap: str | None,
+) -> Patch:
+    """Restyle the built map for a state: which zones show, their colours and hovers, the Kaltim layers,
+    the rings, the selection, the camera only when ``refocus`` and the basemap style only when
+    ``basemap`` is given (it changed). Geometry is not resent."""
+    zones = atlas.zones
+    categories, palette = category_colors(model, zones, state.color)
+    order = list(palette)
+    code = {category: index + 0.5 for index, category in enumerate(order)}
+    colours = [palette.get(c, "#888888") for c in categories]
+    shown = [zone_id for zone_id, keep in zip(model.zone_ids, mask, strict=True) if keep]
+    position = {zone_id: index for index, zone_id in enumerate(model.zone_ids)}
+    patch = Patch()
+    for trace, ids in ((TRACE_INDICATIVE, model.indicative_ids), (TRACE_SURVEYED, model.surveyed_ids)):
+        visible_ids = [zone_id for zone_id in ids if mask[zone_id]]
+        patch["data"][trace]["locations"] = visible_ids
+        patch["data"][trace]["z"] = [code[categories[position[z]]] for z in visible_ids]
+        patch["data"][trace]["colorscale"] = _stepped_colorscale([palette[c] for c in order])
+        patch["data"][trace]["zmin"] = 0
+        patch["data"][trace]["zmax"] = len(order)
+    index = [position[z] for z in shown]
+    lon = [float(model.lon[i]) for i in index]
+    lat = [float(model.lat[i]) for i in index]
+    patch["data"][TRACE_HALO]["lon"] = lon
+    patch["data"][TRACE_HALO]["lat"] = lat
+    patch["data"][TRACE_ZONES]["lon"] = lon
+    patch["data"][TRACE_ZONES]["lat"] = lat
+    patch["data"][TRACE_ZONES]["customdata"] = shown
+    patch["data"][TRACE_ZONES]["hovertext"] = [hovers[state.lang][i] for i in index]
+    patch["data"][TRACE_ZONES]["marker"]["color"] = [colours[i] for i in index]
+    patch["data"][TRACE_ZONES]["marker"]["opacity"] = [STATUS_OPACITY[zones["status"].iat[i]] for i in index]
+    selected = state.zone if state.zone in shown else None
+    patch["data"][TRACE_SELECTED]["lon"] = [float(model.lon[position[selected]])] if selected else []
+    patch["data"][TRACE_SELECTED]["lat"] = [float(model.lat[position[selected]])] if selected else []
+    kaltim = state.view == "kaltim"
+    for trace in KALTIM_TRACES:
+        patch["data"][trace]["visible"] = kaltim
+    if kaltim:
+        reference = atlas.places.loc["ikn_kipp"]
+        ring_lon, ring_lat, ring_text = _ring_lines(reference["lon"], reference["lat"], state.rings)
+        patch["data"][TRACE_RINGS]["lon"] = ring_lon
+        patch["data"][TRACE_RINGS]["lat"] = ring_lat
+        patch["data"][TRACE_RINGS]["text"] = ring_text
+    if basemap is not None:
+        patch["layout"]["map"]["style"] = map_style(basemap)
+    if refocus:
+        focus = map_focus(model, state)
+        patch["layout"]["map"]["center"] = focus["center"]
+        patch["layout"]["map"]["zoom"] = focus["zoom"]
+    return patch
+
+
+def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state: ViewState) -> go.Figure:
+    """Realized investment of the filtered zones that report it, largest on top; the selection stands out."""
+    lang = state.lang
+    reported = zones[zones["investment_idr_trillion"].notna()].sort_values("investment_idr_trillion")
+    categories, palette = category_colors(model, reported, state.color)
+    selected = state.zone
+    colours = [palette.get(c, "#888888") for c in categories]
+    line_widths = [3 if z == selected else 0 for z in reported.index]
+    opacity = [
+        1.0 if selected in (None, z) or selected not in reported.index else 0.45 for z in reported.index
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=reported["investment_idr_trillion"],
+            y=reported["name"],
+            orientation="h",
+            customdata=list(reported.index),
+            marker={"color": colours, "opacity": opacity, "line": {"width": line_widths, "color": "#111111"}},
+            text=[format_idr_trillion(v, lang) for v in reported["investment_idr_trillion"]],
+            textposition="auto",
+            hovertext=[
+                f"<b>{name}</b><br>{format_idr_trillion(value, lang)}<br>{t('value.as_of', lang, date=as_of)}"
+                for name, value, as_of in zip(
+                    reported["name"],
+                    reported["investment_idr_trillion"],
+                    reported["investment_as_of"],
+                    strict=True,
+                )
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        separators=separators(lang),
+        margin={"l": 8, "r": 8, "t": 8, "b": 40},
+        xaxis={"title": {"text": t("chart.investment.axis", lang)}, "rangemode": "tozero"},
+        yaxis={"automargin": True},
+        height=max(220, 60 + 34 * len(reported)),
+        font={"family": FONT, "size": 14},
+        plot_bgcolor="#ffffff",
+        clickmode="event",
+    )
+    if reported.empty:
+        figure.add_annotation(
+            text=t("chart.investment.empty", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+        )
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
+    return figure
+
+
+def _mid_year(period: str) -> pd.Timestamp:
+    return pd.Timestamp(int(period[:4]), 7, 1)
+
+
+def national_figure(atlas: Atlas, lang: str) -> go.Figure:
+    """National KEK realized investment over time: annual bars, the cumulative line and the 2024 target."""
+    series = atlas.national
+    annual = national_rows(series, "investment_realized", "annual", "IDR trillion")
+    cumulative = national_rows(series, "investment_realized", "cumulative", "IDR trillion")
+    goal = target(series)
+    money = ("Rp " if lang == "id" else "IDR ") + "%{y:,.1f} T"
+    year_ms = 300 * 24 * 3600 * 1000
+    figure = go.Figure()
+    figure.add_bar(
+        x=[_mid_year(p) for p in annual["period"]],
+        y=annual["value"],
+        width=[year_ms] * len(annual),
+        name=t("chart.national.annual", lang),
+        marker={"color": "#6baed6"},
+        customdata=annual["period"],
+        hovertemplate="%{customdata}: " + money + "<extra></extra>",
+    )
+    figure.add_scatter(
+        x=cumulative["period_end"],
+        y=cumulative["value"],
+        mode="lines+markers",
+        name=t("chart.national.cumulative", lang),
+        line={"color": "#08519c", "width": 3},
+        customdata=cumulative["period"],
+        hovertemplate="%{customdata}: " + money + "<extra></extra>",
+    )
+    if goal is not None:
+        label = t("chart.national.target", lang, year=goal["period"])
+        figure.add_scatter(
+            x=[_mid_year(goal["period"])],
+            y=[goal["value"]],
+            mode="markers",
+            name=label,
+            marker={
+                "symbol": "line-ew-open",
+                "size": 40,
+                "color": "#cb181d",
+                "line": {"width": 4, "color": "#cb181d"},
+            },
+            hovertemplate=label + ": " + format_idr_trillion(goal["value"], lang, 1) + "<extra></extra>",
+        )
+    figure.update_layout(
+        separators=separators(lang),
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        height=340,
+        font={"family": FONT, "size": 14},
+        plot_bgcolor="#ffffff",
+        legend={"orientation": "h", "y": -0.15},
+        yaxis={
+            "title": {"text": t("chart.national.axis", lang)},
+            "rangemode": "tozero",
+            "gridcolor": "#e5e5e5",
+        },
+        xaxis={"type": "date", "dtick": "M12", "tickformat": "%Y"},
+    )
+    return figure
+
+
+def kind_colors() -> dict[str, str]:
+    """Colours of zone kinds, for the legend."""
+    return dict(KIND_COLORS)

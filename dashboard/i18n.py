@@ -1,0 +1,200 @@
+"""Bahasa Indonesia (default) and English: every label, and numbers written the way each reader expects.
+
+Indonesian: Rp 2,42 T and 126.506; English: IDR 2.42 T and 126,506.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "app.title": {"id": "Atlas Kawasan", "en": "Atlas Kawasan"},
+    "app.subtitle": {
+        "id": "Kawasan Ekonomi Khusus dan kawasan industri Indonesia, serta kawasan Kaltim di sekitar IKN",
+        "en": "Indonesia's Special Economic Zones and industrial estates, and the Kaltim estates around IKN",
+    },
+    "tab.national": {"id": "Nasional", "en": "National"},
+    "tab.kaltim": {"id": "Kaltim / IKN", "en": "Kaltim / IKN"},
+    "filter.sector": {"id": "Sektor", "en": "Sector"},
+    "filter.kind": {"id": "Jenis kawasan", "en": "Zone type"},
+    "filter.status": {"id": "Status", "en": "Status"},
+    "filter.province": {"id": "Provinsi", "en": "Province"},
+    "filter.search": {"id": "Cari kawasan", "en": "Find a zone"},
+    "filter.any": {"id": "Semua", "en": "All"},
+    "filter.reset": {"id": "Atur ulang filter", "en": "Reset filters"},
+    "control.color": {"id": "Warna peta", "en": "Map colour"},
+    "color.sector": {"id": "Sektor utama", "en": "Primary sector"},
+    "color.kind": {"id": "Jenis kawasan", "en": "Zone type"},
+    "control.basemap": {"id": "Peta dasar", "en": "Basemap"},
+    "basemap.offline": {"id": "Luring (bawaan)", "en": "Offline (shipped)"},
+    "basemap.online": {"id": "Daring (OpenStreetMap)", "en": "Online (OpenStreetMap)"},
+    "basemap.unreachable": {
+        "id": "Peta daring tidak dapat dimuat; kembali ke peta luring.",
+        "en": "The online map could not be loaded; back to the offline map.",
+    },
+    "control.language": {"id": "Bahasa", "en": "Language"},
+    "kpi.zones": {"id": "Kawasan ditampilkan", "en": "Zones shown"},
+    "kpi.investment": {"id": "Realisasi investasi", "en": "Realized investment"},
+    "kpi.workforce": {"id": "Tenaga kerja", "en": "Workforce"},
+    "kpi.area": {"id": "Luas total", "en": "Total area"},
+    "kpi.reporting": {"id": "{n} dari {m} kawasan melaporkan", "en": "{n} of {m} zones report it"},
+    "kpi.of_total": {"id": "dari {m} kawasan", "en": "of {m} zones"},
+    "chart.investment": {"id": "Realisasi investasi per kawasan", "en": "Realized investment by zone"},
+    "chart.investment.axis": {
+        "id": "Realisasi investasi (Rp triliun)",
+        "en": "Realized investment (IDR trillion)",
+    },
+    "chart.investment.empty": {
+        "id": "Tidak ada kawasan terpilih yang melaporkan investasi.",
+        "en": "No zone in the selection reports investment.",
+    },
+    "chart.national": {"id": "Investasi KEK nasional", "en": "National KEK investment"},
+    "chart.national.cumulative": {"id": "Kumulatif", "en": "Cumulative"},
+    "chart.national.annual": {"id": "Tahunan", "en": "Annual"},
+    "chart.national.target": {"id": "Target {year}", "en": "{year} target"},
+    "chart.national.axis": {"id": "Rp triliun", "en": "IDR trillion"},
+    "chart.source": {"id": "Sumber", "en": "Source"},
+    "map.label": {"id": "Peta kawasan", "en": "Map of zones"},
+    "legend.title": {"id": "Legenda", "en": "Legend"},
+    "legend.footprint.surveyed": {"id": "Batas terukur", "en": "Surveyed boundary"},
+    "legend.footprint.indicative": {
+        "id": "Batas indikatif (lingkaran seluas luas resmi)",
+        "en": "Indicative footprint (circle of the official area)",
+    },
+    "legend.point": {"id": "Titik kawasan", "en": "Zone point"},
+    "legend.ikn": {"id": "IKN (Titik Nol / KIPP)", "en": "IKN (Titik Nol / KIPP)"},
+    "legend.ring": {"id": "Cincin jarak dari IKN", "en": "Distance ring from IKN"},
+    "legend.road": {
+        "id": "Ruas jalan utama, garis skematik (panjang bersumber)",
+        "en": "Trunk-road link, schematic line (sourced length)",
+    },
+    "legend.road.estimated": {
+        "id": "Ruas jalan utama, garis skematik (panjang perkiraan)",
+        "en": "Trunk-road link, schematic line (estimated length)",
+    },
+    "legend.provinces": {
+        "id": "Batas provinsi turunan Natural Earth, bukan batas resmi",
+        "en": "Province lines derived from Natural Earth, not official",
+    },
+    "detail.title": {"id": "Rincian kawasan", "en": "Zone detail"},
+    "detail.empty": {
+        "id": "Pilih kawasan di peta, grafik, atau kotak pencarian.",
+        "en": "Pick a zone on the map, in the chart or in the search box.",
+    },
+    "detail.filtered_out": {
+        "id": "Kawasan terpilih tersembunyi oleh filter saat ini.",
+        "en": "The selected zone is hidden by the current filters.",
+    },
+    "detail.clear": {"id": "Tutup", "en": "Close"},
+    "field.kind": {"id": "Jenis", "en": "Type"},
+    "field.status": {"id": "Status", "en": "Status"},
+    "field.province": {"id": "Provinsi", "en": "Province"},
+    "field.regency": {"id": "Kabupaten/kota", "en": "Regency/city"},
+    "field.sectors": {"id": "Sektor", "en": "Sectors"},
+    "field.area": {"id": "Luas", "en": "Area"},
+    "field.investment": {"id": "Realisasi investasi", "en": "Realized investment"},
+    "field.workforce": {"id": "Tenaga kerja", "en": "Workforce"},
+    "field.legal_basis": {"id": "Dasar hukum", "en": "Legal basis"},
+    "field.operator": {"id": "Pengelola/pengusul", "en": "Operator/proposer"},
+    "field.point": {"id": "Titik (lon, lat)", "en": "Point (lon, lat)"},
+    "field.precision": {"id": "Ketelitian koordinat", "en": "Coordinate precision"},
+    "field.coord_method": {"id": "Asal koordinat", "en": "How the point was obtained"},
+    "field.footprint": {"id": "Batas kawasan", "en": "Footprint"},
+    "field.as_of": {"id": "Data per", "en": "As of"},
+    "field.sources": {"id": "Sumber", "en": "Sources"},
+    "field.notes": {"id": "Catatan", "en": "Notes"},
+    "value.missing": {"id": "tidak dilaporkan", "en": "not reported"},
+    "value.as_of": {"id": "per {date}", "en": "as of {date}"},
+    "kind.KEK": {"id": "KEK", "en": "SEZ (KEK)"},
+    "kind.KI": {"id": "Kawasan industri", "en": "Industrial estate"},
+    "kind.KIHT": {"id": "Kawasan industri hasil tembakau", "en": "Tobacco industrial estate"},
+    "status.operating": {"id": "Beroperasi", "en": "Operating"},
+    "status.development": {"id": "Pembangunan", "en": "In development"},
+    "status.candidate": {"id": "Usulan", "en": "Candidate"},
+    "status.revoked": {"id": "Dicabut", "en": "Revoked"},
+    "precision.surveyed": {"id": "terukur", "en": "surveyed"},
+    "precision.approximate": {"id": "perkiraan", "en": "approximate"},
+    "precision.town-level": {"id": "tingkat kota", "en": "town-level"},
+    "footprint.surveyed": {"id": "batas terukur", "en": "surveyed boundary"},
+    "footprint.indicative": {"id": "indikatif", "en": "indicative"},
+    "footprint.none": {"id": "tidak ada (luas tidak diketahui)", "en": "none (area unknown)"},
+    "kaltim.rings": {
+        "id": "Cincin jarak dari IKN (km, pisahkan dengan koma)",
+        "en": "Rings around IKN (km, comma-separated)",
+    },
+    "kaltim.rings.invalid": {
+        "id": "Jarak cincin tidak valid: {error}",
+        "en": "Invalid ring distances: {error}",
+    },
+    "kaltim.table": {
+        "id": "Jarak ke IKN, pelabuhan dan bandara",
+        "en": "Distances to IKN, ports and airports",
+    },
+    "kaltim.pairs": {"id": "Jarak antarkawasan", "en": "Distances between estates"},
+    "kaltim.col.zone": {"id": "Kawasan", "en": "Zone"},
+    "kaltim.col.straight": {"id": "Garis lurus ke IKN (km)", "en": "Straight line to IKN (km)"},
+    "kaltim.col.road": {"id": "Jalan ke IKN (km)", "en": "Road to IKN (km)"},
+    "kaltim.col.ring": {"id": "Dalam cincin (km)", "en": "Within ring (km)"},
+    "kaltim.col.port": {"id": "Pelabuhan terdekat (km)", "en": "Nearest port (km)"},
+    "kaltim.col.airport": {"id": "Bandara terdekat (km)", "en": "Nearest airport (km)"},
+    "kaltim.col.from": {"id": "Dari", "en": "From"},
+    "kaltim.col.to": {"id": "Ke", "en": "To"},
+    "kaltim.col.pair_straight": {"id": "Garis lurus (km)", "en": "Straight line (km)"},
+    "kaltim.col.pair_road": {"id": "Jalan (km)", "en": "Road (km)"},
+    "kaltim.outside": {"id": "di luar", "en": "outside"},
+    "kaltim.no_road": {"id": "tidak terhubung", "en": "not connected"},
+    "kaltim.estimated_note": {
+        "id": "* rute memakai ruas yang panjangnya perkiraan. Jarak garis lurus geodesik (WGS84); "
+        "jarak jalan = rute terpendek pada ruas jalan utama yang sudah dibuka.",
+        "en": "* the route uses a link whose length is estimated. Straight-line distances are geodesic "
+        "(WGS84); road distance = shortest route over open trunk-road links.",
+    },
+    "data.note": {
+        "id": "Data per kawasan membawa sumber, tanggal, dan ketelitian koordinat. Batas indikatif bukan batas resmi.",
+        "en": "Every zone carries its sources, as-of date and coordinate precision. Indicative footprints are not official boundaries.",
+    },
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The text for ``key`` in ``lang`` with {placeholders} filled; falls back to Indonesian."""
+    entry = TEXTS[key]
+    text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def _group(number_text: str, lang: str) -> str:
+    """Swap separators: Python writes 1,234.5; Indonesian readers expect 1.234,5."""
+    if lang == "id":
+        return number_text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return number_text
+
+
+def format_number(value: float | None, lang: str, decimals: int = 0) -> str:
+    """126506 -> '126.506' (id) or '126,506' (en); None or NaN -> an en dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return _group(f"{value:,.{decimals}f}", lang)
+
+
+def format_idr_trillion(value: float | None, lang: str, decimals: int = 2) -> str:
+    """2.42 (IDR trillion) -> 'Rp 2,42 T' (id) or 'IDR 2.42 T' (en)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    prefix = "Rp" if lang == "id" else "IDR"
+    return f"{prefix} {format_number(value, lang, decimals)} T"
+
+
+def format_hectares(value: float | None, lang: str) -> str:
+    """Area with its unit, one decimal below 100 ha, whole hectares above."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{format_number(value, lang, 1 if value < 100 else 0)} ha"
+
+
+def format_km(value: float | None, lang: str) -> str:
+    """Distances in the tables, to 0.1 km (the analysis rounds to that)."""
+    return format_number(value, lang, 1)

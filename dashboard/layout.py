@@ -1,0 +1,300 @@
+"""The page: header controls, filters, map with legend, KPIs, charts, the Kaltim panel and zone detail.
+
+Element ids are a contract with the tests (see the issue list): map, sector-filter, kind-filter,
+status-filter, province-filter, zone-search, color-mode, kpi-*, investment-chart, national-chart,
+zone-detail, view-tabs, ring-distances, distance-table, basemap-toggle, lang-toggle.
+Every translatable text has its own id so that one callback can switch the language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard.i18n import DEFAULT_LANGUAGE, t
+from geodata import Atlas
+from geodata.query import province_id
+from geodata.schema import KINDS, STATUSES
+
+# id of a text element -> its i18n key; rendered in the default language and switched by a callback
+TEXT_ELEMENTS: dict[str, str] = {
+    "app-subtitle": "app.subtitle",
+    "label-sector": "filter.sector",
+    "label-kind": "filter.kind",
+    "label-status": "filter.status",
+    "label-province": "filter.province",
+    "label-search": "filter.search",
+    "filter-reset": "filter.reset",
+    "label-color": "control.color",
+    "label-basemap": "control.basemap",
+    "label-lang": "control.language",
+    "title-investment": "chart.investment",
+    "title-national": "chart.national",
+    "title-detail": "detail.title",
+    "label-rings": "kaltim.rings",
+    "data-note": "data.note",
+}
+GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
+    """Translated options of every choice control; sector options keep the vocabulary's order."""
+    sectors = atlas.sectors
+    provinces = sorted(set(atlas.zones["province"]))
+    return {
+        "sector-filter": [{"label": sectors.at[s, f"label_{lang}"], "value": s} for s in sectors.index],
+        "kind-filter": [{"label": t("kind." + k, lang), "value": k} for k in KINDS],
+        "status-filter": [{"label": t("status." + s, lang), "value": s} for s in STATUSES],
+        "province-filter": [{"label": name, "value": province_id(name)} for name in provinces],
+        "zone-search": [
+            {"label": name, "value": zone_id}
+            for zone_id, name in sorted(atlas.zones["name"].items(), key=lambda item: item[1])
+        ],
+        "color-mode": [
+            {"label": t("color.sector", lang), "value": "sector"},
+            {"label": t("color.kind", lang), "value": "kind"},
+        ],
+        "basemap-toggle": [
+            {"label": t("basemap.offline", lang), "value": "offline"},
+            {"label": t("basemap.online", lang), "value": "online"},
+        ],
+    }
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """The Dropdown's own texts (select all, search, ...) in the page's language."""
+    if lang == "en":
+        return {
+            "select_all": "Select all",
+            "deselect_all": "Deselect all",
+            "selected_count": "{num} selected",
+            "search": "Search",
+            "clear_search": "Clear search",
+            "clear_selection": "Clear selection",
+            "no_options_found": "No options found",
+        }
+    return {
+        "select_all": "Pilih semua",
+        "deselect_all": "Batalkan semua",
+        "selected_count": "{num} dipilih",
+        "search": "Cari",
+        "clear_search": "Hapus pencarian",
+        "clear_selection": "Hapus pilihan",
+        "no_options_found": "Tidak ada pilihan",
+    }
+
+
+def _text(element_id: str, tag: Any = html.Span, **kwargs: Any) -> Any:
+    return tag(t(TEXT_ELEMENTS[element_id], DEFAULT_LANGUAGE), id=element_id, **kwargs)
+
+
+def _field(label_id: str, control: Any) -> html.Div:
+    return html.Div([_text(label_id, html.Label, htmlFor=control.id), control], className="field")
+
+
+def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any) -> html.Div:
+    """The whole page in its default state; URL state is applied by callbacks after load."""
+    lang = DEFAULT_LANGUAGE
+    options = option_sets(atlas, lang)
+    labels = dropdown_labels(lang)
+    header = html.Header(
+        [
+            html.Div(
+                [html.H1(t("app.title", lang), id="app-title"), _text("app-subtitle", html.P)],
+                className="brand",
+            ),
+            html.Div(
+                [
+                    html.Fieldset(
+                        [
+                            _text("label-lang", html.Legend),
+                            dcc.RadioItems(
+                                id="lang-toggle",
+                                options=[
+                                    {"label": "Bahasa Indonesia", "value": "id"},
+                                    {"label": "English", "value": "en"},
+                                ],
+                                value=lang,
+                                inline=True,
+                            ),
+                        ],
+                    ),
+                    html.Fieldset(
+                        [
+                            _text("label-color", html.Legend),
+                            dcc.RadioItems(
+                                id="color-mode", options=options["color-mode"], value="sector", inline=True
+                            ),
+                        ],
+                    ),
+                    html.Fieldset(
+                        [
+                            _text("label-basemap", html.Legend),
+                            dcc.RadioItems(
+                                id="basemap-toggle",
+                                options=options["basemap-toggle"],
+                                value="offline",
+                                inline=True,
+                            ),
+                        ],
+                    ),
+                ],
+                className="header-controls",
+            ),
+        ],
+        className="app-header",
+    )
+    filters = html.Aside(
+        [
+            _field(
+                "label-search",
+                dcc.Dropdown(
+                    id="zone-search",
+                    options=options["zone-search"],
+                    value=None,
+                    searchable=True,
+                    clearable=True,
+                    labels=labels,
+                    placeholder=t("filter.search", lang),
+                ),
+            ),
+            _field(
+                "label-sector",
+                dcc.Dropdown(
+                    id="sector-filter",
+                    options=options["sector-filter"],
+                    value=[],
+                    multi=True,
+                    searchable=True,
+                    labels=labels,
+                    search_order="original",
+                    placeholder=t("filter.any", lang),
+                ),
+            ),
+            html.Fieldset(
+                [
+                    _text("label-kind", html.Legend),
+                    dcc.Checklist(id="kind-filter", options=options["kind-filter"], value=[]),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    _text("label-status", html.Legend),
+                    dcc.Checklist(id="status-filter", options=options["status-filter"], value=[]),
+                ]
+            ),
+            _field(
+                "label-province",
+                dcc.Dropdown(
+                    id="province-filter",
+                    options=options["province-filter"],
+                    value=[],
+                    multi=True,
+                    searchable=True,
+                    labels=labels,
+                    placeholder=t("filter.any", lang),
+                ),
+            ),
+            _text("filter-reset", html.Button, n_clicks=0, type="button", className="button"),
+        ],
+        className="filters panel",
+        **{"aria-label": "Filter"},
+    )
+    kpis = html.Section(
+        [
+            html.Div(id=kpi, className="kpi", role="status")
+            for kpi in ("kpi-zones", "kpi-investment", "kpi-workforce", "kpi-area")
+        ],
+        className="kpis",
+    )
+    map_section = html.Section(
+        [
+            html.Div(
+                dcc.Graph(id="map", figure=map_figure, config=GRAPH_CONFIG, className="map-graph"),
+                className="map-frame",
+                role="img",
+                **{"aria-label": t("map.label", lang)},
+            ),
+            html.Div(id="map-legend", className="legend panel"),
+            html.Div(id="basemap-notice", className="notice", role="status"),
+        ],
+        className="map-section",
+    )
+    kaltim_panel = html.Section(
+        [
+            html.Div(
+                [
+                    _text("label-rings", html.Label, htmlFor="ring-distances"),
+                    dcc.Input(
+                        id="ring-distances",
+                        type="text",
+                        value="25,50,100",
+                        debounce=True,
+                        inputMode="decimal",
+                        autoComplete="off",
+                        maxLength=80,
+                    ),
+                    html.Div(id="ring-error", className="error", role="alert"),
+                ],
+                className="field",
+            ),
+            html.Div(id="distance-table"),
+        ],
+        id="kaltim-panel",
+        className="panel",
+        hidden=True,
+    )
+    charts = html.Section(
+        [
+            html.Div(
+                [
+                    _text("title-investment", html.H2, className="panel-title"),
+                    html.P(id="investment-note", className="muted small"),
+                    dcc.Graph(id="investment-chart", config=GRAPH_CONFIG),
+                ],
+                className="panel",
+            ),
+            html.Div(
+                [
+                    _text("title-national", html.H2, className="panel-title"),
+                    dcc.Graph(id="national-chart", figure=national_figure, config=GRAPH_CONFIG),
+                    html.P(id="national-source", className="muted small"),
+                ],
+                className="panel",
+            ),
+        ],
+        className="charts",
+    )
+    detail = html.Aside(
+        [
+            _text("title-detail", html.H2, className="panel-title"),
+            html.Div(id="zone-detail", **{"aria-live": "polite"}),
+        ],
+        className="detail panel",
+    )
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="view-state"),
+            dcc.Store(id="map-applied"),
+            dcc.Store(id="basemap-effective", data="offline"),
+            header,
+            dcc.Tabs(
+                id="view-tabs",
+                value="national",
+                children=[
+                    dcc.Tab(label=t("tab.national", lang), value="national", id="tab-national"),
+                    dcc.Tab(label=t("tab.kaltim", lang), value="kaltim", id="tab-kaltim"),
+                ],
+            ),
+            html.Main(
+                [filters, html.Div([kpis, map_section, kaltim_panel, charts], className="content"), detail],
+                className="layout",
+            ),
+            html.Footer(_text("data-note", html.P)),
+        ],
+        className="app",
+        lang=lang,
+        id="app-root",
+    )

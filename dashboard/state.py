@@ -1,0 +1,148 @@
+"""The view's state, kept in the URL query string so that a copied link restores the same view.
+
+Query names: view, sector, kind, status, province, zone, rings, color, basemap, lang. Anything
+unknown or malformed in a URL is dropped (and reported), never trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from geodata.connectivity import DEFAULT_RINGS_KM, parse_rings
+
+VIEWS = ("national", "kaltim")
+COLOR_MODES = ("sector", "kind")
+BASEMAPS = ("offline", "online")
+MAX_LIST = 64  # more values than any vocabulary has: a longer list is not from this app
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The ids a URL may name, taken from the loaded atlas."""
+
+    sectors: Collection[str]
+    kinds: Collection[str]
+    statuses: Collection[str]
+    provinces: Collection[str]
+    zones: Collection[str]
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything that defines what the user sees; empty filter lists mean 'all'."""
+
+    view: str = "national"
+    sector: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    province: tuple[str, ...] = ()
+    zone: str | None = None
+    rings: tuple[float, ...] = field(default=DEFAULT_RINGS_KM)
+    color: str = "sector"
+    basemap: str = "offline"
+    lang: str = DEFAULT_LANGUAGE
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form for a dcc.Store."""
+        data = asdict(self)
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None, vocabulary: Vocabulary) -> ViewState:
+        """Rebuild from a Store, re-checking every value as if it came from a URL."""
+        if not isinstance(data, dict):
+            return cls()
+        return sanitize(data, vocabulary)[0]
+
+
+def _known(values: Iterable[Any], allowed: Collection[str], name: str, dropped: list[str]) -> tuple[str, ...]:
+    kept: list[str] = []
+    for value in list(values)[:MAX_LIST]:
+        if isinstance(value, str) and value in allowed and value not in kept:
+            kept.append(value)
+        else:
+            dropped.append(f"{name}={value!r}")
+    return tuple(kept)
+
+
+def _one_of(value: Any, allowed: Collection[str], default: str, name: str, dropped: list[str]) -> str:
+    if value is None or value == "":
+        return default
+    if isinstance(value, str) and value in allowed:
+        return value
+    dropped.append(f"{name}={value!r}")
+    return default
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part for part in value.split(",") if part]
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, list[str]]:
+    """A valid ViewState from untrusted values (URL or browser), and what had to be dropped."""
+    dropped: list[str] = []
+    rings: tuple[float, ...] = DEFAULT_RINGS_KM
+    raw_rings = raw.get("rings")
+    if raw_rings not in (None, "", []):
+        text = raw_rings if isinstance(raw_rings, str) else ",".join(str(r) for r in _as_list(raw_rings))
+        try:
+            rings = parse_rings(text[:200])
+        except ValueError:
+            dropped.append(f"rings={raw_rings!r}")
+    zone = raw.get("zone")
+    if zone is not None and not (isinstance(zone, str) and zone in vocabulary.zones):
+        dropped.append(f"zone={zone!r}")
+        zone = None
+    state = ViewState(
+        view=_one_of(raw.get("view"), VIEWS, "national", "view", dropped),
+        sector=_known(_as_list(raw.get("sector")), vocabulary.sectors, "sector", dropped),
+        kind=_known(_as_list(raw.get("kind")), vocabulary.kinds, "kind", dropped),
+        status=_known(_as_list(raw.get("status")), vocabulary.statuses, "status", dropped),
+        province=_known(_as_list(raw.get("province")), vocabulary.provinces, "province", dropped),
+        zone=zone,
+        rings=rings,
+        color=_one_of(raw.get("color"), COLOR_MODES, "sector", "color", dropped),
+        basemap=_one_of(raw.get("basemap"), BASEMAPS, "offline", "basemap", dropped),
+        lang=_one_of(raw.get("lang"), LANGUAGES, DEFAULT_LANGUAGE, "lang", dropped),
+    )
+    return state, dropped
+
+
+def from_query(search: str | None, vocabulary: Vocabulary) -> tuple[ViewState, list[str]]:
+    """Parse '?view=kaltim&sector=bauxite,nickel&lang=en' into a state (plus what was dropped)."""
+    text = (search or "").lstrip("?")[:4000]
+    params = {key: values[-1] for key, values in parse_qs(text, keep_blank_values=False).items()}
+    return sanitize(params, vocabulary)
+
+
+def to_query(state: ViewState) -> str:
+    """The query string for a state, leaving out defaults so that links stay short."""
+    default = ViewState()
+    params: dict[str, str] = {}
+    for name in ("view", "sector", "kind", "status", "province", "zone", "rings", "color", "basemap", "lang"):
+        value = getattr(state, name)
+        if value == getattr(default, name) or value in (None, ()):
+            continue
+        if name == "rings":
+            params[name] = ",".join(f"{r:g}" for r in value)
+        elif isinstance(value, tuple):
+            params[name] = ",".join(value)
+        else:
+            params[name] = value
+    return "?" + urlencode(params, safe=",") if params else ""
+
+
+def with_changes(state: ViewState, **changes: Any) -> ViewState:
+    """A copy of the state with some fields replaced (filters as tuples)."""
+    normalised = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
+    return replace(state, **normalised)

@@ -1,0 +1,73 @@
+"""Browser fixtures: one dashboard server per session, a fresh offline page per test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, MAP_READY_JS, block_the_internet, running_server
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    with running_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class Session:
+    """A page on the dashboard with the internet blocked, plus what it logged."""
+
+    def __init__(self, page, base_url: str, blocked: list[str], console_errors: list[str]) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.blocked = blocked
+        self.console_errors = console_errors
+
+    def open(self, query: str = "") -> None:
+        self.page.goto(self.base_url + "/" + query)
+        self.page.wait_for_function(MAP_READY_JS, timeout=30_000)
+        self.settle()
+
+    def settle(self) -> None:
+        """Wait until Dash has no callback in flight."""
+        self.page.wait_for_function(
+            "() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=30_000
+        )
+
+    def map_trace(self, index: int) -> dict:
+        return self.page.evaluate(
+            "(i) => { const gd = document.querySelector('#map .js-plotly-plot'); "
+            "const t = gd.data[i]; return {lon: t.lon, lat: t.lat, customdata: t.customdata, visible: t.visible}; }",
+            index,
+        )
+
+    def text(self, selector: str) -> str:
+        return self.page.locator(selector).inner_text()
+
+
+@pytest.fixture
+def session(browser, server_url):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    blocked: list[str] = []
+    errors: list[str] = []
+    block_the_internet(context, blocked)
+    page = context.new_page()
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield Session(page, server_url, blocked, errors)
+    context.close()

@@ -1,0 +1,99 @@
+"""Run the dashboard in a subprocess and drive it with Playwright in Debian's headless Chromium.
+
+Shared by the browser tests and the benchmarks. No browser is downloaded: Playwright uses
+/usr/bin/chromium, and every request that leaves 127.0.0.1 is blocked and recorded.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(
+    extra_args: list[str] | None = None, env: dict[str, str] | None = None, timeout: float = 60.0
+) -> Iterator[str]:
+    """Start ``python app.py`` on a free port; yield its base URL; stop it afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port), *(extra_args or [])],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("server did not answer in time") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("data", "blob", "about") or (parsed.hostname or "") in LOCAL_HOSTS
+
+
+def block_the_internet(context, blocked: list[str]) -> None:
+    """Abort every request that does not go to this machine, and remember it."""
+
+    def handle(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", handle)
+
+
+MAP_READY_JS = """() => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  return !!(gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
+            && document.querySelector('#map canvas') && gd.data[8].customdata);
+}"""

@@ -1,0 +1,227 @@
+"""User flows in headless Chromium with every non-loopback request blocked (as in an FGD ballroom)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard.figures import TRACE_IKN, TRACE_RINGS, TRACE_SELECTED, TRACE_ZONES
+from dashboard.i18n import format_km
+from geodata.connectivity import kaltim_analysis
+from geodata.query import select_zones
+
+
+def pick_from_dropdown(session, dropdown_id: str, text: str) -> None:
+    """Open a Dash dropdown with the keyboard-reachable trigger, search, and choose an option."""
+    page = session.page
+    page.locator(f"#{dropdown_id}").click()
+    search = page.locator(".dash-dropdown-search, input[type=search]").last
+    if search.count():
+        search.fill(text)
+    page.get_by_role("option", name=re.compile(re.escape(text), re.I)).first.click()
+    page.keyboard.press("Escape")
+    session.settle()
+
+
+def kpi_value(session, kpi_id: str) -> str:
+    return session.text(f"#{kpi_id} .kpi-value")
+
+
+def chart_bars(session) -> list[str]:
+    return session.page.evaluate(
+        "() => { const gd = document.querySelector('#investment-chart .js-plotly-plot'); return gd.data[0].y || []; }"
+    )
+
+
+def test_page_renders_offline_without_errors_or_outside_requests(session, atlas):
+    session.open()
+    assert kpi_value(session, "kpi-zones") == str(len(atlas.zones))
+    assert len(session.map_trace(TRACE_ZONES)["customdata"]) == len(atlas.zones)
+    assert session.blocked == []
+    assert session.console_errors == []
+
+
+def test_filtering_to_bauxite_shows_galang_batang_and_hides_sei_mangkei(session, atlas):
+    session.open()
+    pick_from_dropdown(session, "sector-filter", "Bauksit")
+    expected = atlas.zones[select_zones(atlas.zones, ["bauxite"])]
+    session.page.wait_for_function(
+        "(n) => document.querySelector('#kpi-zones .kpi-value').innerText === String(n)", arg=len(expected)
+    )
+    bars = chart_bars(session)
+    assert "KEK Galang Batang" in bars and "KEK Sei Mangkei" not in bars
+    shown = session.map_trace(TRACE_ZONES)["customdata"]
+    assert "galang_batang" in shown and "sei_mangkei" not in shown
+    investment = expected["investment_idr_trillion"].dropna()
+    assert (
+        session.text("#kpi-investment .kpi-note")
+        == f"{len(investment)} dari {len(expected)} kawasan melaporkan"
+    )
+    assert "sector=bauxite" in session.page.url
+    assert session.console_errors == []
+
+
+def test_clicking_a_bar_opens_the_detail_and_highlights_the_map(session, atlas):
+    session.open("?sector=bauxite")
+    session.page.locator("#investment-chart .bars .point path").first.click()
+    session.page.wait_for_function("() => document.querySelector('#zone-detail h3')")
+    assert session.text("#zone-detail h3") == "KEK Galang Batang"
+    detail = session.text("#zone-detail")
+    assert "PP 42/2017" in detail and "PT Bintan Alumina Indonesia" in detail
+    session.page.wait_for_function(
+        "(i) => document.querySelector('#map .js-plotly-plot').data[i].lon.length === 1", arg=TRACE_SELECTED
+    )
+    selected = session.map_trace(TRACE_SELECTED)
+    assert selected["lon"][0] == pytest.approx(atlas.zones.at["galang_batang", "lon"])
+    assert "zone=galang_batang" in session.page.url
+
+
+def test_clicking_a_zone_on_the_map_selects_it_and_its_bar(session, atlas):
+    session.open()
+    zone = atlas.zones.loc["kendal"]
+    point = session.page.evaluate(
+        """([lon, lat]) => {
+            const gd = document.querySelector('#map .js-plotly-plot');
+            const map = gd._fullLayout.map._subplot.map;
+            map.jumpTo({center: [lon, lat], zoom: 9});
+            const p = map.project([lon, lat]);
+            const box = map.getCanvas().getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + p.y};
+        }""",
+        [zone["lon"], zone["lat"]],
+    )
+    session.page.wait_for_timeout(600)
+    session.page.mouse.move(point["x"], point["y"])
+    session.page.wait_for_timeout(300)
+    session.page.mouse.click(point["x"], point["y"])
+    session.page.wait_for_function("() => document.querySelector('#zone-detail h3')", timeout=15_000)
+    assert session.text("#zone-detail h3") == zone["name"]
+    widths = session.page.evaluate(
+        "() => { const t = document.querySelector('#investment-chart .js-plotly-plot').data[0];"
+        " return t.y.map((name, i) => [name, t.marker.line.width[i]]); }"
+    )
+    assert dict(widths)[zone["name"]] == 3
+    assert sum(1 for _, width in widths if width) == 1
+
+
+def test_kaltim_view_shows_estates_ikn_and_the_core_numbers(session, atlas):
+    session.open()
+    session.page.get_by_role("tab", name=re.compile("Kaltim")).click()
+    session.page.wait_for_selector("#distance-table-sites")
+    session.settle()
+    report = kaltim_analysis(atlas)
+    for site in report["sites"]:
+        row = session.page.locator(f"#distance-table-sites tr[data-zone='{site['id']}']")
+        assert row.count() == 1
+        cells = row.locator("td")
+        assert cells.nth(0).inner_text() == format_km(site["straight_km_to_ikn"], "id")
+        expected_road = (
+            "tidak terhubung" if site["road_km_to_ikn"] is None else format_km(site["road_km_to_ikn"], "id")
+        )
+        assert cells.nth(1).inner_text().rstrip("*") == expected_road
+    for estate in ("ki_kariangau", "ki_buluminung", "maloy_batuta_trans_kalimantan"):
+        assert session.page.locator(f"tr[data-zone='{estate}']").count() == 1
+    assert session.map_trace(TRACE_IKN)["visible"] is True
+    assert session.map_trace(TRACE_RINGS)["visible"] is True
+    assert "view=kaltim" in session.page.url
+
+
+def test_changing_the_rings_changes_ring_membership(session, atlas):
+    session.open("?view=kaltim")
+    wide = kaltim_analysis(atlas, (25, 50, 100))
+    narrow = kaltim_analysis(atlas, (10, 20))
+    changed = [
+        (w["id"], n["within_ring_km"])
+        for w, n in zip(wide["sites"], narrow["sites"], strict=True)
+        if w["within_ring_km"] != n["within_ring_km"]
+    ]
+    assert changed, "the chosen rings must change at least one estate's ring"
+    box = session.page.locator("#ring-distances")
+    box.fill("10,20")
+    box.press("Enter")
+    zone_id, ring = changed[0]
+    expected = "None" if ring is None else f"{ring:g}"
+    session.page.wait_for_function(
+        "([id, ring]) => { const c = document.querySelector(`tr[data-zone='${id}'] td:nth-of-type(3)`);"
+        " return c && String(c.dataset.ring ?? 'None') === ring; }",
+        arg=[zone_id, expected if ring is not None else "None"],
+    )
+    assert "rings=10,20" in session.page.url
+    box.fill("ten")
+    box.press("Enter")
+    session.page.wait_for_function("() => document.querySelector('#ring-error').innerText.length > 0")
+    assert "rings=10,20" in session.page.url
+
+
+def test_language_toggle_changes_labels_and_number_formats(session, atlas):
+    session.open()
+    assert session.text("#label-sector") == "Sektor"
+    assert session.text("#kpi-investment .kpi-value").startswith("Rp ")
+    session.page.get_by_label("English").check()
+    session.page.wait_for_function("() => document.querySelector('#label-sector').innerText === 'Sector'")
+    session.settle()
+    investment = session.text("#kpi-investment .kpi-value")
+    assert re.fullmatch(r"IDR [\d,]+\.\d\d T", investment), investment
+    assert re.search(r"\d+ of \d+ zones report it", session.text("#kpi-investment .kpi-note"))
+    assert session.page.locator("html, #app-root").last.get_attribute("lang") == "en"
+    session.page.get_by_label("Bahasa Indonesia").check()
+    session.page.wait_for_function(
+        "() => document.querySelector('#kpi-investment .kpi-value').innerText.startsWith('Rp ')"
+    )
+    assert re.fullmatch(r"Rp [\d.]+,\d\d T", session.text("#kpi-investment .kpi-value"))
+
+
+def test_a_copied_url_restores_the_view_and_back_steps_back(session, atlas):
+    session.open("?view=kaltim&kind=KI&zone=ki_kariangau&lang=en&color=kind&rings=10,30,60")
+    session.page.wait_for_function("() => document.querySelector('#label-sector').innerText === 'Sector'")
+    assert session.page.get_by_role("tab", selected=True).inner_text().startswith("Kaltim")
+    assert session.text("#zone-detail h3") == atlas.zones.at["ki_kariangau", "name"]
+    assert session.page.locator("#ring-distances").input_value() == "10,30,60"
+    assert session.page.locator("#kind-filter input[value='KI']").is_checked()
+    expected = atlas.zones[select_zones(atlas.zones, kinds=["KI"])]
+    assert kpi_value(session, "kpi-zones") == str(len(expected))
+    before = session.page.url
+    session.page.get_by_role("tab", name=re.compile("National")).click()
+    session.page.wait_for_function("() => !location.search.includes('view=kaltim')")
+    session.page.go_back()
+    session.page.wait_for_function("(u) => location.href === u", arg=before)
+    session.settle()
+    assert session.page.get_by_role("tab", selected=True).inner_text().startswith("Kaltim")
+
+
+def test_every_filter_updates_offline_and_nothing_is_logged(session, atlas):
+    session.open()
+    steps = [
+        lambda: pick_from_dropdown(session, "sector-filter", "Kelapa sawit"),
+        lambda: session.page.get_by_label("Kawasan industri", exact=True).check(),
+        lambda: session.page.get_by_label("Beroperasi").check(),
+        lambda: pick_from_dropdown(session, "province-filter", "Kalimantan Timur"),
+        lambda: session.page.get_by_label("Jenis kawasan", exact=True).last.check(),
+        lambda: session.page.locator("#filter-reset").click(),
+    ]
+    last = session.page.url
+    for step in steps:
+        step()
+        session.page.wait_for_function("(u) => location.href !== u", arg=last)
+        session.settle()
+        last = session.page.url
+    assert kpi_value(session, "kpi-zones") == str(len(atlas.zones))
+    assert session.blocked == []
+    assert session.console_errors == []
+
+
+def test_online_basemap_without_internet_falls_back_and_keeps_updating(session, atlas):
+    session.open()
+    session.page.get_by_label("Daring (OpenStreetMap)").check()
+    session.page.wait_for_function(
+        "() => document.querySelector('#basemap-notice').innerText.length > 0", timeout=15_000
+    )
+    pick_from_dropdown(session, "sector-filter", "Bauksit")
+    expected = atlas.zones[select_zones(atlas.zones, ["bauxite"])]
+    session.page.wait_for_function(
+        "([i, n]) => document.querySelector('#map .js-plotly-plot').data[i].customdata.length === n",
+        arg=[TRACE_ZONES, len(expected)],
+    )
+    style = session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').layout.map.style")
+    assert not any(layer["type"] == "raster" for layer in style["layers"])

@@ -1,0 +1,127 @@
+"""Figure builders and callbacks as plain functions: data and state in, figures and patches out."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash import no_update
+
+from dashboard import callbacks, figures
+from dashboard.reducer import Controls
+from dashboard.runtime import build_runtime
+from dashboard.state import ViewState
+from geodata.connectivity import kaltim_analysis
+from geodata.query import select_zones
+
+
+@pytest.fixture(scope="module")
+def runtime(atlas):
+    return build_runtime(atlas)
+
+
+def patch_ops(patch) -> dict[str, object]:
+    """A Patch's operations as {'data.8.lon': value, ...} for assertions."""
+    return {
+        ".".join(str(p) for p in op["location"]): op["params"].get("value")
+        for op in patch.to_plotly_json()["operations"]
+    }
+
+
+def test_base_map_carries_geometry_once_and_draws_offline(runtime):
+    figure = figures.base_map_figure(runtime.atlas, runtime.model)
+    style = figure.layout.map.style
+    assert style["layers"][0]["type"] == "background"
+    assert not any(layer.get("type") in ("symbol", "raster") for layer in style["layers"])
+    assert "glyphs" not in style and "sprite" not in style
+    assert len(figure.data[figures.TRACE_INDICATIVE].geojson["features"]) == len(runtime.model.indicative_ids)
+    assert figure.layout.uirevision == "atlas"
+
+
+def test_map_patch_sends_no_geometry_and_filters(runtime):
+    atlas = runtime.atlas
+    state = ViewState(sector=("bauxite",))
+    mask = select_zones(atlas.zones, state.sector)
+    ops = patch_ops(figures.map_patch(atlas, runtime.model, runtime.hovers, state, mask, False, None))
+    assert not any(key.endswith("geojson") for key in ops)
+    assert "layout.map.style" not in ops
+    assert ops[f"data.{figures.TRACE_ZONES}.customdata"] == list(atlas.zones.index[mask])
+    assert "galang_batang" in ops[f"data.{figures.TRACE_ZONES}.customdata"]
+    assert "sei_mangkei" not in ops[f"data.{figures.TRACE_ZONES}.customdata"]
+    assert "layout.map.center" not in ops  # the camera stays where the user left it
+    size = len(
+        json.dumps(
+            figures.map_patch(atlas, runtime.model, runtime.hovers, state, mask, False, None).to_plotly_json()
+        )
+    )
+    geometry = len(json.dumps(runtime.model.indicative_geojson))
+    assert size < geometry
+
+
+def test_selection_refocuses_the_camera(runtime):
+    atlas = runtime.atlas
+    state = ViewState(zone="galang_batang")
+    mask = select_zones(atlas.zones)
+    ops = patch_ops(figures.map_patch(atlas, runtime.model, runtime.hovers, state, mask, True, "online"))
+    assert any(layer["type"] == "raster" for layer in ops["layout.map.style"]["layers"])
+    center = ops["layout.map.center"]
+    assert center["lon"] == pytest.approx(atlas.zones.at["galang_batang", "lon"], abs=0.05)
+    assert ops["layout.map.zoom"] > 8
+
+
+def test_investment_chart_is_sorted_and_only_reporting_zones(runtime):
+    atlas = runtime.atlas
+    figure = figures.investment_figure(atlas, runtime.model, atlas.zones, ViewState())
+    values = list(figure.data[0].x)
+    assert values == sorted(values)
+    assert len(values) == atlas.zones["investment_idr_trillion"].notna().sum()
+    assert figure.layout.separators == ",."
+
+
+def test_national_chart_has_target_and_cumulative(runtime):
+    figure = figures.national_figure(runtime.atlas, "en")
+    names = [trace.name for trace in figure.data]
+    assert names == ["Annual", "Cumulative", "2024 target"]
+    assert figure.data[2].y[0] == pytest.approx(78.1)
+
+
+def test_sync_from_url_sets_every_control(runtime):
+    out = callbacks.sync_state(
+        runtime, None, "?view=kaltim&sector=bauxite&lang=en&rings=10,20", Controls(), None, None
+    )
+    state = out[0]
+    assert state["view"] == "kaltim" and state["sector"] == ["bauxite"] and state["lang"] == "en"
+    assert out[1] is no_update
+    assert list(out[2 : 2 + len(callbacks.CONTROL_IDS)]) == [
+        "kaltim", ["bauxite"], [], [], [], None, "sector", "offline", "en", "10,20",
+    ]  # fmt: skip
+
+
+def test_sync_from_a_control_pushes_the_url(runtime):
+    controls = Controls("national", ["bauxite"], [], [], [], None, "sector", "offline", "id", "25,50,100")
+    out = callbacks.sync_state(runtime, "sector-filter", "", controls, None, ViewState().as_dict())
+    assert out[1] == "?sector=bauxite"
+    assert out[0]["sector"] == ["bauxite"]
+
+
+def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):
+    out = callbacks.panel_outputs(runtime, ViewState(sector=("bauxite",)).as_dict())
+    chart = out[4]
+    assert "KEK Galang Batang" in chart.data[0].y
+    assert "KEK Sei Mangkei" not in chart.data[0].y
+    zones_card = out[0]
+    assert zones_card[1].children == str((runtime.atlas.zones["sectors"].map(lambda s: "bauxite" in s)).sum())
+
+
+def test_kaltim_panel_shows_the_core_numbers(runtime):
+    out = callbacks.panel_outputs(runtime, ViewState(view="kaltim").as_dict())
+    assert out[8] is False
+    table = json.dumps(out[9][0].to_plotly_json(), default=lambda o: o.to_plotly_json())
+    for site in kaltim_analysis(runtime.atlas)["sites"]:
+        assert site["name"] in table
+
+
+def test_language_outputs_cover_every_text(runtime):
+    english = callbacks.language_outputs(runtime, "en")
+    indonesian = callbacks.language_outputs(runtime, "xx")  # unknown falls back to Indonesian
+    assert "Sector" in english and "Sektor" in indonesian

@@ -1,0 +1,63 @@
+"""One user action -> the next view state, without a browser."""
+
+from __future__ import annotations
+
+from dashboard.reducer import Controls, apply_controls, clicked_zone
+from dashboard.state import ViewState, Vocabulary
+
+VOCAB = Vocabulary(
+    sectors={"palm_oil", "bauxite"}, kinds={"KEK", "KI"}, statuses={"operating"},
+    provinces={"kalimantan_timur"}, zones={"galang_batang", "sei_mangkei"},
+)  # fmt: skip
+
+
+def controls(**values) -> Controls:
+    base = dict(view="national", sector=[], kind=[], status=[], province=[], zone=None, color="sector",
+                basemap="offline", lang="id", rings="25,50,100")  # fmt: skip
+    base.update(values)
+    return Controls(**base)
+
+
+def test_filter_change_updates_the_state():
+    state, error = apply_controls(ViewState(), controls(sector=["bauxite"]), "sector-filter", None, VOCAB)
+    assert state.sector == ("bauxite",) and error is None
+
+
+def test_a_map_or_bar_click_selects_the_zone():
+    click = {"points": [{"customdata": "galang_batang"}]}
+    state, _ = apply_controls(ViewState(), controls(), "map", click, VOCAB)
+    assert state.zone == "galang_batang"
+    state, _ = apply_controls(
+        ViewState(), controls(), "investment-chart", {"points": [{"customdata": ["sei_mangkei"]}]}, VOCAB
+    )
+    assert state.zone == "sei_mangkei"
+
+
+def test_a_click_on_something_else_keeps_the_selection():
+    previous = ViewState(zone="sei_mangkei")
+    state, _ = apply_controls(
+        previous, controls(zone="sei_mangkei"), "map", {"points": [{"customdata": "ikn"}]}, VOCAB
+    )
+    assert state.zone == "sei_mangkei"
+
+
+def test_bad_rings_keep_the_previous_rings_and_say_why():
+    previous = ViewState(rings=(10.0, 20.0))
+    state, error = apply_controls(previous, controls(rings="ten,twenty"), "ring-distances", None, VOCAB)
+    assert state.rings == (10.0, 20.0)
+    assert "list of km" in error
+
+
+def test_reset_clears_filters_but_keeps_view_language_and_selection():
+    state, _ = apply_controls(
+        ViewState(), controls(view="kaltim", sector=["bauxite"], kind=["KI"], lang="en", zone="sei_mangkei"),
+        "filter-reset", None, VOCAB,
+    )  # fmt: skip
+    assert state.sector == () and state.kind == ()
+    assert state.view == "kaltim" and state.lang == "en" and state.zone == "sei_mangkei"
+
+
+def test_clicked_zone_tolerates_junk():
+    for junk in (None, {}, {"points": []}, {"points": ["x"]}, {"points": [{"customdata": 5}]}, "points"):
+        assert clicked_zone(junk, {"a"}) is None
+    assert clicked_zone({"points": [{"location": "a"}]}, {"a"}) == "a"
