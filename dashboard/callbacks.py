@@ -36,6 +36,7 @@ CONTROL_IDS = (
     ("ring-distances", "value"),
 )
 OPTION_IDS = (
+    "view-tabs",
     "sector-filter",
     "kind-filter",
     "status-filter",
@@ -94,7 +95,7 @@ def language_outputs(runtime: Runtime, lang: Any) -> tuple[Any, ...]:
         *(options[cid] for cid in OPTION_IDS),
         *(labels for _ in DROPDOWN_IDS),
         t("filter.any", lang), t("filter.any", lang), t("filter.search", lang),
-        t("tab.national", lang), t("tab.kaltim", lang), lang,
+        lang,
         figures.national_figure(atlas, lang),
         components.national_sources(atlas, lang),
     )  # fmt: skip
@@ -164,8 +165,6 @@ def register_callbacks(app: Dash, runtime: Runtime) -> None:
         *(Output(cid, "options") for cid in OPTION_IDS),
         *(Output(cid, "labels") for cid in DROPDOWN_IDS),
         *(Output(cid, "placeholder") for cid in DROPDOWN_IDS),
-        Output("tab-national", "label"),
-        Output("tab-kaltim", "label"),
         Output("app-root", "lang"),
         Output("national-chart", "figure"),
         Output("national-source", "children"),

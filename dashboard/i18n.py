@@ -36,6 +36,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The online map could not be loaded; back to the offline map.",
     },
     "control.language": {"id": "Bahasa", "en": "Language"},
+    "control.view": {"id": "Tampilan", "en": "View"},
     "kpi.zones": {"id": "Kawasan ditampilkan", "en": "Zones shown"},
     "kpi.investment": {"id": "Realisasi investasi", "en": "Realized investment"},
     "kpi.workforce": {"id": "Tenaga kerja", "en": "Workforce"},

@@ -29,6 +29,7 @@ TEXT_ELEMENTS: dict[str, str] = {
     "label-color": "control.color",
     "label-basemap": "control.basemap",
     "label-lang": "control.language",
+    "label-view": "control.view",
     "title-investment": "chart.investment",
     "title-national": "chart.national",
     "title-detail": "detail.title",
@@ -54,6 +55,10 @@ def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
         "color-mode": [
             {"label": t("color.sector", lang), "value": "sector"},
             {"label": t("color.kind", lang), "value": "kind"},
+        ],
+        "view-tabs": [
+            {"label": t("tab.national", lang), "value": "national"},
+            {"label": t("tab.kaltim", lang), "value": "kaltim"},
         ],
         "basemap-toggle": [
             {"label": t("basemap.offline", lang), "value": "offline"},
@@ -280,13 +285,22 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any) -> html.Di
             dcc.Store(id="map-applied"),
             dcc.Store(id="basemap-effective", data="offline"),
             header,
-            dcc.Tabs(
-                id="view-tabs",
-                value="national",
-                children=[
-                    dcc.Tab(label=t("tab.national", lang), value="national", id="tab-national"),
-                    dcc.Tab(label=t("tab.kaltim", lang), value="kaltim", id="tab-kaltim"),
-                ],
+            # The view switch is a native radio group: reachable with Tab, switched with the arrow
+            # keys, announced by screen readers (Dash's own Tabs render unlabelled divs).
+            html.Nav(
+                html.Fieldset(
+                    [
+                        _text("label-view", html.Legend, className="visually-hidden"),
+                        dcc.RadioItems(
+                            id="view-tabs",
+                            options=options["view-tabs"],
+                            value="national",
+                            inline=True,
+                            className="view-switch",
+                        ),
+                    ]
+                ),
+                className="view-nav",
             ),
             html.Main(
                 [filters, html.Div([kpis, map_section, kaltim_panel, charts], className="content"), detail],

@@ -64,7 +64,11 @@ def test_filtering_to_bauxite_shows_galang_batang_and_hides_sei_mangkei(session,
 
 def test_clicking_a_bar_opens_the_detail_and_highlights_the_map(session, atlas):
     session.open("?sector=bauxite")
-    session.page.locator("#investment-chart .bars .point path").first.click()
+    bar = session.page.locator("#investment-chart .bars .point path").first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    session.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    session.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     session.page.wait_for_function("() => document.querySelector('#zone-detail h3')")
     assert session.text("#zone-detail h3") == "KEK Galang Batang"
     detail = session.text("#zone-detail")
@@ -81,19 +85,23 @@ def test_clicking_a_zone_on_the_map_selects_it_and_its_bar(session, atlas):
     session.open()
     zone = atlas.zones.loc["kendal"]
     point = session.page.evaluate(
-        """([lon, lat]) => {
+        """([lon, lat]) => new Promise((resolve) => {
             const gd = document.querySelector('#map .js-plotly-plot');
             const map = gd._fullLayout.map._subplot.map;
+            map.once('idle', () => {
+                const p = map.project([lon, lat]);
+                const box = map.getCanvas().getBoundingClientRect();
+                resolve({x: box.left + p.x, y: box.top + p.y});
+            });
             map.jumpTo({center: [lon, lat], zoom: 9});
-            const p = map.project([lon, lat]);
-            const box = map.getCanvas().getBoundingClientRect();
-            return {x: box.left + p.x, y: box.top + p.y};
-        }""",
+        })""",
         [zone["lon"], zone["lat"]],
     )
-    session.page.wait_for_timeout(600)
     session.page.mouse.move(point["x"], point["y"])
-    session.page.wait_for_timeout(300)
+    session.page.wait_for_function(
+        "(id) => (document.querySelector('#map .js-plotly-plot')._hoverdata || []).some(d => d.customdata === id)",
+        arg="kendal",
+    )
     session.page.mouse.click(point["x"], point["y"])
     session.page.wait_for_function("() => document.querySelector('#zone-detail h3')", timeout=15_000)
     assert session.text("#zone-detail h3") == zone["name"]
@@ -107,7 +115,7 @@ def test_clicking_a_zone_on_the_map_selects_it_and_its_bar(session, atlas):
 
 def test_kaltim_view_shows_estates_ikn_and_the_core_numbers(session, atlas):
     session.open()
-    session.page.get_by_role("tab", name=re.compile("Kaltim")).click()
+    session.page.get_by_label("Kaltim / IKN").check()
     session.page.wait_for_selector("#distance-table-sites")
     session.settle()
     report = kaltim_analysis(atlas)
@@ -175,19 +183,22 @@ def test_language_toggle_changes_labels_and_number_formats(session, atlas):
 def test_a_copied_url_restores_the_view_and_back_steps_back(session, atlas):
     session.open("?view=kaltim&kind=KI&zone=ki_kariangau&lang=en&color=kind&rings=10,30,60")
     session.page.wait_for_function("() => document.querySelector('#label-sector').innerText === 'Sector'")
-    assert session.page.get_by_role("tab", selected=True).inner_text().startswith("Kaltim")
+    assert session.page.locator("#view-tabs input[value='kaltim']").is_checked()
     assert session.text("#zone-detail h3") == atlas.zones.at["ki_kariangau", "name"]
     assert session.page.locator("#ring-distances").input_value() == "10,30,60"
     assert session.page.locator("#kind-filter input[value='KI']").is_checked()
     expected = atlas.zones[select_zones(atlas.zones, kinds=["KI"])]
     assert kpi_value(session, "kpi-zones") == str(len(expected))
     before = session.page.url
-    session.page.get_by_role("tab", name=re.compile("National")).click()
+    session.page.get_by_label("National", exact=True).check()
     session.page.wait_for_function("() => !location.search.includes('view=kaltim')")
     session.page.go_back()
     session.page.wait_for_function("(u) => location.href === u", arg=before)
-    session.settle()
-    assert session.page.get_by_role("tab", selected=True).inner_text().startswith("Kaltim")
+    session.page.wait_for_function(
+        "() => document.querySelector(\"#view-tabs input[value='kaltim']\").checked"
+    )
+    session.page.wait_for_function("() => !document.querySelector('#kaltim-panel').hidden")
+    assert "view=kaltim" in session.page.url
 
 
 def test_every_filter_updates_offline_and_nothing_is_logged(session, atlas):
