@@ -89,6 +89,31 @@ def kaltim_sites(atlas: Atlas, province: str = KALTIM) -> gpd.GeoDataFrame:
     return atlas.zones[atlas.zones["province"] == province]
 
 
+def site_connectivity(
+    atlas: Atlas, zone_id: str, graph: nx.Graph, rings_km: Sequence[float], reference_id: str = IKN_REFERENCE
+) -> dict[str, Any]:
+    """One zone's distances to IKN (straight and by road), its ring, and its nearest port and airport."""
+    zone = atlas.zones.loc[zone_id]
+    reference = atlas.places.loc[reference_id]
+    straight = distance_km(zone["lon"], zone["lat"], reference["lon"], reference["lat"])
+    route = road_route(graph, zone_id, reference_id)
+    return {
+        "id": zone_id,
+        "name": zone["name"],
+        "kind": zone["kind"],
+        "status": zone["status"],
+        "lon": zone["lon"],
+        "lat": zone["lat"],
+        "coord_precision": zone["coord_precision"],
+        "straight_km_to_ikn": _km(straight),
+        "road_km_to_ikn": _km(route[0]) if route else None,
+        "road_km_estimated": route[1] if route else None,
+        "within_ring_km": ring_of(straight, rings_km),
+        "nearest_port": _nearest(zone, atlas.places, "port"),
+        "nearest_airport": _nearest(zone, atlas.places, "airport"),
+    }
+
+
 def kaltim_analysis(
     atlas: Atlas, rings_km: Sequence[float] = DEFAULT_RINGS_KM, reference_id: str = IKN_REFERENCE
 ) -> dict[str, Any]:
@@ -100,27 +125,7 @@ def kaltim_analysis(
     rings = sorted(float(r) for r in rings_km)
     graph = road_graph(atlas.roads)
     sites = kaltim_sites(atlas)
-    site_rows = []
-    for zone_id, zone in sites.iterrows():
-        straight = distance_km(zone["lon"], zone["lat"], reference["lon"], reference["lat"])
-        route = road_route(graph, zone_id, reference_id)
-        site_rows.append(
-            {
-                "id": zone_id,
-                "name": zone["name"],
-                "kind": zone["kind"],
-                "status": zone["status"],
-                "lon": zone["lon"],
-                "lat": zone["lat"],
-                "coord_precision": zone["coord_precision"],
-                "straight_km_to_ikn": _km(straight),
-                "road_km_to_ikn": _km(route[0]) if route else None,
-                "road_km_estimated": route[1] if route else None,
-                "within_ring_km": ring_of(straight, rings),
-                "nearest_port": _nearest(zone, atlas.places, "port"),
-                "nearest_airport": _nearest(zone, atlas.places, "airport"),
-            }
-        )
+    site_rows = [site_connectivity(atlas, zone_id, graph, rings, reference_id) for zone_id in sites.index]
     pairs = []
     for (a, zone_a), (b, zone_b) in combinations(sites.iterrows(), 2):
         route = road_route(graph, a, b)

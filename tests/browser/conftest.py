@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, MAP_READY_JS, block_the_internet, running_server
+from tests.browser.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DASH_IDLE_JS,
+    MAP_READY_JS,
+    block_the_internet,
+    running_server,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -44,10 +51,10 @@ class Session:
         self.settle()
 
     def settle(self) -> None:
-        """Wait until Dash has no callback in flight."""
-        self.page.wait_for_function(
-            "() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=30_000
-        )
+        """Wait until Dash has no callback in flight (twice, so that chained callbacks have started)."""
+        for _ in range(2):
+            self.page.wait_for_function(DASH_IDLE_JS, timeout=30_000)
+            self.page.wait_for_timeout(50)
 
     def map_trace(self, index: int) -> dict:
         return self.page.evaluate(

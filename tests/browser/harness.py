@@ -97,3 +97,11 @@ MAP_READY_JS = """() => {
   return !!(gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
             && document.querySelector('#map canvas') && gd.data[8].customdata);
 }"""
+
+# True when Dash has no callback requested, queued, running or waiting to apply its result.
+DASH_IDLE_JS = """() => {
+  if (!window.store) return false;
+  const c = window.store.getState().callbacks || {};
+  return ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'stored']
+    .every((k) => !c[k] || c[k].length === 0);
+}"""

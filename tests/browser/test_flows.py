@@ -97,6 +97,7 @@ def test_clicking_a_zone_on_the_map_selects_it_and_its_bar(session, atlas):
         })""",
         [zone["lon"], zone["lat"]],
     )
+    session.settle()
     session.page.mouse.move(point["x"], point["y"])
     session.page.wait_for_function(
         "(id) => (document.querySelector('#map .js-plotly-plot')._hoverdata || []).some(d => d.customdata === id)",
@@ -217,7 +218,9 @@ def test_every_filter_updates_offline_and_nothing_is_logged(session, atlas):
         session.page.wait_for_function("(u) => location.href !== u", arg=last)
         session.settle()
         last = session.page.url
-    assert kpi_value(session, "kpi-zones") == str(len(atlas.zones))
+    session.page.wait_for_function(
+        "(n) => document.querySelector('#kpi-zones .kpi-value').innerText === String(n)", arg=len(atlas.zones)
+    )
     assert session.blocked == []
     assert session.console_errors == []
 
