@@ -31,3 +31,99 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+/* Exports: fetch the file for exactly what is on screen (the URL state plus the map camera), show
+   progress while Kaleido draws, then hand the file to the browser as a download. The page stays
+   usable meanwhile; failures are shown in plain words. */
+(function () {
+  const texts = {
+    id: {working: "Menyiapkan {kind}… {s} dtk", done: "Selesai: {file}", failed: "Ekspor gagal: {why}"},
+    en: {working: "Preparing {kind}… {s} s", done: "Done: {file}", failed: "Export failed: {why}"},
+  };
+  function lang() { return document.documentElement.lang === "en" || new URLSearchParams(location.search).get("lang") === "en" ? "en" : "id"; }
+  function fill(template, values) { return template.replace(/\{(\w+)\}/g, (_, k) => values[k]); }
+  function checked(name) {
+    const input = document.querySelector(`#${name} input:checked`);
+    return input ? input.value : null;
+  }
+  function cameraParams() {
+    const gd = document.querySelector("#map .js-plotly-plot");
+    const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
+    if (!map) return {};
+    const c = map.getCenter();
+    return {lon: c.lng.toFixed(5), lat: c.lat.toFixed(5), zoom: map.getZoom().toFixed(2)};
+  }
+  async function runExport(button) {
+    const kind = button.dataset.export;
+    const status = document.getElementById("export-status");
+    const params = new URLSearchParams(location.search);
+    if (kind === "png") {
+      params.set("target", checked("export-target") || "map");
+      params.set("size", checked("export-size") || "projector");
+    }
+    if (kind === "png" || kind === "pdf") {
+      Object.entries(cameraParams()).forEach(([k, v]) => params.set(k, v));
+    }
+    const t = texts[lang()];
+    const started = performance.now();
+    const label = button.innerText;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    const tick = () => { status.textContent = fill(t.working, {kind: label, s: Math.round((performance.now() - started) / 1000)}); };
+    tick();
+    const timer = setInterval(tick, 1000);
+    try {
+      const response = await fetch(`/export/${kind}?${params.toString()}`);
+      if (!response.ok) {
+        let why = response.statusText;
+        try { why = (await response.json()).error || why; } catch (e) { /* not JSON */ }
+        throw new Error(why);
+      }
+      const blob = await response.blob();
+      const disposition = response.headers.get("Content-Disposition") || "";
+      const match = disposition.match(/filename="([^"]+)"/);
+      const file = match ? match[1] : `atlas-kawasan.${kind}`;
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = file;
+      document.body.appendChild(link);
+      link.click();
+      setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+      status.textContent = fill(t.done, {file: file});
+    } catch (err) {
+      status.textContent = fill(t.failed, {why: err.message || String(err)});
+    } finally {
+      clearInterval(timer);
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-export]");
+    if (button) { runExport(button); }
+  });
+
+  /* Presentation mode: one button, Escape leaves it, arrow keys step through saved views. */
+  function setPresenting(on) {
+    document.body.classList.toggle("presenting", on);
+    const toggle = document.getElementById("presentation-toggle");
+    if (toggle) toggle.setAttribute("aria-pressed", on ? "true" : "false");
+    window.dispatchEvent(new Event("resize"));
+  }
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("#presentation-toggle")) {
+      setPresenting(!document.body.classList.contains("presenting"));
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (!document.body.classList.contains("presenting")) return;
+    if (event.key === "Escape") { setPresenting(false); return; }
+    const typing = event.target.closest("input, textarea, select, [contenteditable], .dash-dropdown");
+    if (typing) return;
+    if (event.key === "ArrowRight" || event.key === "PageDown") {
+      document.getElementById("saved-next").click(); event.preventDefault();
+    } else if (event.key === "ArrowLeft" || event.key === "PageUp") {
+      document.getElementById("saved-prev").click(); event.preventDefault();
+    }
+  });
+})();

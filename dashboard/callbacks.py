@@ -7,19 +7,25 @@ not trusted), and the map gets Patches, never new geometry.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from typing import Any
 
-from dash import Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import components, figures
 from dashboard.i18n import LANGUAGES, t
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets
 from dashboard.reducer import Controls, apply_controls, ring_text
 from dashboard.runtime import Runtime
+from dashboard.savedviews import SavedViewError, SavedViewStore
 from dashboard.state import ViewState, from_query, to_query
+from geodata.comparison import criteria_values
 from geodata.connectivity import kaltim_analysis
+from geodata.export import zone_table
 from geodata.query import select_zones, summarize
+from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +40,12 @@ CONTROL_IDS = (
     ("basemap-toggle", "value"),
     ("lang-toggle", "value"),
     ("ring-distances", "value"),
+    ("comparison-sites", "value"),
 )
+WEIGHTS = {"type": "weight", "criterion": ALL}
 OPTION_IDS = (
+    "export-target",
+    "export-size",
     "view-tabs",
     "sector-filter",
     "kind-filter",
@@ -45,16 +55,17 @@ OPTION_IDS = (
     "color-mode",
     "basemap-toggle",
 )
-DROPDOWN_IDS = ("sector-filter", "province-filter", "zone-search")
+DROPDOWN_IDS = ("sector-filter", "province-filter", "zone-search", "comparison-sites")
 # Triggers after which the controls must be rewritten from the state (the user did not set them directly).
 REWRITES_CONTROLS = ("map", "investment-chart", "filter-reset", "ring-distances")
 
 
 def control_values(state: ViewState) -> list[Any]:
-    """The value of every control for a state, in CONTROL_IDS order."""
+    """The value of every control for a state: CONTROL_IDS order, then the list of weights."""
     return [
         state.view, list(state.sector), list(state.kind), list(state.status), list(state.province),
-        state.zone, state.color, state.basemap, state.lang, ring_text(state.rings),
+        state.zone, state.color, state.basemap, state.lang, ring_text(state.rings), list(state.sites),
+        list(state.weights),
     ]  # fmt: skip
 
 
@@ -76,11 +87,11 @@ def sync_state(
     state, rings_error = apply_controls(previous, controls, trigger, click, vocabulary)
     error = t("kaltim.rings.invalid", state.lang, error=rings_error) if rings_error else None
     query = to_query(state)
-    outputs: list[Any] = [no_update] * len(CONTROL_IDS)
+    outputs: list[Any] = [no_update] * len(CONTROL_IDS) + [[no_update] * len(CRITERIA)]
     if trigger in REWRITES_CONTROLS:
         outputs = control_values(state)
         if rings_error:
-            outputs[-1] = no_update  # leave the user's text in the box so it can be corrected
+            outputs[CONTROL_IDS.index(("ring-distances", "value"))] = no_update  # keep the text to correct it
     return (state.as_dict(), query if query != (search or "") else no_update, *outputs, error)
 
 
@@ -94,7 +105,7 @@ def language_outputs(runtime: Runtime, lang: Any) -> tuple[Any, ...]:
         *(t(key, lang) for key in TEXT_ELEMENTS.values()),
         *(options[cid] for cid in OPTION_IDS),
         *(labels for _ in DROPDOWN_IDS),
-        t("filter.any", lang), t("filter.any", lang), t("filter.search", lang),
+        t("filter.any", lang), t("filter.any", lang), t("filter.search", lang), options["zone-search"],
         lang,
         figures.national_figure(atlas, lang),
         components.national_sources(atlas, lang),
@@ -135,28 +146,96 @@ def panel_outputs(runtime: Runtime, stored: Any) -> tuple[Any, ...]:
         components.legend_children(atlas, model, state, shown),
         not kaltim,
         tables,
+        components.zone_table_children(atlas, zone_table(atlas, mask), state.lang),
     )  # fmt: skip
 
 
-def register_callbacks(app: Dash, runtime: Runtime) -> None:
+def comparison_outputs(runtime: Runtime, stored: Any) -> list[Any]:
+    """The candidate-site comparison for the state's sites and weights (only in the Kaltim view)."""
+    state = ViewState.from_dict(stored, runtime.vocabulary)
+    if state.view != "kaltim" or not state.sites:
+        return []
+    weights = {c.id: w for c, w in zip(CRITERIA, state.weights, strict=True)}
+    values = criteria_values(runtime.atlas, list(state.sites))
+    ranked = rank_sites(values, weights)
+    report = sensitivity(values, weights)
+    return components.comparison_children(
+        runtime.atlas, list(state.sites), values, ranked, report, weights, state.lang
+    )
+
+
+def saved_views_outputs(
+    views: SavedViewStore, trigger: Any, lang: Any, title: Any, note: Any, query: Any, edits: Any, upload: Any
+) -> tuple[Any, Any, Any]:
+    """Apply one saved-view action (save, rename, move, delete, import); return (list, message, title box)."""
+    lang = lang if lang in LANGUAGES else "id"
+    message: Any = None
+    clear_title: Any = no_update
+    try:
+        if trigger == "save-view":
+            view = views.add(title or "", note or "", query if isinstance(query, str) else "")
+            message, clear_title = t("saved.saved", lang, title=view.title), ""
+        elif trigger == "saved-import" and isinstance(upload, str):
+            count = views.import_bytes(_decode_upload(upload))
+            message = t("saved.imported", lang, n=count)
+        elif isinstance(trigger, dict):
+            view_id = str(trigger.get("index"))
+            action = trigger.get("type")
+            if action == "saved-rename":
+                new_titles = {e["id"]["index"]: e.get("value") for e in edits or [] if isinstance(e, dict)}
+                views.rename(view_id, str(new_titles.get(view_id) or ""))
+            elif action in ("saved-up", "saved-down"):
+                views.move(view_id, -1 if action == "saved-up" else 1)
+            elif action == "saved-delete":
+                views.delete(view_id)
+    except SavedViewError as exc:
+        message = t("saved.error", lang, error=str(exc))
+    return components.saved_views_children(views.list(), lang), message, clear_title
+
+
+def _decode_upload(contents: str) -> bytes:
+    """The bytes of a dcc.Upload 'data:...;base64,...' string (refused when malformed)."""
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, ValueError, binascii.Error):
+        raise SavedViewError("the upload could not be read") from None
+
+
+def step_saved_view(views: SavedViewStore, search: Any, step: int) -> Any:
+    """The URL of the next (or previous) saved view after the one on screen, for arrow-key stepping."""
+    saved = views.list()
+    if not saved:
+        return no_update
+    queries = [v.query for v in saved]
+    current = search if isinstance(search, str) else ""
+    position = queries.index(current) if current in queries else (-1 if step > 0 else len(saved))
+    target = min(max(position + step, 0), len(saved) - 1)
+    return saved[target].query if saved[target].query != current else no_update
+
+
+def register_callbacks(app: Dash, runtime: Runtime, views: SavedViewStore) -> None:
     """Attach every callback of the page to ``app``."""
 
     @app.callback(
         Output("view-state", "data"),
         Output("url", "search"),
         *(Output(cid, prop) for cid, prop in CONTROL_IDS),
+        Output(WEIGHTS, "value"),
         Output("ring-error", "children"),
         Input("url", "search"),
         *(Input(cid, prop) for cid, prop in CONTROL_IDS),
+        Input(WEIGHTS, "value"),
         Input("map", "clickData"),
         Input("investment-chart", "clickData"),
         Input("filter-reset", "n_clicks"),
         State("view-state", "data"),
     )
     def _sync(search: Any, *values: Any) -> tuple[Any, ...]:
-        controls = Controls(*values[: len(CONTROL_IDS)])
-        map_click, bar_click, _reset, stored = values[len(CONTROL_IDS) :]
+        controls = Controls(*values[: len(CONTROL_IDS) + 1])
+        map_click, bar_click, _reset, stored = values[len(CONTROL_IDS) + 1 :]
         trigger = ctx.triggered_id
+        if isinstance(trigger, dict):
+            trigger = "weights"
         click = map_click if trigger == "map" else bar_click
         return sync_state(runtime, trigger, search, controls, click, stored)
 
@@ -164,7 +243,8 @@ def register_callbacks(app: Dash, runtime: Runtime) -> None:
         *(Output(element_id, "children") for element_id in TEXT_ELEMENTS),
         *(Output(cid, "options") for cid in OPTION_IDS),
         *(Output(cid, "labels") for cid in DROPDOWN_IDS),
-        *(Output(cid, "placeholder") for cid in DROPDOWN_IDS),
+        *(Output(cid, "placeholder") for cid in DROPDOWN_IDS[:3]),
+        Output("comparison-sites", "options"),
         Output("app-root", "lang"),
         Output("national-chart", "figure"),
         Output("national-source", "children"),
@@ -194,10 +274,66 @@ def register_callbacks(app: Dash, runtime: Runtime) -> None:
         Output("map-legend", "children"),
         Output("kaltim-panel", "hidden"),
         Output("distance-table", "children"),
+        Output("zone-table", "children"),
         Input("view-state", "data"),
     )
     def _panels(stored: Any) -> tuple[Any, ...]:
         return panel_outputs(runtime, stored)
+
+    @app.callback(Output("site-comparison", "children"), Input("view-state", "data"))
+    def _comparison(stored: Any) -> list[Any]:
+        return comparison_outputs(runtime, stored)
+
+    saved_actions = [
+        Input({"type": kind, "index": ALL}, "n_clicks")
+        for kind in ("saved-rename", "saved-up", "saved-down", "saved-delete")
+    ]
+
+    @app.callback(
+        Output("saved-views", "children"),
+        Output("saved-message", "children"),
+        Output("saved-title", "value"),
+        Input("save-view", "n_clicks"),
+        Input("saved-import", "contents"),
+        *saved_actions,
+        Input("lang-toggle", "value"),
+        State("saved-title", "value"),
+        State("saved-note", "value"),
+        State("url", "search"),
+        State({"type": "saved-edit", "index": ALL}, "value"),
+        State({"type": "saved-edit", "index": ALL}, "id"),
+    )
+    def _saved(_save: Any, upload: Any, *rest: Any) -> tuple[Any, Any, Any]:
+        lang, title, note, query, edit_values, edit_ids = rest[len(saved_actions) :]
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict) and not any(
+            t_["value"] for t_ in ctx.triggered if isinstance(t_, dict) and "value" in t_
+        ):
+            trigger = None  # a list re-render reset the n_clicks: not a click
+        edits = [{"id": i, "value": v} for i, v in zip(edit_ids or [], edit_values or [], strict=False)]
+        return saved_views_outputs(views, trigger, lang, title, note, query, edits, upload)
+
+    @app.callback(
+        Output("url", "search", allow_duplicate=True),
+        Input({"type": "saved-open", "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _open_saved(clicks: Any) -> Any:
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not any(clicks or []):
+            return no_update
+        chosen = next((v for v in views.list() if v.id == trigger.get("index")), None)
+        return chosen.query if chosen else no_update
+
+    @app.callback(
+        Output("url", "search", allow_duplicate=True),
+        Input("saved-prev", "n_clicks"),
+        Input("saved-next", "n_clicks"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def _step_saved(_prev: Any, _next: Any, search: Any) -> Any:
+        return step_saved_view(views, search, 1 if ctx.triggered_id == "saved-next" else -1)
 
     app.clientside_callback(
         "window.dash_clientside.atlas.probeBasemap",

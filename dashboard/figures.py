@@ -268,6 +268,69 @@ def map_focus(model: MapModel, state: ViewState) -> dict[str, Any]:
     return KALTIM_VIEW if state.view == "kaltim" else NATIONAL_VIEW
 
 
+MapUpdates = dict[tuple[str | int, ...], Any]
+
+
+def map_updates(
+    atlas: Atlas,
+    model: MapModel,
+    hovers: dict[str, list[str]],
+    state: ViewState,
+    mask: pd.Series,
+    refocus: bool,
+    basemap: str | None,
+) -> MapUpdates:
+    """What changes in the built map for a state, as {path: value}: which zones show, their colours and
+    hovers, the Kaltim layers, the rings, the selection, the camera only when ``refocus`` and the
+    basemap style only when ``basemap`` is given (it changed). Never geometry."""
+    zones = atlas.zones
+    categories, palette = category_colors(model, zones, state.color)
+    order = list(palette)
+    code = {category: index + 0.5 for index, category in enumerate(order)}
+    colours = [palette.get(c, "#888888") for c in categories]
+    shown = [zone_id for zone_id, keep in zip(model.zone_ids, mask, strict=True) if keep]
+    position = {zone_id: index for index, zone_id in enumerate(model.zone_ids)}
+    updates: MapUpdates = {}
+    for trace, ids in ((TRACE_INDICATIVE, model.indicative_ids), (TRACE_SURVEYED, model.surveyed_ids)):
+        visible_ids = [zone_id for zone_id in ids if mask[zone_id]]
+        updates["data", trace, "locations"] = visible_ids
+        updates["data", trace, "z"] = [code[categories[position[z]]] for z in visible_ids]
+        updates["data", trace, "colorscale"] = _stepped_colorscale([palette[c] for c in order])
+        updates["data", trace, "zmin"] = 0
+        updates["data", trace, "zmax"] = len(order)
+    index = [position[z] for z in shown]
+    lon = [float(model.lon[i]) for i in index]
+    lat = [float(model.lat[i]) for i in index]
+    for trace in (TRACE_HALO, TRACE_ZONES):
+        updates["data", trace, "lon"] = lon
+        updates["data", trace, "lat"] = lat
+    updates["data", TRACE_ZONES, "customdata"] = shown
+    updates["data", TRACE_ZONES, "hovertext"] = [hovers[state.lang][i] for i in index]
+    updates["data", TRACE_ZONES, "marker", "color"] = [colours[i] for i in index]
+    updates["data", TRACE_ZONES, "marker", "opacity"] = [
+        STATUS_OPACITY[zones["status"].iat[i]] for i in index
+    ]
+    selected = state.zone if state.zone in shown else None
+    updates["data", TRACE_SELECTED, "lon"] = [float(model.lon[position[selected]])] if selected else []
+    updates["data", TRACE_SELECTED, "lat"] = [float(model.lat[position[selected]])] if selected else []
+    kaltim = state.view == "kaltim"
+    for trace in KALTIM_TRACES:
+        updates["data", trace, "visible"] = kaltim
+    if kaltim:
+        reference = atlas.places.loc["ikn_kipp"]
+        ring_lon, ring_lat, ring_text = _ring_lines(reference["lon"], reference["lat"], state.rings)
+        updates["data", TRACE_RINGS, "lon"] = ring_lon
+        updates["data", TRACE_RINGS, "lat"] = ring_lat
+        updates["data", TRACE_RINGS, "text"] = ring_text
+    if basemap is not None:
+        updates["layout", "map", "style"] = map_style(basemap)
+    if refocus:
+        focus = map_focus(model, state)
+        updates["layout", "map", "center"] = focus["center"]
+        updates["layout", "map", "zoom"] = focus["zoom"]
+    return updates
+
+
 def map_patch(
     atlas: Atlas,
     model: MapModel,
@@ -277,54 +340,38 @@ def map_patch(
     refocus: bool,
     basemap: str | None,
 ) -> Patch:
-    """Restyle the built map for a state: which zones show, their colours and hovers, the Kaltim layers,
-    the rings, the selection, the camera only when ``refocus`` and the basemap style only when
-    ``basemap`` is given (it changed). Geometry is not resent."""
-    zones = atlas.zones
-    categories, palette = category_colors(model, zones, state.color)
-    order = list(palette)
-    code = {category: index + 0.5 for index, category in enumerate(order)}
-    colours = [palette.get(c, "#888888") for c in categories]
-    shown = [zone_id for zone_id, keep in zip(model.zone_ids, mask, strict=True) if keep]
-    position = {zone_id: index for index, zone_id in enumerate(model.zone_ids)}
+    """The map's updates for a state as a dash.Patch (see ``map_updates``)."""
     patch = Patch()
-    for trace, ids in ((TRACE_INDICATIVE, model.indicative_ids), (TRACE_SURVEYED, model.surveyed_ids)):
-        visible_ids = [zone_id for zone_id in ids if mask[zone_id]]
-        patch["data"][trace]["locations"] = visible_ids
-        patch["data"][trace]["z"] = [code[categories[position[z]]] for z in visible_ids]
-        patch["data"][trace]["colorscale"] = _stepped_colorscale([palette[c] for c in order])
-        patch["data"][trace]["zmin"] = 0
-        patch["data"][trace]["zmax"] = len(order)
-    index = [position[z] for z in shown]
-    lon = [float(model.lon[i]) for i in index]
-    lat = [float(model.lat[i]) for i in index]
-    patch["data"][TRACE_HALO]["lon"] = lon
-    patch["data"][TRACE_HALO]["lat"] = lat
-    patch["data"][TRACE_ZONES]["lon"] = lon
-    patch["data"][TRACE_ZONES]["lat"] = lat
-    patch["data"][TRACE_ZONES]["customdata"] = shown
-    patch["data"][TRACE_ZONES]["hovertext"] = [hovers[state.lang][i] for i in index]
-    patch["data"][TRACE_ZONES]["marker"]["color"] = [colours[i] for i in index]
-    patch["data"][TRACE_ZONES]["marker"]["opacity"] = [STATUS_OPACITY[zones["status"].iat[i]] for i in index]
-    selected = state.zone if state.zone in shown else None
-    patch["data"][TRACE_SELECTED]["lon"] = [float(model.lon[position[selected]])] if selected else []
-    patch["data"][TRACE_SELECTED]["lat"] = [float(model.lat[position[selected]])] if selected else []
-    kaltim = state.view == "kaltim"
-    for trace in KALTIM_TRACES:
-        patch["data"][trace]["visible"] = kaltim
-    if kaltim:
-        reference = atlas.places.loc["ikn_kipp"]
-        ring_lon, ring_lat, ring_text = _ring_lines(reference["lon"], reference["lat"], state.rings)
-        patch["data"][TRACE_RINGS]["lon"] = ring_lon
-        patch["data"][TRACE_RINGS]["lat"] = ring_lat
-        patch["data"][TRACE_RINGS]["text"] = ring_text
-    if basemap is not None:
-        patch["layout"]["map"]["style"] = map_style(basemap)
-    if refocus:
-        focus = map_focus(model, state)
-        patch["layout"]["map"]["center"] = focus["center"]
-        patch["layout"]["map"]["zoom"] = focus["zoom"]
+    for path, value in map_updates(atlas, model, hovers, state, mask, refocus, basemap).items():
+        target = patch
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
     return patch
+
+
+def export_map_figure(
+    atlas: Atlas,
+    model: MapModel,
+    hovers: dict[str, list[str]],
+    state: ViewState,
+    mask: pd.Series,
+    camera: dict[str, Any] | None = None,
+) -> go.Figure:
+    """The map as the user sees it, self-contained for a PNG: provinces inline, offline style, and
+    the user's camera when given (else the view's default focus)."""
+    figure = base_map_figure(atlas, model).to_dict()
+    for path, value in map_updates(atlas, model, hovers, state, mask, True, None).items():
+        target: Any = figure
+        for key in path[:-1]:
+            target = target[key] if isinstance(key, int) else target.setdefault(key, {})
+        target[path[-1]] = value
+    style = map_style("offline")
+    style["sources"]["provinces"]["data"] = model.provinces_geojson
+    figure["layout"]["map"]["style"] = style
+    if camera:
+        figure["layout"]["map"].update(camera)
+    return go.Figure(figure)
 
 
 def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state: ViewState) -> go.Figure:

@@ -14,8 +14,10 @@ from dash import dcc, html
 
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from geodata import Atlas
+from geodata.comparison import KALTIM_ESTATES
 from geodata.query import province_id
 from geodata.schema import KINDS, STATUSES
+from geodata.scoring import CRITERIA, MAX_WEIGHT
 
 # id of a text element -> its i18n key; rendered in the default language and switched by a callback
 TEXT_ELEMENTS: dict[str, str] = {
@@ -35,6 +37,27 @@ TEXT_ELEMENTS: dict[str, str] = {
     "title-detail": "detail.title",
     "label-rings": "kaltim.rings",
     "data-note": "data.note",
+    "presentation-toggle": "present.toggle",
+    "title-comparison": "compare.title",
+    "label-sites": "compare.sites",
+    "label-weights": "compare.weights",
+    "title-export": "export.title",
+    "label-export-target": "export.target",
+    "label-export-size": "export.size",
+    "export-png": "export.png",
+    "export-pdf": "export.pdf",
+    "export-csv": "export.csv",
+    "export-xlsx": "export.xlsx",
+    "export-geojson": "export.geojson",
+    "export-gpkg": "export.gpkg",
+    "title-saved": "saved.title",
+    "label-saved-title": "saved.name",
+    "label-saved-note": "saved.note",
+    "save-view": "saved.save",
+    "saved-export": "saved.export",
+    "label-saved-import": "saved.import",
+    "title-table": "table.title",
+    **{f"label-weight-{c.id}": f"criterion.{c.id}" for c in CRITERIA},
 }
 GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
@@ -64,6 +87,15 @@ def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
             {"label": t("basemap.offline", lang), "value": "offline"},
             {"label": t("basemap.online", lang), "value": "online"},
         ],
+        "export-target": [
+            {"label": t("export.target.map", lang), "value": "map"},
+            {"label": t("export.target.investment", lang), "value": "investment"},
+            {"label": t("export.target.national", lang), "value": "national"},
+        ],
+        "export-size": [
+            {"label": t("export.size.projector", lang), "value": "projector"},
+            {"label": t("export.size.print", lang), "value": "print"},
+        ],
     }
 
 
@@ -73,7 +105,7 @@ def dropdown_labels(lang: str) -> dict[str, str]:
         return {
             "select_all": "Select all",
             "deselect_all": "Deselect all",
-            "selected_count": "{num} selected",
+            "selected_count": "{num_selected} selected",
             "search": "Search",
             "clear_search": "Clear search",
             "clear_selection": "Clear selection",
@@ -82,7 +114,7 @@ def dropdown_labels(lang: str) -> dict[str, str]:
     return {
         "select_all": "Pilih semua",
         "deselect_all": "Batalkan semua",
-        "selected_count": "{num} dipilih",
+        "selected_count": "{num_selected} dipilih",
         "search": "Cari",
         "clear_search": "Hapus pencarian",
         "clear_selection": "Hapus pilihan",
@@ -96,6 +128,86 @@ def _text(element_id: str, tag: Any = html.Span, **kwargs: Any) -> Any:
 
 def _field(label_id: str, control: Any) -> html.Div:
     return html.Div([_text(label_id, html.Label, htmlFor=control.id), control], className="field")
+
+
+def _export_panel(options: dict[str, list[dict[str, Any]]]) -> html.Section:
+    buttons = [
+        _text(button_id, html.Button, type="button", className="button", **{"data-export": kind})
+        for button_id, kind in (
+            ("export-png", "png"),
+            ("export-pdf", "pdf"),
+            ("export-csv", "csv"),
+            ("export-xlsx", "xlsx"),
+            ("export-geojson", "geojson"),
+            ("export-gpkg", "gpkg"),
+        )
+    ]
+    return html.Section(
+        [
+            _text("title-export", html.H2, className="panel-title"),
+            html.Fieldset(
+                [
+                    _text("label-export-target", html.Legend),
+                    dcc.RadioItems(id="export-target", options=options["export-target"], value="map"),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    _text("label-export-size", html.Legend),
+                    dcc.RadioItems(id="export-size", options=options["export-size"], value="projector"),
+                ]
+            ),
+            html.Div(buttons, className="button-row"),
+            html.Div(id="export-status", className="status", role="status", **{"aria-live": "polite"}),
+        ],
+        className="panel tools",
+        id="export-panel",
+    )
+
+
+def _saved_views_panel() -> html.Section:
+    return html.Section(
+        [
+            _text("title-saved", html.H2, className="panel-title"),
+            html.Div(
+                [
+                    _text("label-saved-title", html.Label, htmlFor="saved-title"),
+                    dcc.Input(id="saved-title", type="text", maxLength=120, autoComplete="off", value=""),
+                ],
+                className="field",
+            ),
+            html.Div(
+                [
+                    _text("label-saved-note", html.Label, htmlFor="saved-note"),
+                    dcc.Textarea(id="saved-note", maxLength=2000, value="", rows=2),
+                ],
+                className="field",
+            ),
+            _text("save-view", html.Button, type="button", className="button button-strong", n_clicks=0),
+            html.Div(id="saved-message", className="status", role="status"),
+            html.Ol(id="saved-views", className="saved-list"),
+            html.Div(
+                [
+                    _text(
+                        "saved-export",
+                        html.A,
+                        href="/saved-views/export",
+                        download="atlas-kawasan-views.json",
+                    ),
+                    dcc.Upload(
+                        _text("label-saved-import", html.Span, className="button"),
+                        id="saved-import",
+                        accept=".json,application/json",
+                        max_size=1_000_000,
+                        className="upload",
+                    ),
+                ],
+                className="button-row",
+            ),
+        ],
+        className="panel tools",
+        id="saved-panel",
+    )
 
 
 def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any) -> html.Div:
@@ -143,6 +255,14 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any) -> html.Di
                                 inline=True,
                             ),
                         ],
+                    ),
+                    _text(
+                        "presentation-toggle",
+                        html.Button,
+                        type="button",
+                        className="button button-strong",
+                        n_clicks=0,
+                        **{"aria-pressed": "false"},
                     ),
                 ],
                 className="header-controls",
@@ -245,6 +365,54 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any) -> html.Di
                 className="field",
             ),
             html.Div(id="distance-table"),
+            html.Section(
+                [
+                    _text("title-comparison", html.H2, className="panel-title"),
+                    _field(
+                        "label-sites",
+                        dcc.Dropdown(
+                            id="comparison-sites",
+                            options=options["zone-search"],
+                            value=list(KALTIM_ESTATES),
+                            multi=True,
+                            searchable=True,
+                            labels=labels,
+                        ),
+                    ),
+                    html.Fieldset(
+                        [
+                            _text("label-weights", html.Legend),
+                            html.Div(
+                                [
+                                    html.Label(
+                                        [
+                                            html.Span(
+                                                t(f"criterion.{c.id}", lang), id=f"label-weight-{c.id}"
+                                            ),
+                                            dcc.Input(
+                                                id={"type": "weight", "criterion": c.id},
+                                                type="number",
+                                                min=0,
+                                                max=MAX_WEIGHT,
+                                                step=0.5,
+                                                value=c.default_weight,
+                                                debounce=True,
+                                                className="weight-input",
+                                            ),
+                                        ],
+                                        className="weight",
+                                    )
+                                    for c in CRITERIA
+                                ],
+                                id="criteria-weights",
+                                className="weights",
+                            ),
+                        ]
+                    ),
+                    html.Div(id="site-comparison", **{"aria-live": "polite"}),
+                ],
+                className="comparison",
+            ),
         ],
         id="kaltim-panel",
         className="panel",
@@ -273,10 +441,22 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any) -> html.Di
     )
     detail = html.Aside(
         [
-            _text("title-detail", html.H2, className="panel-title"),
-            html.Div(id="zone-detail", **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    _text("title-detail", html.H2, className="panel-title"),
+                    html.Div(id="zone-detail", **{"aria-live": "polite"}),
+                ],
+                className="panel",
+            ),
+            _export_panel(options),
+            _saved_views_panel(),
         ],
-        className="detail panel",
+        className="side",
+    )
+    zone_table = html.Details(
+        [_text("title-table", html.Summary), html.Div(id="zone-table", className="table-scroll")],
+        className="panel",
+        id="zone-table-panel",
     )
     return html.Div(
         [
@@ -284,6 +464,8 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any) -> html.Di
             dcc.Store(id="view-state"),
             dcc.Store(id="map-applied"),
             dcc.Store(id="basemap-effective", data="offline"),
+            html.Button(id="saved-prev", n_clicks=0, hidden=True, tabIndex="-1", **{"aria-hidden": "true"}),
+            html.Button(id="saved-next", n_clicks=0, hidden=True, tabIndex="-1", **{"aria-hidden": "true"}),
             header,
             # The view switch is a native radio group: reachable with Tab, switched with the arrow
             # keys, announced by screen readers (Dash's own Tabs render unlabelled divs).
@@ -303,7 +485,11 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any) -> html.Di
                 className="view-nav",
             ),
             html.Main(
-                [filters, html.Div([kpis, map_section, kaltim_panel, charts], className="content"), detail],
+                [
+                    filters,
+                    html.Div([kpis, map_section, kaltim_panel, charts, zone_table], className="content"),
+                    detail,
+                ],
                 className="layout",
             ),
             html.Footer(_text("data-note", html.P)),

@@ -23,6 +23,8 @@ class Controls:
     basemap: Any = None
     lang: Any = None
     rings: Any = None
+    sites: Any = None
+    weights: Any = None
 
 
 def clicked_zone(click: Any, known: set[str] | frozenset[str] | Any) -> str | None:
@@ -76,6 +78,10 @@ def apply_controls(
         "color": controls.color,
         "basemap": controls.basemap,
         "lang": controls.lang,
+        "sites": controls.sites if controls.sites else "",
+        "weights": [0 if w in (None, "") else w for w in controls.weights]
+        if isinstance(controls.weights, list)
+        else controls.weights,
     }
     state, _ = sanitize(raw, vocabulary)
     if trigger == "filter-reset":

@@ -1,6 +1,7 @@
 """The view's state, kept in the URL query string so that a copied link restores the same view.
 
-Query names: view, sector, kind, status, province, zone, rings, color, basemap, lang. Anything
+Query names: view, sector, kind, status, province, zone, rings, color, basemap, lang, plus the
+site comparison's sites and weights. Anything
 unknown or malformed in a URL is dropped (and reported), never trusted.
 """
 
@@ -12,12 +13,19 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from geodata.comparison import KALTIM_ESTATES
 from geodata.connectivity import DEFAULT_RINGS_KM, parse_rings
+from geodata.scoring import CRITERIA, MAX_WEIGHT
 
 VIEWS = ("national", "kaltim")
 COLOR_MODES = ("sector", "kind")
 BASEMAPS = ("offline", "online")
+QUERY_NAMES = (
+    "view", "sector", "kind", "status", "province", "zone", "rings", "color", "basemap", "lang", "sites", "weights",
+)  # fmt: skip
 MAX_LIST = 64  # more values than any vocabulary has: a longer list is not from this app
+MAX_SITES = 12
+DEFAULT_WEIGHTS = tuple(c.default_weight for c in CRITERIA)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ class ViewState:
     color: str = "sector"
     basemap: str = "offline"
     lang: str = DEFAULT_LANGUAGE
+    sites: tuple[str, ...] = KALTIM_ESTATES
+    weights: tuple[float, ...] = DEFAULT_WEIGHTS
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for a dcc.Store."""
@@ -88,6 +98,20 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
+def _weights(value: Any, dropped: list[str]) -> tuple[float, ...]:
+    items = _as_list(value)
+    if not items:
+        return DEFAULT_WEIGHTS
+    try:
+        weights = tuple(float(w) for w in items)
+    except (TypeError, ValueError):
+        weights = ()
+    if len(weights) != len(DEFAULT_WEIGHTS) or not all(0 <= w <= MAX_WEIGHT for w in weights):
+        dropped.append(f"weights={value!r}"[:200])
+        return DEFAULT_WEIGHTS
+    return weights
+
+
 def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, list[str]]:
     """A valid ViewState from untrusted values (URL or browser), and what had to be dropped."""
     dropped: list[str] = []
@@ -114,6 +138,10 @@ def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, li
         color=_one_of(raw.get("color"), COLOR_MODES, "sector", "color", dropped),
         basemap=_one_of(raw.get("basemap"), BASEMAPS, "offline", "basemap", dropped),
         lang=_one_of(raw.get("lang"), LANGUAGES, DEFAULT_LANGUAGE, "lang", dropped),
+        sites=_known(_as_list(raw.get("sites")), vocabulary.zones, "sites", dropped)[:MAX_SITES]
+        if raw.get("sites") not in (None, "")
+        else KALTIM_ESTATES,
+        weights=_weights(raw.get("weights"), dropped),
     )
     return state, dropped
 
@@ -129,11 +157,11 @@ def to_query(state: ViewState) -> str:
     """The query string for a state, leaving out defaults so that links stay short."""
     default = ViewState()
     params: dict[str, str] = {}
-    for name in ("view", "sector", "kind", "status", "province", "zone", "rings", "color", "basemap", "lang"):
+    for name in QUERY_NAMES:
         value = getattr(state, name)
-        if value == getattr(default, name) or value in (None, ()):
+        if value == getattr(default, name) or (value in (None, ()) and name != "sites"):
             continue
-        if name == "rings":
+        if name in ("rings", "weights"):
             params[name] = ",".join(f"{r:g}" for r in value)
         elif isinstance(value, tuple):
             params[name] = ",".join(value)

@@ -92,13 +92,16 @@ def test_sync_from_url_sets_every_control(runtime):
     state = out[0]
     assert state["view"] == "kaltim" and state["sector"] == ["bauxite"] and state["lang"] == "en"
     assert out[1] is no_update
-    assert list(out[2 : 2 + len(callbacks.CONTROL_IDS)]) == [
+    assert list(out[2 : 3 + len(callbacks.CONTROL_IDS)]) == [
         "kaltim", ["bauxite"], [], [], [], None, "sector", "offline", "en", "10,20",
+        ["ki_kariangau", "ki_buluminung", "maloy_batuta_trans_kalimantan"], [3.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0],
     ]  # fmt: skip
 
 
 def test_sync_from_a_control_pushes_the_url(runtime):
-    controls = Controls("national", ["bauxite"], [], [], [], None, "sector", "offline", "id", "25,50,100")
+    controls = Controls(
+        "national", ["bauxite"], [], [], [], None, "sector", "offline", "id", "25,50,100", [], None
+    )
     out = callbacks.sync_state(runtime, "sector-filter", "", controls, None, ViewState().as_dict())
     assert out[1] == "?sector=bauxite"
     assert out[0]["sector"] == ["bauxite"]
@@ -125,3 +128,15 @@ def test_language_outputs_cover_every_text(runtime):
     english = callbacks.language_outputs(runtime, "en")
     indonesian = callbacks.language_outputs(runtime, "xx")  # unknown falls back to Indonesian
     assert "Sector" in english and "Sektor" in indonesian
+
+
+def test_sync_from_a_weight_returns_a_list_for_the_wildcard_output(runtime):
+    controls = Controls(
+        "kaltim", [], [], [], [], None, "sector", "offline", "id", "25,50,100",
+        ["ki_kariangau", "ki_buluminung"], [0, 1, 2, 1, 10, 1, 1, 1],
+    )  # fmt: skip
+    out = callbacks.sync_state(
+        runtime, "weights", "?view=kaltim", controls, None, ViewState(view="kaltim").as_dict()
+    )
+    assert out[1] == "?view=kaltim&sites=ki_kariangau,ki_buluminung&weights=0,1,2,1,10,1,1,1"
+    assert isinstance(out[2 + len(callbacks.CONTROL_IDS)], list)

@@ -23,8 +23,9 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def server_url():
-    with running_server() as url:
+def server_url(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("atlas-data")
+    with running_server(env={"ATLAS_DATA_DIR": str(data_dir)}) as url:
         yield url
 
 
@@ -67,14 +68,22 @@ class Session:
         return self.page.locator(selector).inner_text()
 
 
-@pytest.fixture
-def session(browser, server_url):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+def new_session(browser, base_url: str, **context_options) -> tuple[Session, object]:
+    """A fresh browser context on ``base_url`` with the internet blocked; close the context after use."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, **context_options)
     blocked: list[str] = []
     errors: list[str] = []
     block_the_internet(context, blocked)
     page = context.new_page()
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    yield Session(page, server_url, blocked, errors)
+    return Session(page, base_url, blocked, errors), context
+
+
+@pytest.fixture
+def session(browser, server_url):
+    current, context = new_session(browser, server_url, accept_downloads=True)
+    yield current
     context.close()
+    failures = [e for e in current.console_errors if "Callback error" in e or "500" in e]
+    assert not failures, f"a callback failed on the server during the test: {failures[:3]}"

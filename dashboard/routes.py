@@ -1,0 +1,104 @@
+"""Plain HTTP routes beside the Dash callbacks: file exports, saved-view files, the province layer.
+
+Downloads are ordinary GET requests fetched by the page's script, so a slow PNG never blocks the
+other callbacks, and every failure comes back as a short JSON message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from typing import Any
+
+from dash import Dash
+from flask import Response, jsonify, request
+
+from dashboard.exports import (
+    PNG_SIZES,
+    PNG_TARGETS,
+    ExportError,
+    ExportFile,
+    pdf_brief,
+    png_export,
+    table_export,
+)
+from dashboard.figures import PROVINCES_URL
+from dashboard.runtime import Runtime
+from dashboard.savedviews import SavedViewStore
+from dashboard.state import QUERY_NAMES, from_query
+
+log = logging.getLogger(__name__)
+TABLE_KINDS = ("csv", "xlsx", "geojson", "gpkg")
+
+
+def _camera(args: Any) -> dict[str, Any] | None:
+    """The user's map camera from the request, if complete and plausible for Indonesia."""
+    try:
+        lon, lat, zoom = (float(args.get(key, "")) for key in ("lon", "lat", "zoom"))
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in (lon, lat, zoom)):
+        return None
+    if not (80 <= lon <= 155 and -20 <= lat <= 15 and 1 <= zoom <= 18):
+        return None
+    return {"center": {"lon": lon, "lat": lat}, "zoom": zoom}
+
+
+def _download(file: ExportFile) -> Response:
+    response = Response(file.content, mimetype=file.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refuse(message: str, status: int) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+def register_routes(app: Dash, runtime: Runtime, views: SavedViewStore) -> None:
+    """Attach the export, saved-view and basemap routes to the Flask server."""
+    server = app.server
+    body = json.dumps(runtime.model.provinces_geojson, separators=(",", ":")).encode()
+    etag = hashlib.sha256(body).hexdigest()[:16]
+
+    @server.route(PROVINCES_URL)
+    def provinces_geojson() -> Response:
+        if request.if_none_match.contains(etag):
+            return Response(status=304)
+        response = Response(body, mimetype="application/geo+json")
+        response.set_etag(etag)
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400
+        return response
+
+    @server.route("/export/<kind>")
+    def export(kind: str) -> Response:
+        query = "?" + "&".join(f"{k}={request.args[k]}" for k in QUERY_NAMES if k in request.args)
+        state, dropped = from_query(query, runtime.vocabulary)
+        if dropped:
+            log.warning("export ignored URL values: %s", ", ".join(dropped)[:300])
+        try:
+            if kind in TABLE_KINDS:
+                return _download(table_export(runtime, state, query, kind))
+            if kind == "png":
+                target = request.args.get("target", "map")
+                size = request.args.get("size", "projector")
+                if target not in PNG_TARGETS or size not in PNG_SIZES:
+                    return _refuse(
+                        "choose target map, investment or national and size projector or print", 400
+                    )
+                return _download(png_export(runtime, state, target, size, _camera(request.args)))
+            if kind == "pdf":
+                return _download(pdf_brief(runtime, state, query, _camera(request.args)))
+        except ExportError as exc:
+            log.error("export %s failed: %s", kind, exc)
+            return _refuse(str(exc), 503)
+        return _refuse(f"unknown export '{kind[:20]}'", 404)
+
+    @server.route("/saved-views/export")
+    def saved_views_export() -> Response:
+        return _download(ExportFile(views.export_bytes(), "application/json", "atlas-kawasan-views.json"))

@@ -1,0 +1,91 @@
+"""Exports of a zone selection: the same rows and columns as the zone table on screen, with sources.
+
+CSV, Excel, GeoJSON and GeoPackage are plain functions from data to bytes; every file carries each
+zone's sources, as-of dates, coordinate precision and footprint source.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+from shapely.geometry import mapping
+
+from geodata.atlas import Atlas
+
+TABLE_COLUMNS = (
+    "id", "name", "kind", "status", "province", "regency", "sectors", "area_ha", "investment_idr_trillion",
+    "investment_as_of", "workforce", "workforce_as_of", "coord_precision", "footprint_source", "lon", "lat",
+    "as_of", "sources",
+)  # fmt: skip
+
+
+def zone_table(atlas: Atlas, mask: pd.Series) -> pd.DataFrame:
+    """The selected zones as a flat table (lists joined with ';'), in the atlas's order."""
+    zones = atlas.zones[mask]
+    table = pd.DataFrame(
+        {
+            column: zones[column].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
+            for column in TABLE_COLUMNS
+        }
+    )
+    table["workforce"] = table["workforce"].astype("Int64")
+    return table.reset_index(drop=True)
+
+
+def to_csv(table: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark, so that Excel shows Indonesian names correctly."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(table: pd.DataFrame, about: Mapping[str, str]) -> bytes:
+    """An Excel workbook: the zones sheet, and an 'about' sheet with filters, date and data notes."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name="zones", index=False)
+        pd.DataFrame({"field": list(about), "value": list(about.values())}).to_excel(
+            writer, sheet_name="about", index=False
+        )
+    return buffer.getvalue()
+
+
+def _geometry_of(atlas: Atlas, zone_id: str):
+    if zone_id in atlas.footprints.index:
+        return atlas.footprints.at[zone_id, "geometry"]
+    return atlas.zones.at[zone_id, "geometry"]
+
+
+def to_geojson(atlas: Atlas, table: pd.DataFrame, about: Mapping[str, str]) -> bytes:
+    """Zones as GeoJSON features: the footprint where there is one, else the point; all table columns."""
+    features = []
+    for record in json.loads(table.to_json(orient="records", force_ascii=False)):
+        features.append(
+            {"type": "Feature", "properties": record, "geometry": mapping(_geometry_of(atlas, record["id"]))}
+        )
+    document = {"type": "FeatureCollection", "metadata": dict(about), "features": features}
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def to_gpkg(atlas: Atlas, table: pd.DataFrame, about: Mapping[str, str]) -> bytes:
+    """A GeoPackage with a 'zones' point layer (all table columns), a 'footprints' polygon layer and 'about'."""
+    points = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs="EPSG:4326")
+    ids = [z for z in table["id"] if z in atlas.footprints.index]
+    footprints = atlas.footprints.loc[
+        ids, ["zone_id", "footprint_source", "footprint_note", "footprint_area_ha", "geometry"]
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "zones.gpkg"
+        points.to_file(path, layer="zones", driver="GPKG")
+        if len(footprints):
+            gpd.GeoDataFrame(footprints.reset_index(drop=True), crs="EPSG:4326").to_file(
+                path, layer="footprints", driver="GPKG"
+            )
+        about_table = pd.DataFrame({"field": list(about), "value": list(about.values())})
+        pyogrio.write_dataframe(about_table, path, layer="about", driver="GPKG")
+        return path.read_bytes()
