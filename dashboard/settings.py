@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "instance"
+from geodata.store import data_dir as store_data_dir
 
 
 def data_dir() -> Path:
-    """ATLAS_DATA_DIR if set, else ./instance beside the code; created on first use."""
-    path = Path(os.environ.get("ATLAS_DATA_DIR") or DEFAULT_DATA_DIR).expanduser()
+    """ATLAS_DATA_DIR if set, else ./instance beside the code (the same rule as the import store); created."""
+    path = store_data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -1,4 +1,4 @@
-"""The planner's shell commands: ``python -m geodata validate`` and ``python -m geodata kaltim``.
+"""The planner's shell commands: ``python -m geodata validate``, ``kaltim`` and ``import``.
 
 Exit codes: 0 when all is well, 2 when the data (or the request) is not valid; messages never
 come as tracebacks.
@@ -9,14 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from geodata.atlas import layer_for_file, layer_paths, load_atlas, read_atlas
 from geodata.connectivity import DEFAULT_RINGS_KM, kaltim_analysis, parse_rings
+from geodata.import_plan import MODES, OVERLAY, ImportPlan, apply_import, plan_import
 from geodata.problems import AtlasDataError, Problem
+from geodata.store import LayerInfo, Store
+from geodata.upload import ImportLimits, ImportRejected
 
 OK, INVALID = 0, 2
+_FOOTPRINT_BEFORE = {
+    "surveyed": "a surveyed boundary",
+    "indicative": "an indicative circle",
+    "none": "no footprint",
+}
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -102,6 +111,68 @@ def _kaltim(args: argparse.Namespace) -> int:
     return OK
 
 
+def _import_report(
+    name: str, plan: ImportPlan | None, info: LayerInfo | None, problems: list[Problem]
+) -> dict[str, Any]:
+    layer = plan.layer if plan else None
+    return {
+        "ok": not problems,
+        "layer": info.id if info else name,
+        "features": info.features if info else (len(layer.frame) if layer else 0),
+        "repaired": layer.repaired if layer else 0,
+        "errors": [p.as_dict() for p in problems],
+        "notes": [p.as_dict() for p in plan.notes] if plan else [],
+        "matches": [asdict(m) for m in plan.matches] if plan else [],
+    }
+
+
+def _import_text(plan: ImportPlan, info: LayerInfo | None, store: Store) -> str:
+    layer = plan.layer
+    features = info.features if info else len(layer.frame)
+    what = f"{features} feature{'s' if features != 1 else ''}, {layer.repaired} repaired"
+    if info:
+        lines = [f"Imported {layer.source_file} as {info.kind} layer '{info.id}' ({what}) into {store.path}."]
+    else:
+        lines = [f"{layer.source_file} can be imported as {plan.mode} ({what}); nothing stored (--dry-run)."]
+    for m in plan.matches:
+        official = (
+            f"official {m.official_area_ha:g} ha" if m.official_area_ha is not None else "no official area"
+        )
+        lines.append(
+            f"  {m.zone_id} <- row {', '.join(map(str, m.rows))} (by {m.by}): {m.area_ha:.0f} ha ({official}), "
+            f"{m.distance_km:.1f} km from its point; it had {_FOOTPRINT_BEFORE[m.replaces]}"
+        )
+    lines += [f"  note: {n}" for n in plan.notes]
+    return "\n".join(lines)
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        limits = ImportLimits.from_env()
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return INVALID
+    store = Store(args.store)
+    plan: ImportPlan | None = None
+    info: LayerInfo | None = None
+    problems: list[Problem] = []
+    try:
+        plan = plan_import(
+            Path(args.path), load_atlas(), mode=args.mode, layer=args.layer, crs=args.crs, limits=limits
+        )
+        info = None if args.dry_run else apply_import(plan, store)
+    except ImportRejected as exc:
+        problems = exc.problems
+        if not args.json:
+            print(exc.report(), file=sys.stderr)
+    if args.json:
+        name = args.layer or Path(args.path).stem
+        print(json.dumps(_import_report(name, plan, info, problems), ensure_ascii=False, indent=2))
+    elif plan and not problems:
+        print(_import_text(plan, info, store))
+    return OK if not problems else INVALID
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, separate so that tests and --help see the same commands."""
     parser = argparse.ArgumentParser(prog="python -m geodata", description="Atlas Kawasan data tools")
@@ -116,6 +187,29 @@ def build_parser() -> argparse.ArgumentParser:
     kaltim.add_argument("--rings", help="ring radii in km, comma-separated (default 25,50,100)")
     kaltim.add_argument("--json", action="store_true", help="print JSON instead of a table")
     kaltim.set_defaults(run=_kaltim)
+    load = commands.add_parser(
+        "import", help="import a GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ or lon/lat CSV into the store"
+    )
+    load.add_argument("path", help="the file to import")
+    load.add_argument(
+        "--layer", help="the imported layer's name (default: the file name); picks it in a multi-layer file"
+    )
+    load.add_argument(
+        "--mode",
+        choices=MODES,
+        default=OVERLAY,
+        help="footprints: the zones' real boundaries, matched by id or name; overlay (default): an extra layer",
+    )
+    load.add_argument(
+        "--store",
+        help="data directory of the store (default: $ATLAS_DATA_DIR, else instance/ beside the code)",
+    )
+    load.add_argument("--crs", help="the CRS of a file that declares none, e.g. EPSG:32750")
+    load.add_argument(
+        "--dry-run", action="store_true", help="check the file and show the matches; store nothing"
+    )
+    load.add_argument("--json", action="store_true", help="print a JSON report")
+    load.set_defaults(run=_import)
     return parser
 
 
