@@ -10,15 +10,17 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import secrets
 from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import components, figures
 from dashboard.i18n import LANGUAGES, t
+from dashboard.importing import apply_upload, layer_items, plan_upload
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets
 from dashboard.reducer import Controls, apply_controls, ring_text
-from dashboard.runtime import Runtime
+from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.savedviews import SavedViewError, SavedViewStore
 from dashboard.state import ViewState, from_query, to_query
 from geodata.comparison import criteria_values
@@ -143,7 +145,7 @@ def panel_outputs(runtime: Runtime, stored: Any) -> tuple[Any, ...]:
         figures.investment_figure(atlas, model, shown, state),
         components.investment_note(summary, state.lang),
         components.detail_children(atlas, state, mask),
-        components.legend_children(atlas, model, state, shown),
+        components.legend_children(atlas, model, state, shown, runtime.overlays),
         not kaltim,
         tables,
         components.zone_table_children(atlas, zone_table(atlas, mask), state.lang),
@@ -213,8 +215,8 @@ def step_saved_view(views: SavedViewStore, search: Any, step: int) -> Any:
     return saved[target].query if saved[target].query != current else no_update
 
 
-def register_callbacks(app: Dash, runtime: Runtime, views: SavedViewStore) -> None:
-    """Attach every callback of the page to ``app``."""
+def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None:
+    """Attach every callback of the page to ``app``; each reads the live runtime (imports included)."""
 
     @app.callback(
         Output("view-state", "data"),
@@ -237,7 +239,7 @@ def register_callbacks(app: Dash, runtime: Runtime, views: SavedViewStore) -> No
         if isinstance(trigger, dict):
             trigger = "weights"
         click = map_click if trigger == "map" else bar_click
-        return sync_state(runtime, trigger, search, controls, click, stored)
+        return sync_state(live.get(), trigger, search, controls, click, stored)
 
     @app.callback(
         *(Output(element_id, "children") for element_id in TEXT_ELEMENTS),
@@ -251,7 +253,7 @@ def register_callbacks(app: Dash, runtime: Runtime, views: SavedViewStore) -> No
         Input("lang-toggle", "value"),
     )
     def _language(lang: Any) -> tuple[Any, ...]:
-        return language_outputs(runtime, lang)
+        return language_outputs(live.get(), lang)
 
     @app.callback(
         Output("map", "figure"),
@@ -261,7 +263,7 @@ def register_callbacks(app: Dash, runtime: Runtime, views: SavedViewStore) -> No
         State("map-applied", "data"),
     )
     def _map(stored: Any, basemap: Any, applied: Any) -> tuple[Any, Any]:
-        return map_outputs(runtime, stored, basemap, applied)
+        return map_outputs(live.get(), stored, basemap, applied)
 
     @app.callback(
         Output("kpi-zones", "children"),
@@ -278,11 +280,11 @@ def register_callbacks(app: Dash, runtime: Runtime, views: SavedViewStore) -> No
         Input("view-state", "data"),
     )
     def _panels(stored: Any) -> tuple[Any, ...]:
-        return panel_outputs(runtime, stored)
+        return panel_outputs(live.get(), stored)
 
     @app.callback(Output("site-comparison", "children"), Input("view-state", "data"))
     def _comparison(stored: Any) -> list[Any]:
-        return comparison_outputs(runtime, stored)
+        return comparison_outputs(live.get(), stored)
 
     saved_actions = [
         Input({"type": kind, "index": ALL}, "n_clicks")
@@ -334,6 +336,65 @@ def register_callbacks(app: Dash, runtime: Runtime, views: SavedViewStore) -> No
     )
     def _step_saved(_prev: Any, _next: Any, search: Any) -> Any:
         return step_saved_view(views, search, 1 if ctx.triggered_id == "saved-next" else -1)
+
+    @app.callback(
+        Output("import-report", "children"),
+        Output("import-matches", "options"),
+        Output("import-matches", "value"),
+        Output("import-confirm", "disabled"),
+        Output("import-token", "data"),
+        Input("import-upload", "contents"),
+        State("import-upload", "filename"),
+        State("import-mode", "value"),
+        State("lang-toggle", "value"),
+        prevent_initial_call=True,
+    )
+    def _plan_import(contents: Any, filename: Any, mode: Any, lang: Any) -> tuple[Any, ...]:
+        return plan_upload(live.get(), contents, filename, mode, lang if lang in LANGUAGES else "id")
+
+    @app.callback(
+        Output("import-report", "children", allow_duplicate=True),
+        Output("import-done", "data"),
+        Output("import-confirm", "disabled", allow_duplicate=True),
+        Input("import-confirm", "n_clicks"),
+        State("import-token", "data"),
+        State("import-matches", "value"),
+        State("lang-toggle", "value"),
+        prevent_initial_call=True,
+    )
+    def _apply_import(_clicks: Any, token: Any, confirmed: Any, lang: Any) -> tuple[Any, ...]:
+        message, stored = apply_upload(live.store, token, confirmed, lang if lang in LANGUAGES else "id")
+        return message, (secrets.token_hex(4) if stored else no_update), True
+
+    @app.callback(
+        Output("import-layers", "children"),
+        Output("import-done", "data", allow_duplicate=True),
+        Input({"type": "layer-remove", "index": ALL}, "n_clicks"),
+        Input({"type": "layer-restore", "index": ALL}, "n_clicks"),
+        Input("lang-toggle", "value"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _layers(_remove: Any, _restore: Any, lang: Any) -> tuple[Any, Any]:
+        trigger = ctx.triggered_id
+        changed: Any = no_update
+        clicked = any(item.get("value") for item in ctx.triggered if isinstance(item, dict))
+        if isinstance(trigger, dict) and clicked:
+            try:
+                if trigger.get("type") == "layer-remove":
+                    live.store.remove(str(trigger.get("index")))
+                else:
+                    live.store.restore(str(trigger.get("index")))
+                changed = secrets.token_hex(4)
+            except KeyError:
+                log.warning("no imported layer %r", trigger.get("index"))
+        return layer_items(live.store, lang if lang in LANGUAGES else "id"), changed
+
+    app.clientside_callback(
+        "function (done) { if (done) { setTimeout(() => window.location.reload(), 1200); } return done; }",
+        Output("import-done", "data", allow_duplicate=True),
+        Input("import-done", "data"),
+        prevent_initial_call=True,
+    )
 
     app.clientside_callback(
         "window.dash_clientside.atlas.probeBasemap",

@@ -123,7 +123,9 @@ def detail_children(atlas: Atlas, state: ViewState, visible: pd.Series) -> list[
     ]
 
 
-def legend_children(atlas: Atlas, model: MapModel, state: ViewState, shown: pd.DataFrame) -> list[Any]:
+def legend_children(
+    atlas: Atlas, model: MapModel, state: ViewState, shown: pd.DataFrame, overlays: tuple = ()
+) -> list[Any]:
     """The map legend in HTML (readable, translatable and needing no map glyphs)."""
     lang = state.lang
     entries: list[Any] = []
@@ -153,6 +155,10 @@ def legend_children(atlas: Atlas, model: MapModel, state: ViewState, shown: pd.D
             _swatch(PLACE_COLORS["airport"], "Bandara / airport" if lang == "id" else "Airport"),
             _swatch(PLACE_COLORS["city"], "Kota / city" if lang == "id" else "City"),
         ]
+    for info, _ in overlays:
+        entries.append(
+            _swatch(info.colour, f"{info.name} ({info.source_file}, {info.imported_at}, {info.features})")
+        )
     entries.append(html.Li(t("legend.provinces", lang), className="legend-note"))
     return [
         html.H2(t("legend.title", lang), className="panel-title"),

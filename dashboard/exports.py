@@ -97,7 +97,9 @@ def screen_figure(
     atlas = runtime.atlas
     mask = select_zones(atlas.zones, state.sector, state.kind, state.status, state.province)
     if target == "map":
-        figure = figures.export_map_figure(atlas, runtime.model, runtime.hovers, state, mask, camera)
+        figure = figures.export_map_figure(
+            atlas, runtime.model, runtime.hovers, state, mask, camera, runtime.overlays
+        )
     elif target == "investment":
         figure = figures.investment_figure(atlas, runtime.model, atlas.zones[mask], state)
         figure.update_layout(title={"text": t("chart.investment", state.lang)}, margin={"t": 60})

@@ -8,20 +8,23 @@ from dash import Dash
 
 from dashboard.callbacks import register_callbacks
 from dashboard.figures import base_map_figure, national_figure
+from dashboard.hardening import harden
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.layout import build_layout
 from dashboard.routes import register_routes
-from dashboard.runtime import Runtime, build_runtime
+from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.savedviews import SavedViewStore
 from dashboard.settings import data_dir
 from geodata import Atlas, load_atlas
+from geodata.store import Store
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
 def create_app(atlas: Atlas | None = None) -> Dash:
-    """The dashboard for ``atlas`` (the shipped data when None); raises AtlasDataError on bad data."""
-    runtime: Runtime = build_runtime(atlas if atlas is not None else load_atlas())
+    """The dashboard for ``atlas`` (the shipped data when None) plus the imported layers in the data
+    directory; raises AtlasDataError on bad data."""
+    live = LiveRuntime(atlas if atlas is not None else load_atlas(), Store(data_dir()))
     app = Dash(
         __name__,
         title=t("app.title", DEFAULT_LANGUAGE),
@@ -30,10 +33,17 @@ def create_app(atlas: Atlas | None = None) -> Dash:
         update_title=None,
         suppress_callback_exceptions=False,
     )
-    map_figure = base_map_figure(runtime.atlas, runtime.model)
-    layout = build_layout(runtime.atlas, map_figure, national_figure(runtime.atlas, DEFAULT_LANGUAGE))
-    app.layout = layout
+    app.layout = lambda: page_layout(live.get())
     views = SavedViewStore(data_dir() / "saved_views.json")
-    register_callbacks(app, runtime, views)
-    register_routes(app, runtime, views)
+    register_callbacks(app, live, views)
+    register_routes(app, live, views)
+    harden(app.server)
     return app
+
+
+def page_layout(runtime: Runtime):
+    """The page for the current data (built per page load, so an import shows after a reload)."""
+    map_figure = base_map_figure(runtime.atlas, runtime.model, runtime.overlays)
+    return build_layout(
+        runtime.atlas, map_figure, national_figure(runtime.atlas, DEFAULT_LANGUAGE), runtime.overlays
+    )

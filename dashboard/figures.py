@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from dash import Patch
 
 from dashboard.i18n import format_hectares, format_idr_trillion, format_number, t
-from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel, category_colors
+from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel, category_colors, feature_collection
 from dashboard.state import ViewState
 from geodata import Atlas
 from geodata.measure import buffer_rings
@@ -135,8 +135,40 @@ def _road_lines(roads: pd.DataFrame) -> tuple[list, list, list]:
     return lons, lats, texts
 
 
-def base_map_figure(atlas: Atlas, model: MapModel) -> go.Figure:
-    """The whole map with every layer at its default state; built once per server start."""
+def overlay_traces(overlays: tuple = ()) -> list[Any]:
+    """One trace per imported overlay layer, in its own colour, with its provenance on hover."""
+    traces: list[Any] = []
+    for info, frame in overlays:
+        label = f"{info.name} ({info.source_file}, {info.imported_at})"
+        names = [str(n) if n is not None else info.name for n in frame.get("name", [None] * len(frame))]
+        if info.geometry_kind == "polygon":
+            ids = [f"{info.id}-{i}" for i in range(len(frame))]
+            traces.append(
+                go.Choroplethmap(
+                    geojson=feature_collection(ids, list(frame.geometry)),
+                    locations=ids,
+                    z=[0] * len(ids),
+                    colorscale=[[0, info.colour], [1, info.colour]],
+                    marker={"opacity": 0.5, "line": {"width": 1.5, "color": info.colour}},
+                    showscale=False,
+                    text=[f"<b>{n}</b><br>{label}" for n in names],
+                    hovertemplate="%{text}<extra></extra>",
+                    name=info.id,
+                )
+            )
+        else:
+            traces.append(
+                go.Scattermap(
+                    lon=list(frame.geometry.x), lat=list(frame.geometry.y), mode="markers",
+                    marker={"size": 12, "color": info.colour}, text=[f"<b>{n}</b><br>{label}" for n in names],
+                    hovertemplate="%{text}<extra></extra>", name=info.id,
+                )
+            )  # fmt: skip
+    return traces
+
+
+def base_map_figure(atlas: Atlas, model: MapModel, overlays: tuple = ()) -> go.Figure:
+    """The whole map with every layer at its default state (imported overlays last, on top)."""
     reference = atlas.places.loc["ikn_kipp"]
     open_roads = atlas.roads[atlas.roads["open"]]
     roads_sourced = _road_lines(open_roads[~open_roads["estimated"].astype(bool)])
@@ -238,7 +270,7 @@ def base_map_figure(atlas: Atlas, model: MapModel) -> go.Figure:
             name="selected",
         ),
     ]
-    figure = go.Figure(traces)
+    figure = go.Figure(traces + overlay_traces(overlays))
     figure.update_layout(
         map={"style": map_style("offline"), **NATIONAL_VIEW},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
@@ -357,10 +389,11 @@ def export_map_figure(
     state: ViewState,
     mask: pd.Series,
     camera: dict[str, Any] | None = None,
+    overlays: tuple = (),
 ) -> go.Figure:
     """The map as the user sees it, self-contained for a PNG: provinces inline, offline style, and
     the user's camera when given (else the view's default focus)."""
-    figure = base_map_figure(atlas, model).to_dict()
+    figure = base_map_figure(atlas, model, overlays).to_dict()
     for path, value in map_updates(atlas, model, hovers, state, mask, True, None).items():
         target: Any = figure
         for key in path[:-1]:

@@ -231,6 +231,40 @@ TEXTS: dict[str, dict[str, str]] = {
     "saved.imported": {"id": "{n} tampilan diimpor", "en": "{n} views imported"},
     "saved.empty": {"id": "Belum ada tampilan tersimpan.", "en": "No saved views yet."},
     "saved.error": {"id": "Tidak tersimpan: {error}", "en": "Not saved: {error}"},
+    "import.title": {"id": "Impor data sendiri", "en": "Import your own data"},
+    "import.drop": {
+        "id": "Tarik & lepas berkas di sini, atau klik untuk memilih (GeoJSON, GeoPackage, Shapefile .zip, KML, CSV lon/lat)",
+        "en": "Drag and drop a file here, or click to choose (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV lon/lat)",
+    },
+    "import.mode": {"id": "Gunakan sebagai", "en": "Use it as"},
+    "import.mode.overlay": {"id": "Lapisan tambahan", "en": "Overlay layer"},
+    "import.mode.footprints": {
+        "id": "Batas kawasan (ganti batas indikatif)",
+        "en": "Zone boundaries (replace indicative)",
+    },
+    "import.confirm": {"id": "Terapkan impor", "en": "Apply import"},
+    "import.checked": {
+        "id": "{file}: {n} fitur dibaca, {r} diperbaiki.",
+        "en": "{file}: {n} features read, {r} repaired.",
+    },
+    "import.matches": {
+        "id": "Cocok dengan kawasan berikut; centang yang akan diganti batasnya:",
+        "en": "These zones match; tick the ones whose boundary should be replaced:",
+    },
+    "import.done": {
+        "id": "Diimpor: {name}. Halaman dimuat ulang…",
+        "en": "Imported: {name}. Reloading the page…",
+    },
+    "import.rejected": {"id": "Berkas ditolak:", "en": "File rejected:"},
+    "import.layers": {"id": "Lapisan impor", "en": "Imported layers"},
+    "import.remove": {"id": "Hapus", "en": "Remove"},
+    "import.restore": {"id": "Pulihkan", "en": "Restore"},
+    "import.removed": {"id": "dihapus", "en": "removed"},
+    "import.none": {"id": "Belum ada lapisan impor.", "en": "No imported layers yet."},
+    "import.expired": {
+        "id": "Rencana impor kedaluwarsa; unggah ulang berkasnya.",
+        "en": "The import plan expired; upload the file again.",
+    },
     "table.title": {"id": "Tabel kawasan (sesuai filter)", "en": "Zone table (filtered)"},
 }
 

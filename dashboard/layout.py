@@ -13,11 +13,13 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.i18n import DEFAULT_LANGUAGE, t
+from dashboard.importing import import_panel
 from geodata import Atlas
 from geodata.comparison import KALTIM_ESTATES
 from geodata.query import province_id
 from geodata.schema import KINDS, STATUSES
 from geodata.scoring import CRITERIA, MAX_WEIGHT
+from geodata.upload import ImportLimits
 
 # id of a text element -> its i18n key; rendered in the default language and switched by a callback
 TEXT_ELEMENTS: dict[str, str] = {
@@ -210,7 +212,7 @@ def _saved_views_panel() -> html.Section:
     )
 
 
-def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any) -> html.Div:
+def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any, overlays: tuple = ()) -> html.Div:
     """The whole page in its default state; URL state is applied by callbacks after load."""
     lang = DEFAULT_LANGUAGE
     options = option_sets(atlas, lang)
@@ -450,6 +452,7 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any) -> html.Di
             ),
             _export_panel(options),
             _saved_views_panel(),
+            import_panel(lang, int(ImportLimits.from_env().max_bytes // 1_000_000)),
         ],
         className="side",
     )

@@ -25,7 +25,7 @@ from dashboard.exports import (
     table_export,
 )
 from dashboard.figures import PROVINCES_URL
-from dashboard.runtime import Runtime
+from dashboard.runtime import LiveRuntime
 from dashboard.savedviews import SavedViewStore
 from dashboard.state import QUERY_NAMES, from_query
 
@@ -59,10 +59,10 @@ def _refuse(message: str, status: int) -> Response:
     return response
 
 
-def register_routes(app: Dash, runtime: Runtime, views: SavedViewStore) -> None:
+def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None:
     """Attach the export, saved-view and basemap routes to the Flask server."""
     server = app.server
-    body = json.dumps(runtime.model.provinces_geojson, separators=(",", ":")).encode()
+    body = json.dumps(live.get().model.provinces_geojson, separators=(",", ":")).encode()
     etag = hashlib.sha256(body).hexdigest()[:16]
 
     @server.route(PROVINCES_URL)
@@ -77,6 +77,7 @@ def register_routes(app: Dash, runtime: Runtime, views: SavedViewStore) -> None:
 
     @server.route("/export/<kind>")
     def export(kind: str) -> Response:
+        runtime = live.get()
         query = "?" + "&".join(f"{k}={request.args[k]}" for k in QUERY_NAMES if k in request.args)
         state, dropped = from_query(query, runtime.vocabulary)
         if dropped:

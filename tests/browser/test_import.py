@@ -1,0 +1,98 @@
+"""Importing a planner's file in the browser: check, confirm, and see it on the map and in the data."""
+
+from __future__ import annotations
+
+import json
+
+from shapely.geometry import mapping
+
+from geodata.measure import geodesic_circle
+from tests.browser.conftest import new_session
+from tests.browser.harness import running_server
+
+
+def boundary_file(tmp_path, atlas) -> str:
+    zone = atlas.zones.loc["ki_kariangau"]
+    polygon = geodesic_circle(zone["lon"], zone["lat"], 2.0, vertices=24)
+    feature = {
+        "type": "Feature",
+        "properties": {"nama": "Kawasan Industri Kariangau", "sumber": "survei BPN 2025"},
+        "geometry": mapping(polygon),
+    }
+    path = tmp_path / "batas_kariangau.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    return str(path)
+
+
+def test_import_boundaries_confirm_and_see_them(browser, tmp_path, atlas):
+    with running_server(env={"ATLAS_DATA_DIR": str(tmp_path / "data")}) as url:
+        session, context = new_session(browser, url)
+        session.open("?zone=ki_kariangau")
+        assert "indikatif" in session.text("#zone-detail")
+        session.page.get_by_label("Batas kawasan (ganti batas indikatif)").check()
+        session.page.locator("#import-upload input[type=file]").set_input_files(
+            boundary_file(tmp_path, atlas)
+        )
+        session.page.wait_for_selector("#import-matches input[value='ki_kariangau']")
+        assert session.page.locator("#import-matches input[value='ki_kariangau']").is_checked()
+        assert "batas_kariangau.geojson" in session.text("#import-report")
+        with session.page.expect_navigation(timeout=30_000):
+            session.page.locator("#import-confirm").click()
+        session.page.wait_for_function("() => document.querySelector('#zone-detail h3')", timeout=30_000)
+        session.settle()
+        detail = session.text("#zone-detail")
+        assert "batas terukur" in detail and "batas_kariangau.geojson" in detail
+        assert session.page.locator("#import-layers li[data-layer]").count() == 1
+        context.close()
+
+
+def test_overlay_import_remove_and_undo(browser, tmp_path):
+    csv = tmp_path / "calon_lokasi.csv"
+    csv.write_text("nama,lon,lat\nCalon A,116.9,-1.1\nCalon B,117.2,-0.6\n", encoding="utf-8")
+    with running_server(env={"ATLAS_DATA_DIR": str(tmp_path / "data")}) as url:
+        session, context = new_session(browser, url)
+        session.open()
+        traces = session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').data.length")
+        session.page.locator("#import-upload input[type=file]").set_input_files(str(csv))
+        session.page.wait_for_function("() => !document.querySelector('#import-confirm').disabled")
+        with session.page.expect_navigation(timeout=30_000):
+            session.page.locator("#import-confirm").click()
+        session.open()
+        assert (
+            session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').data.length")
+            == traces + 1
+        )
+        assert "calon_lokasi.csv" in session.text("#map-legend")
+        layer = session.page.locator("#import-layers li[data-layer]")
+        with session.page.expect_navigation(timeout=30_000):
+            layer.get_by_role("button", name="Hapus").click()
+        session.open()
+        assert session.page.locator("#import-layers li[data-removed='true']").count() == 1
+        assert (
+            session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').data.length")
+            == traces
+        )
+        with session.page.expect_navigation(timeout=30_000):
+            session.page.locator("#import-layers li[data-layer]").get_by_role(
+                "button", name="Pulihkan"
+            ).click()
+        session.open()
+        assert (
+            session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').data.length")
+            == traces + 1
+        )
+        context.close()
+
+
+def test_a_bad_file_gets_a_specific_message_and_the_page_keeps_working(session, tmp_path):
+    bad = tmp_path / "rusak.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [')
+    session.open()
+    session.page.locator("#import-upload input[type=file]").set_input_files(str(bad))
+    session.page.wait_for_function(
+        "() => document.querySelector('#import-report').innerText.includes('rusak.geojson')"
+    )
+    assert "ditolak" in session.text("#import-report")
+    assert session.page.locator("#import-confirm").is_disabled()
+    session.page.get_by_label("English").check()
+    session.page.wait_for_function("() => document.querySelector('#label-sector').innerText === 'Sector'")
