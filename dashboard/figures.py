@@ -167,6 +167,28 @@ def overlay_traces(overlays: tuple = ()) -> list[Any]:
     return traces
 
 
+def _line_trace(
+    lines: tuple[list, list, list],
+    name: str,
+    width: float,
+    color: str,
+    opacity: float = 1.0,
+    hover_prefix: str = "",
+) -> go.Scattermap:
+    """A hidden-by-default Kaltim line layer (roads or rings) from (lons, lats, hover texts)."""
+    return go.Scattermap(
+        lon=lines[0],
+        lat=lines[1],
+        text=lines[2],
+        mode="lines",
+        line={"width": width, "color": color},
+        opacity=opacity,
+        hovertemplate=hover_prefix + "%{text}<extra></extra>",
+        name=name,
+        visible=False,
+    )
+
+
 def base_map_figure(atlas: Atlas, model: MapModel, overlays: tuple = ()) -> go.Figure:
     """The whole map with every layer at its default state (imported overlays last, on top)."""
     reference = atlas.places.loc["ikn_kipp"]
@@ -194,37 +216,9 @@ def base_map_figure(atlas: Atlas, model: MapModel, overlays: tuple = ()) -> go.F
             hoverinfo="skip",
             name="surveyed",
         ),
-        go.Scattermap(
-            lon=roads_sourced[0],
-            lat=roads_sourced[1],
-            text=roads_sourced[2],
-            mode="lines",
-            line={"width": 3, "color": "#7f3b08"},
-            hovertemplate="%{text}<extra></extra>",
-            name="roads",
-            visible=False,
-        ),
-        go.Scattermap(
-            lon=roads_estimated[0],
-            lat=roads_estimated[1],
-            text=roads_estimated[2],
-            mode="lines",
-            line={"width": 2, "color": "#e08214"},
-            opacity=0.8,
-            hovertemplate="%{text}<extra></extra>",
-            name="roads-estimated",
-            visible=False,
-        ),
-        go.Scattermap(
-            lon=rings[0],
-            lat=rings[1],
-            text=rings[2],
-            mode="lines",
-            line={"width": 2, "color": "#b2182b"},
-            hovertemplate="IKN %{text}<extra></extra>",
-            name="rings",
-            visible=False,
-        ),
+        _line_trace(roads_sourced, "roads", width=3, color="#7f3b08"),
+        _line_trace(roads_estimated, "roads-estimated", width=2, color="#e08214", opacity=0.8),
+        _line_trace(rings, "rings", width=2, color="#b2182b", hover_prefix="IKN "),
         go.Scattermap(
             lon=list(places["lon"]),
             lat=list(places["lat"]),

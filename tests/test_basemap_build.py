@@ -14,22 +14,12 @@ import numpy as np
 import pytest
 import shapely
 
+from geodata.schema import PROVINCES
+
 BASEMAP = Path(__file__).resolve().parents[1] / "geodata" / "data" / "basemap"
 KM_PER_DEG = 111.32
 COAST_SLACK_KM = 5.0
 
-PROVINCES = {
-    "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau",
-    "Jambi", "Sumatera Selatan", "Kepulauan Bangka Belitung", "Bengkulu",
-    "Lampung", "DKI Jakarta", "Jawa Barat", "Banten", "Jawa Tengah",
-    "DI Yogyakarta", "Jawa Timur", "Bali", "Nusa Tenggara Barat",
-    "Nusa Tenggara Timur", "Kalimantan Barat", "Kalimantan Tengah",
-    "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara",
-    "Sulawesi Utara", "Gorontalo", "Sulawesi Tengah", "Sulawesi Barat",
-    "Sulawesi Selatan", "Sulawesi Tenggara", "Maluku", "Maluku Utara",
-    "Papua", "Papua Barat", "Papua Barat Daya", "Papua Selatan",
-    "Papua Tengah", "Papua Pegunungan",
-}  # fmt: skip
 
 # (place, lat, lon, province it must map to via the feature's `includes`)
 SAMPLES = [
