@@ -7,7 +7,6 @@ user would see it, and saved under assets/screenshots/.
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -32,24 +31,27 @@ VIEWS = {
 def main() -> None:
     """Write one PNG per view."""
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as data, running_server(env={"ATLAS_DATA_DIR": data}) as url:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for name, query in VIEWS.items():
-                context = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=1)
-                block_the_internet(context, [])
-                page = context.new_page()
-                page.goto(url + "/" + query)
-                page.wait_for_function(MAP_READY_JS, timeout=60_000)
-                page.wait_for_function(DASH_IDLE_JS, timeout=60_000)
-                if name == "presentation":
-                    page.locator("#presentation-toggle").click()
-                page.wait_for_timeout(2500)  # let MapLibre finish drawing in software WebGL
-                path = OUT / f"{name}.png"
-                page.screenshot(path=str(path), full_page=name != "presentation")
-                print(f"wrote {path.relative_to(ROOT)}")
-                context.close()
-            browser.close()
+    with (
+        tempfile.TemporaryDirectory() as data,
+        running_server(env={"ATLAS_DATA_DIR": data}) as url,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, query in VIEWS.items():
+            context = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=1)
+            block_the_internet(context, [])
+            page = context.new_page()
+            page.goto(url + "/" + query)
+            page.wait_for_function(MAP_READY_JS, timeout=60_000)
+            page.wait_for_function(DASH_IDLE_JS, timeout=60_000)
+            if name == "presentation":
+                page.locator("#presentation-toggle").click()
+            page.wait_for_timeout(2500)  # let MapLibre finish drawing in software WebGL
+            path = OUT / f"{name}.png"
+            page.screenshot(path=str(path), full_page=name != "presentation")
+            print(f"wrote {path.relative_to(ROOT)}")
+            context.close()
+        browser.close()
 
 
 if __name__ == "__main__":
