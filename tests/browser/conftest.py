@@ -14,6 +14,7 @@ from tests.browser.harness import (
 )
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+TIMEOUT_MS = 90_000  # software WebGL on 2 shared cores: generous, so that only real hangs fail
 
 
 def pytest_collection_modifyitems(items):
@@ -22,14 +23,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# One server and one browser per test module: a long run never depends on a process that has
+# served every other module's tests, and a slow machine only slows its own module.
+@pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("atlas-data")
     with running_server(env={"ATLAS_DATA_DIR": str(data_dir)}) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -47,14 +50,14 @@ class Session:
         self.console_errors = console_errors
 
     def open(self, query: str = "") -> None:
-        self.page.goto(self.base_url + "/" + query)
-        self.page.wait_for_function(MAP_READY_JS, timeout=30_000)
+        self.page.goto(self.base_url + "/" + query, wait_until="domcontentloaded")
+        self.page.wait_for_function(MAP_READY_JS, timeout=TIMEOUT_MS)
         self.settle()
 
     def settle(self) -> None:
         """Wait until Dash has no callback in flight (twice, so that chained callbacks have started)."""
         for _ in range(2):
-            self.page.wait_for_function(DASH_IDLE_JS, timeout=30_000)
+            self.page.wait_for_function(DASH_IDLE_JS, timeout=TIMEOUT_MS)
             self.page.wait_for_timeout(50)
 
     def map_trace(self, index: int) -> dict:
@@ -74,6 +77,8 @@ def new_session(browser, base_url: str, **context_options) -> tuple[Session, obj
     blocked: list[str] = []
     errors: list[str] = []
     block_the_internet(context, blocked)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -104,7 +104,7 @@ def test_clicking_a_zone_on_the_map_selects_it_and_its_bar(session, atlas):
         arg="kendal",
     )
     session.page.mouse.click(point["x"], point["y"])
-    session.page.wait_for_function("() => document.querySelector('#zone-detail h3')", timeout=15_000)
+    session.page.wait_for_function("() => document.querySelector('#zone-detail h3')")
     assert session.text("#zone-detail h3") == zone["name"]
     widths = session.page.evaluate(
         "() => { const t = document.querySelector('#investment-chart .js-plotly-plot').data[0];"
@@ -228,9 +228,7 @@ def test_every_filter_updates_offline_and_nothing_is_logged(session, atlas):
 def test_online_basemap_without_internet_falls_back_and_keeps_updating(session, atlas):
     session.open()
     session.page.get_by_label("Daring (OpenStreetMap)").check()
-    session.page.wait_for_function(
-        "() => document.querySelector('#basemap-notice').innerText.length > 0", timeout=15_000
-    )
+    session.page.wait_for_function("() => document.querySelector('#basemap-notice').innerText.length > 0")
     pick_from_dropdown(session, "sector-filter", "Bauksit")
     expected = atlas.zones[select_zones(atlas.zones, ["bauxite"])]
     session.page.wait_for_function(

@@ -36,9 +36,9 @@ def test_import_boundaries_confirm_and_see_them(browser, tmp_path, atlas):
         session.page.wait_for_selector("#import-matches input[value='ki_kariangau']")
         assert session.page.locator("#import-matches input[value='ki_kariangau']").is_checked()
         assert "batas_kariangau.geojson" in session.text("#import-report")
-        with session.page.expect_navigation(timeout=30_000):
+        with session.page.expect_navigation():
             session.page.locator("#import-confirm").click()
-        session.page.wait_for_function("() => document.querySelector('#zone-detail h3')", timeout=30_000)
+        session.page.wait_for_function("() => document.querySelector('#zone-detail h3')")
         session.settle()
         detail = session.text("#zone-detail")
         assert "batas terukur" in detail and "batas_kariangau.geojson" in detail
@@ -55,7 +55,7 @@ def test_overlay_import_remove_and_undo(browser, tmp_path):
         traces = session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').data.length")
         session.page.locator("#import-upload input[type=file]").set_input_files(str(csv))
         session.page.wait_for_function("() => !document.querySelector('#import-confirm').disabled")
-        with session.page.expect_navigation(timeout=30_000):
+        with session.page.expect_navigation():
             session.page.locator("#import-confirm").click()
         session.open()
         assert (
@@ -64,7 +64,7 @@ def test_overlay_import_remove_and_undo(browser, tmp_path):
         )
         assert "calon_lokasi.csv" in session.text("#map-legend")
         layer = session.page.locator("#import-layers li[data-layer]")
-        with session.page.expect_navigation(timeout=30_000):
+        with session.page.expect_navigation():
             layer.get_by_role("button", name="Hapus").click()
         session.open()
         assert session.page.locator("#import-layers li[data-removed='true']").count() == 1
@@ -72,7 +72,7 @@ def test_overlay_import_remove_and_undo(browser, tmp_path):
             session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').data.length")
             == traces
         )
-        with session.page.expect_navigation(timeout=30_000):
+        with session.page.expect_navigation():
             session.page.locator("#import-layers li[data-layer]").get_by_role(
                 "button", name="Pulihkan"
             ).click()
