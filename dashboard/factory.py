@@ -32,6 +32,7 @@ def create_app(atlas: Atlas | None = None) -> Dash:
         serve_locally=True,
         update_title=None,
         suppress_callback_exceptions=False,
+        compress=True,  # gzip for plotly.js, the layout and every callback response (flask-compress)
     )
     app.layout = lambda: page_layout(live.get())
     views = SavedViewStore(data_dir() / "saved_views.json")

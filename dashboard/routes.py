@@ -6,6 +6,7 @@ other callbacks, and every failure comes back as a short JSON message, never a t
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -63,13 +64,19 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
     """Attach the export, saved-view and basemap routes to the Flask server."""
     server = app.server
     body = json.dumps(live.get().model.provinces_geojson, separators=(",", ":")).encode()
+    gzipped = gzip.compress(body, compresslevel=9, mtime=0)
     etag = hashlib.sha256(body).hexdigest()[:16]
 
     @server.route(PROVINCES_URL)
     def provinces_geojson() -> Response:
         if request.if_none_match.contains(etag):
             return Response(status=304)
-        response = Response(body, mimetype="application/geo+json")
+        if "gzip" in request.accept_encodings:
+            response = Response(gzipped, mimetype="application/geo+json")
+            response.headers["Content-Encoding"] = "gzip"
+        else:
+            response = Response(body, mimetype="application/geo+json")
+        response.headers["Vary"] = "Accept-Encoding"
         response.set_etag(etag)
         response.cache_control.public = True
         response.cache_control.max_age = 86400
