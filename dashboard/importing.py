@@ -148,12 +148,15 @@ def import_panel(lang: str, limit_mb: int) -> html.Section:
     return html.Section(
         [
             html.H2(t("import.title", lang), id="title-import", className="panel-title"),
-            dcc.Upload(
-                html.Div(t("import.drop", lang), id="label-import-drop"),
-                id="import-upload",
-                multiple=False,
-                max_size=limit_mb * 1_000_000,
-                className="dropzone",
+            html.Label(
+                dcc.Upload(
+                    html.Div(t("import.drop", lang), id="label-import-drop"),
+                    id="import-upload",
+                    multiple=False,
+                    max_size=limit_mb * 1_000_000,
+                    className="dropzone",
+                ),
+                className="block-label",
             ),
             html.Fieldset(
                 [

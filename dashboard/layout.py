@@ -196,12 +196,15 @@ def _saved_views_panel() -> html.Section:
                         href="/saved-views/export",
                         download="atlas-kawasan-views.json",
                     ),
-                    dcc.Upload(
-                        _text("label-saved-import", html.Span, className="button"),
-                        id="saved-import",
-                        accept=".json,application/json",
-                        max_size=1_000_000,
-                        className="upload",
+                    html.Label(
+                        dcc.Upload(
+                            _text("label-saved-import", html.Span, className="button"),
+                            id="saved-import",
+                            accept=".json,application/json",
+                            max_size=1_000_000,
+                            className="upload",
+                        ),
+                        className="inline-label",
                     ),
                 ],
                 className="button-row",

@@ -237,3 +237,27 @@ def test_online_basemap_without_internet_falls_back_and_keeps_updating(session, 
     )
     style = session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').layout.map.style")
     assert not any(layer["type"] == "raster" for layer in style["layers"])
+
+
+def test_controls_are_labelled_and_operable_by_keyboard(session, atlas):
+    session.open()
+    unlabelled = session.page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+            .filter(el => !el.hidden && el.offsetParent !== null && el.getAttribute('aria-hidden') !== 'true')
+            .filter(el => {
+                const named = (el.labels && el.labels.length) || el.getAttribute('aria-label')
+                    || el.getAttribute('aria-labelledby') || (el.innerText || '').trim() || el.getAttribute('title');
+                return !named;
+            })
+            .map(el => el.outerHTML.slice(0, 120))"""
+    )
+    assert unlabelled == []
+    session.page.locator("#status-filter input[value='operating']").focus()
+    session.page.keyboard.press("Space")
+    session.page.wait_for_function("() => location.search.includes('status=operating')")
+    session.page.locator("#view-tabs input[value='national']").focus()
+    session.page.keyboard.press("ArrowRight")
+    session.page.wait_for_function("() => location.search.includes('view=kaltim')")
+    session.page.keyboard.press("Tab")
+    focused = session.page.evaluate("() => document.activeElement && document.activeElement.tagName")
+    assert focused in ("INPUT", "BUTTON", "A", "SELECT", "TEXTAREA", "DIV")
