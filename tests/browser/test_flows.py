@@ -206,10 +206,10 @@ def test_every_filter_updates_offline_and_nothing_is_logged(session, atlas):
     session.open()
     steps = [
         lambda: pick_from_dropdown(session, "sector-filter", "Kelapa sawit"),
-        lambda: session.page.get_by_label("Kawasan industri", exact=True).check(),
-        lambda: session.page.get_by_label("Beroperasi").check(),
+        lambda: session.page.locator("#kind-filter").get_by_label("Kawasan industri", exact=True).check(),
+        lambda: session.page.locator("#status-filter").get_by_label("Beroperasi").check(),
         lambda: pick_from_dropdown(session, "province-filter", "Kalimantan Timur"),
-        lambda: session.page.get_by_label("Jenis kawasan", exact=True).last.check(),
+        lambda: session.page.locator("#color-mode").get_by_label("Jenis kawasan", exact=True).check(),
         lambda: session.page.locator("#filter-reset").click(),
     ]
     last = session.page.url
