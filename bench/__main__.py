@@ -8,6 +8,7 @@ bench/RESULTS.md. A benchmark that fails is recorded as failed; the others still
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -67,12 +68,14 @@ def main(argv: list[str] | None = None) -> int:
         "versions": machine.versions(),
         "git": machine.git_revision(),
         "notes": [],
+        "machine_load": {},
     }
     clock = time.perf_counter()
     failed = False
     for name in chosen:
         print(f"[bench] {name} ...", flush=True)
         began = time.perf_counter()
+        load_before = os.getloadavg()[0]
         try:
             kwargs: dict[str, Any] = {"quick": args.quick}
             if name == "scale":
@@ -82,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
             traceback.print_exc()
             results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+        # other work on the machine skews every number: keep the 1-minute load average around each benchmark
+        results["machine_load"][name] = {
+            "before": round(load_before, 2),
+            "after": round(os.getloadavg()[0], 2),
+        }
         print(f"[bench] {name} done in {time.perf_counter() - began:.0f} s", flush=True)
     if "scale" in chosen and (args.quick and scales is None):
         results["notes"].append(

@@ -375,6 +375,15 @@ def markdown(results: dict[str, Any]) -> str:
         f"- Machine: {machine['nproc']} CPUs ({machine['cpu_model']}), {machine['ram_gib']} GiB RAM, {machine['os']}; "
         "no GPU (Chromium renders WebGL in software).",
         f"- Versions: {version_text}.",
+        "- Load average (1 min) before -> after each benchmark (the machine has 2 cores; more than ~0.3 "
+        "before a benchmark means something else was running): "
+        + (
+            ", ".join(
+                f"{n} {v['before']} -> {v['after']}" for n, v in results.get("machine_load", {}).items()
+            )
+            or "not recorded"
+        )
+        + ".",
         "- Method: bench/README.md. Latencies are medians and p95 over the repetitions stated; "
         "1 MB = 1,000,000 bytes; memory is in MiB (VmHWM from /proc).",
         "",

@@ -148,8 +148,18 @@ def panel_outputs(runtime: Runtime, stored: Any) -> tuple[Any, ...]:
         components.legend_children(atlas, model, state, shown, runtime.overlays),
         not kaltim,
         tables,
-        components.zone_table_children(atlas, zone_table(atlas, mask), state.lang),
     )  # fmt: skip
+
+
+def zone_table_outputs(runtime: Runtime, stored: Any, is_open: Any) -> list[Any]:
+    """The zone table, rendered only while its panel is open (36+ rows of HTML cost the browser
+    seconds per filter; bench/RESULTS.md)."""
+    if not is_open:
+        return []
+    state = ViewState.from_dict(stored, runtime.vocabulary)
+    atlas = runtime.atlas
+    mask = select_zones(atlas.zones, state.sector, state.kind, state.status, state.province)
+    return components.zone_table_children(atlas, zone_table(atlas, mask), state.lang)
 
 
 def comparison_outputs(runtime: Runtime, stored: Any) -> list[Any]:
@@ -276,11 +286,20 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Output("map-legend", "children"),
         Output("kaltim-panel", "hidden"),
         Output("distance-table", "children"),
-        Output("zone-table", "children"),
         Input("view-state", "data"),
     )
     def _panels(stored: Any) -> tuple[Any, ...]:
         return panel_outputs(live.get(), stored)
+
+    @app.callback(
+        Output("zone-table", "children"),
+        Output("title-table", "aria-expanded"),
+        Input("view-state", "data"),
+        Input("title-table", "n_clicks"),
+    )
+    def _zone_table(stored: Any, clicks: Any) -> tuple[list[Any], str]:
+        is_open = isinstance(clicks, int) and clicks % 2 == 1
+        return zone_table_outputs(live.get(), stored, is_open), "true" if is_open else "false"
 
     @app.callback(Output("site-comparison", "children"), Input("view-state", "data"))
     def _comparison(stored: Any) -> list[Any]:

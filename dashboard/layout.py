@@ -459,8 +459,18 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any, overlays: 
         ],
         className="side",
     )
-    zone_table = html.Details(
-        [_text("title-table", html.Summary), html.Div(id="zone-table", className="table-scroll")],
+    zone_table = html.Section(
+        [
+            _text(
+                "title-table",
+                html.Button,
+                type="button",
+                className="link-button table-toggle",
+                n_clicks=0,
+                **{"aria-expanded": "false", "aria-controls": "zone-table"},
+            ),
+            html.Div(id="zone-table", className="table-scroll"),
+        ],
         className="panel",
         id="zone-table-panel",
     )

@@ -140,3 +140,11 @@ def test_sync_from_a_weight_returns_a_list_for_the_wildcard_output(runtime):
     )
     assert out[1] == "?view=kaltim&sites=ki_kariangau,ki_buluminung&weights=0,1,2,1,10,1,1,1"
     assert isinstance(out[2 + len(callbacks.CONTROL_IDS)], list)
+
+
+def test_zone_table_renders_only_while_open(runtime):
+    stored = ViewState(sector=("palm_oil",)).as_dict()
+    assert callbacks.zone_table_outputs(runtime, stored, False) == []
+    table = callbacks.zone_table_outputs(runtime, stored, True)[0]
+    rows = table.children[1].children
+    assert len(rows) == int(runtime.atlas.zones["sectors"].map(lambda s: "palm_oil" in s).sum())

@@ -21,7 +21,8 @@ from tests.browser.harness import running_server
 
 def screen_table(session) -> pd.DataFrame:
     """The zone table as rendered on the page (headers and cell texts)."""
-    session.page.locator("#zone-table-panel summary").click()
+    session.page.locator("#title-table").click()
+    session.page.wait_for_selector("#zone-table-grid")
     return session.page.evaluate(
         """() => {
             const table = document.querySelector('#zone-table-grid');

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright import sync_api as playwright_errors
 
 from dashboard.figures import TRACE_IKN, TRACE_RINGS, TRACE_SELECTED, TRACE_ZONES
 from dashboard.i18n import format_km
@@ -98,11 +99,15 @@ def test_clicking_a_zone_on_the_map_selects_it_and_its_bar(session, atlas):
         [zone["lon"], zone["lat"]],
     )
     session.settle()
-    session.page.mouse.move(point["x"], point["y"])
-    session.page.wait_for_function(
-        "(id) => (document.querySelector('#map .js-plotly-plot')._hoverdata || []).some(d => d.customdata === id)",
-        arg="kendal",
-    )
+    hovering = "(id) => (document.querySelector('#map .js-plotly-plot')._hoverdata || []).some(d => d.customdata === id)"
+    for _ in range(10):  # a real pointer: move off and back on until Plotly reports the hover
+        session.page.mouse.move(point["x"] - 40, point["y"] - 40)
+        session.page.mouse.move(point["x"], point["y"], steps=4)
+        try:
+            session.page.wait_for_function(hovering, arg="kendal", timeout=3_000)
+            break
+        except playwright_errors.TimeoutError:
+            continue
     session.page.mouse.click(point["x"], point["y"])
     session.page.wait_for_function("() => document.querySelector('#zone-detail h3')")
     assert session.text("#zone-detail h3") == zone["name"]
