@@ -26,7 +26,7 @@ from dashboard.state import ViewState, from_query, to_query
 from geodata.comparison import criteria_values
 from geodata.connectivity import kaltim_analysis
 from geodata.export import zone_table
-from geodata.query import select_zones, summarize
+from geodata.query import summarize
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def map_outputs(runtime: Runtime, stored: Any, basemap: Any, applied: Any) -> tu
     only when the view or the selection changed, the style only when the basemap did."""
     state = ViewState.from_dict(stored, runtime.vocabulary)
     atlas = runtime.atlas
-    mask = select_zones(atlas.zones, state.sector, state.kind, state.status, state.province)
+    mask = state.selection(atlas.zones)
     basemap = basemap if basemap in ("offline", "online") else "offline"
     previous = applied if isinstance(applied, list) and len(applied) == 3 else [None, None, "offline"]
     refocus = [state.view, state.zone] != previous[:2]
@@ -132,7 +132,7 @@ def panel_outputs(runtime: Runtime, stored: Any) -> tuple[Any, ...]:
     """KPIs, investment chart, detail, legend and the Kaltim tables for the filtered zones."""
     atlas, model = runtime.atlas, runtime.model
     state = ViewState.from_dict(stored, runtime.vocabulary)
-    mask = select_zones(atlas.zones, state.sector, state.kind, state.status, state.province)
+    mask = state.selection(atlas.zones)
     shown = atlas.zones[mask]
     summary = summarize(shown)
     kpis = components.kpi_children(summary, len(atlas.zones), state.lang)
@@ -158,7 +158,7 @@ def zone_table_outputs(runtime: Runtime, stored: Any, is_open: Any) -> list[Any]
         return []
     state = ViewState.from_dict(stored, runtime.vocabulary)
     atlas = runtime.atlas
-    mask = select_zones(atlas.zones, state.sector, state.kind, state.status, state.province)
+    mask = state.selection(atlas.zones)
     return components.zone_table_children(atlas, zone_table(atlas, mask), state.lang)
 
 

@@ -21,7 +21,7 @@ from dashboard.runtime import Runtime
 from dashboard.state import ViewState
 from geodata.connectivity import kaltim_analysis
 from geodata.export import to_csv, to_geojson, to_gpkg, to_xlsx, zone_table
-from geodata.query import select_zones, summarize
+from geodata.query import summarize
 
 PNG_SIZES = {
     "projector": {"width": 1920, "height": 1080, "scale": 1},  # 1920 x 1080 px
@@ -95,7 +95,7 @@ def screen_figure(
 ) -> go.Figure:
     """The figure the user sees for ``target`` (map, investment or national chart)."""
     atlas = runtime.atlas
-    mask = select_zones(atlas.zones, state.sector, state.kind, state.status, state.province)
+    mask = state.selection(atlas.zones)
     if target == "map":
         figure = figures.export_map_figure(
             atlas, runtime.model, runtime.hovers, state, mask, camera, runtime.overlays
@@ -122,7 +122,7 @@ def render_png(figure: go.Figure, size: str) -> bytes:
 def table_export(runtime: Runtime, state: ViewState, query: str, kind: str) -> ExportFile:
     """CSV, Excel, GeoJSON or GeoPackage of the filtered zone table."""
     atlas = runtime.atlas
-    mask = select_zones(atlas.zones, state.sector, state.kind, state.status, state.province)
+    mask = state.selection(atlas.zones)
     table = zone_table(atlas, mask)
     meta = about(runtime, state, query)
     stem = f"atlas-kawasan-{date.today().isoformat()}"
@@ -160,7 +160,7 @@ def pdf_brief(runtime: Runtime, state: ViewState, query: str, camera: dict[str, 
     """A one-page A4 brief: title, map, KPIs, the Kaltim table in that view, zones, sources and dates."""
     atlas = runtime.atlas
     lang = state.lang
-    mask = select_zones(atlas.zones, state.sector, state.kind, state.status, state.province)
+    mask = state.selection(atlas.zones)
     shown = atlas.zones[mask]
     summary = summarize(shown)
     map_png = render_png(screen_figure(runtime, state, "map", camera), "projector")

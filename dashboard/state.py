@@ -12,9 +12,12 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+import pandas as pd
+
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from geodata.comparison import KALTIM_ESTATES
 from geodata.connectivity import DEFAULT_RINGS_KM, parse_rings
+from geodata.query import select_zones
 from geodata.scoring import CRITERIA, MAX_WEIGHT
 
 VIEWS = ("national", "kaltim")
@@ -55,6 +58,10 @@ class ViewState:
     lang: str = DEFAULT_LANGUAGE
     sites: tuple[str, ...] = KALTIM_ESTATES
     weights: tuple[float, ...] = DEFAULT_WEIGHTS
+
+    def selection(self, zones: pd.DataFrame) -> pd.Series:
+        """Which zones this state's filters show (the one place the filters are applied)."""
+        return select_zones(zones, self.sector, self.kind, self.status, self.province)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for a dcc.Store."""
