@@ -139,12 +139,14 @@ PENDING_JS = "() => !window.__bench || window.__bench.fetches.every((f) => f.end
 
 
 # Check factories (JavaScript source). Each remembers what it needs at arm time.
-def map_customdata(length: int) -> str:
-    """The zones trace (index 8) has new customdata of the expected length."""
+def map_shown(length: int) -> str:
+    """The zones trace got new longitudes, and the expected number of zones is shown (a hidden
+    zone's longitude is null)."""
     return (
-        "() => { const gd = () => document.querySelector('#map .js-plotly-plot');"
-        " const before = gd().data[8].customdata;"
-        f" return () => {{ const now = gd().data[8].customdata; return now !== before && (now || []).length === {length}; }}; }}"
+        "() => { const zones = () => document.querySelector('#map .js-plotly-plot').data"
+        ".find((t) => t.name === 'zones'); const before = zones().lon;"
+        " return () => { const now = zones().lon; return now !== before"
+        f" && now.filter((x) => x !== null && x !== undefined).length === {length}; }}; }}"
     )
 
 

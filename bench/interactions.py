@@ -116,7 +116,7 @@ def filter_on_page(
     page: Page, zones: pd.DataFrame, sectors: list[str], reps: int, warmup: int = WARMUP, trace_reps: int = 2
 ) -> dict[str, Any]:
     """Toggle one sector in the sector dropdown of an open atlas page; stop each repetition when the
-    map (zones trace customdata), the KPIs and the investment chart all show the new selection.
+    map (zones trace longitudes), the KPIs and the investment chart all show the new selection.
 
     ``zones`` needs the columns select_zones and the chart use (sectors, investment_idr_trillion).
     ``trace_reps`` more repetitions (not in the statistics) run under a Performance trace.
@@ -127,7 +127,7 @@ def filter_on_page(
         shown = zones[select_zones(zones, chosen)]
         states.append(
             {
-                "map": b.map_customdata(len(shown)),
+                "map": b.map_shown(len(shown)),
                 "kpis": b.text_is("#kpi-zones .kpi-value", format_number(len(shown), "id")),
                 "chart": b.chart_bars(int(shown["investment_idr_trillion"].notna().sum())),
             }
@@ -179,8 +179,8 @@ def measure_zone(browser: Browser, url: str, atlas: Atlas, reps: int) -> dict[st
             option.wait_for()
             selected = (
                 "() => { const gd = () => document.querySelector('#map .js-plotly-plot');"
-                " const before = gd().data[9];"
-                f" return () => {{ const now = gd().data[9]; return now !== before && (now.lon || []).length === 1"
+                " const selected = () => gd().data.find((t) => t.name === 'selected'); const before = selected();"
+                f" return () => {{ const now = selected(); return now !== before && (now.lon || []).length === 1"
                 f" && Math.abs(now.lon[0] - {float(zone['lon'])}) < 1e-6; }}; }}"
             )
             checks = {"detail": b.text_is("#zone-detail h3", zone["name"]), "map": selected}

@@ -1,10 +1,10 @@
 """The naive baseline: the same app, except that the map callback sends a complete new figure.
 
-What the Patch design is measured against: on every change the server rebuilds the whole map
-(``dashboard.figures.base_map_figure``, every footprint included), applies the same filter,
-colours, selection and camera the real callback computed, and sends it all; the browser then
-re-ingests the geometry. Everything else (layout, other callbacks, data) is the real app's, so
-the difference in a filter interaction is exactly the cost of resending the map.
+What the design is measured against: on every change the server rebuilds the whole map for the
+state (``dashboard.figures.full_map_figure``: every trace, with the provinces and all footprints
+inline), and sends it all; the browser then re-ingests the geometry. Everything else (layout,
+other callbacks, data) is the real app's, so the difference in a filter interaction is exactly the
+cost of resending the map instead of the app's Patch of what changed.
 """
 
 from __future__ import annotations
@@ -13,37 +13,24 @@ from collections.abc import Callable
 from typing import Any
 from unittest import mock
 
-import plotly.graph_objects as go
-from dash import Dash, Output, Patch
+from dash import Dash, Output
 
 from dashboard import factory, figures
+from dashboard.state import ViewState
 from geodata import Atlas
 
 
-def apply_patch(figure: go.Figure, patch: Patch) -> go.Figure:
-    """Apply a Dash Patch's assignments to a go.Figure (the map callback only assigns)."""
-    for operation in patch.to_plotly_json()["operations"]:
-        if operation["operation"] != "Assign":
-            raise NotImplementedError(f"patch operation {operation['operation']} is not supported")
-        location = operation["location"]
-        value = operation["params"]["value"]
-        if location[0] == "data":
-            figure.data[location[1]][tuple(location[2:])] = value
-        elif location[0] == "layout":
-            figure.layout[tuple(location[1:])] = value
-        else:
-            raise NotImplementedError(f"patch location {location!r}")
-    return figure
-
-
 def naive_map_callback(function: Callable[..., Any], runtime: Any) -> Callable[..., Any]:
-    """Wrap the real map callback: same Patch computed, then rebuilt into a whole new figure."""
+    """Wrap the real map callback: keep what it records, but answer with the whole figure."""
 
-    def rebuilt(*args: Any) -> Any:
-        patch, *rest = function(*args)
+    def rebuilt(stored: Any, *args: Any) -> Any:
+        _patch, *rest = function(stored, *args)
         current = runtime.get() if hasattr(runtime, "get") else runtime  # a LiveRuntime or a Runtime
-        extra = (current.overlays,) if hasattr(current, "overlays") else ()
-        figure = apply_patch(figures.base_map_figure(current.atlas, current.model, *extra), patch)
+        state = ViewState.from_dict(stored, current.vocabulary)
+        figure = figures.full_map_figure(
+            current.atlas, current.model, current.hovers, state, state.selection(current.atlas.zones),
+            current.overlays,
+        )  # fmt: skip
         return (figure, *rest)
 
     return rebuilt

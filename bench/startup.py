@@ -58,7 +58,7 @@ def phases(data_dir: Path | None, profile: bool = False) -> dict[str, Any]:
     runtime = build_runtime(atlas)
     step("build_runtime (map model, hovers)", t)
     t = time.perf_counter()
-    factory.base_map_figure(runtime.atlas, runtime.model)
+    factory.base_map_figure(runtime.atlas, runtime.model, runtime.hovers)
     step("base_map_figure", t)
     del runtime
     t = time.perf_counter()

@@ -114,18 +114,17 @@ def language_outputs(runtime: Runtime, lang: Any) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def map_outputs(runtime: Runtime, stored: Any, basemap: Any, applied: Any) -> tuple[Any, Any]:
-    """The map Patch for a state. ``applied`` is [view, zone, basemap] as last drawn: the camera moves
-    only when the view or the selection changed, the style only when the basemap did."""
+def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tuple[Any, Any]:
+    """The map Patch for a state and what the map then shows. ``drawn`` (from the page) is what it
+    shows now; only the difference is sent (figures.map_updates), and nothing when there is none
+    (a redraw would also snap the camera back to the figure's own)."""
     state = ViewState.from_dict(stored, runtime.vocabulary)
     atlas = runtime.atlas
     mask = state.selection(atlas.zones)
     basemap = basemap if basemap in ("offline", "online") else "offline"
-    previous = applied if isinstance(applied, list) and len(applied) == 3 else [None, None, "offline"]
-    refocus = [state.view, state.zone] != previous[:2]
-    style = basemap if basemap != previous[2] else None
-    patch = figures.map_patch(atlas, runtime.model, runtime.hovers, state, mask, refocus, style)
-    return patch, [state.view, state.zone, basemap]
+    drawn = drawn if isinstance(drawn, dict) else figures.BASE_DRAWN
+    updates = figures.map_updates(atlas, runtime.model, runtime.hovers, state, mask, basemap, drawn)
+    return (figures.map_patch(updates) if updates else no_update), figures.drawn_map(state, basemap)
 
 
 def panel_outputs(runtime: Runtime, stored: Any) -> tuple[Any, ...]:
@@ -272,8 +271,8 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Input("basemap-effective", "data"),
         State("map-applied", "data"),
     )
-    def _map(stored: Any, basemap: Any, applied: Any) -> tuple[Any, Any]:
-        return map_outputs(live.get(), stored, basemap, applied)
+    def _map(stored: Any, basemap: Any, drawn: Any) -> tuple[Any, Any]:
+        return map_outputs(live.get(), stored, basemap, drawn)
 
     @app.callback(
         Output("kpi-zones", "children"),

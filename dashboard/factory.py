@@ -44,7 +44,7 @@ def create_app(atlas: Atlas | None = None) -> Dash:
 
 def page_layout(runtime: Runtime):
     """The page for the current data (built per page load, so an import shows after a reload)."""
-    map_figure = base_map_figure(runtime.atlas, runtime.model, runtime.overlays)
+    map_figure = base_map_figure(runtime.atlas, runtime.model, runtime.hovers, runtime.overlays)
     return build_layout(
         runtime.atlas, map_figure, national_figure(runtime.atlas, DEFAULT_LANGUAGE), runtime.overlays
     )

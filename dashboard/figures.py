@@ -1,14 +1,19 @@
 """Pure figure builders: (data, state) -> Plotly figure or a Patch of one.
 
-The map figure is built once with all geometry; afterwards only ``map_patch`` runs, and it sends
-ids, colours, texts and view settings, never the GeoJSON again.
+The map figure is built once per page with every trace at the default state; afterwards only
+``map_patch`` runs, and it sends only what changed since the map was last drawn (``drawn_map``):
+the zones' visibility as one array, the footprint layers' filter, colours or hovers when those
+changed. The footprint geometry lives in the MapLibre style as a GeoJSON source fetched by URL, so
+it is never in a figure or a callback response, and MapLibre tiles it (drawn from zoom 5 on).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
@@ -17,12 +22,13 @@ from dashboard.i18n import format_hectares, format_idr_trillion, format_number, 
 from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel, category_colors, feature_collection
 from dashboard.state import ViewState
 from geodata import Atlas
+from geodata.footprints import INDICATIVE, SURVEYED
 from geodata.measure import buffer_rings
 from geodata.national import national_rows, target
 
 # Trace order on the map: fixed, so that patches can address traces by index.
-TRACE_INDICATIVE, TRACE_SURVEYED, TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS = 0, 1, 2, 3, 4
-TRACE_PLACES, TRACE_IKN, TRACE_HALO, TRACE_ZONES, TRACE_SELECTED = 5, 6, 7, 8, 9
+TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES = 0, 1, 2, 3
+TRACE_IKN, TRACE_HALO, TRACE_ZONES, TRACE_SELECTED = 4, 5, 6, 7
 KALTIM_TRACES = (TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES, TRACE_IKN)
 
 SEA = "#cfe3f1"
@@ -33,6 +39,11 @@ KALTIM_VIEW = {"center": {"lon": 117.25, "lat": -0.3}, "zoom": 6.7}
 STATUS_OPACITY = {"operating": 1.0, "development": 0.85, "candidate": 0.6, "revoked": 0.4}
 ONLINE_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+# Below zoom 5 a pixel is ~5 km and even the largest estate is a dot: the zone points say it all.
+FOOTPRINT_MINZOOM = 5
+# (fill opacity, outline width, outline colour) per footprint source: surveyed reads as firmer.
+FOOTPRINT_LOOK = {INDICATIVE: (0.35, 0.6, "#ffffff"), SURVEYED: (0.75, 1.2, "#222222")}
+UNKNOWN_COLOR = "#888888"
 
 
 def separators(lang: str) -> str:
@@ -41,15 +52,57 @@ def separators(lang: str) -> str:
 
 
 PROVINCES_URL = "/basemap/provinces.geojson"
+FOOTPRINTS_URL = "/basemap/footprints.geojson"
 
 
-def map_style(basemap: str) -> dict[str, Any]:
-    """A MapLibre style: offline, shipped land and province lines over a sea colour (no tiles, no glyphs);
-    online, OpenStreetMap raster tiles with the province lines on top.
+def footprints_url(model: MapModel) -> str:
+    """The footprint layer's URL, versioned by content so an import is never hidden by a cache."""
+    return f"{FOOTPRINTS_URL}?v={model.footprint_version}"
 
-    The provinces come from this server's own URL, fetched (and cached) once by the browser, so the
-    style itself stays a few hundred bytes and switching basemaps resends no geometry."""
-    sources: dict[str, Any] = {"provinces": {"type": "geojson", "data": PROVINCES_URL}}
+
+def footprint_layers(model: MapModel, state: ViewState, mask: pd.Series) -> list[dict[str, Any]]:
+    """MapLibre fill and outline layers of the footprints, coloured like the zone points and
+    filtered to the shown zones by their position (``match`` is a hash lookup, fast at 20,000)."""
+    categories, palette = (
+        (model.sector_order, model.sector_colors)
+        if state.color != "kind"
+        else (list(KIND_COLORS), KIND_COLORS)
+    )
+    prop = "kind" if state.color == "kind" else "sector"
+    pairs = [item for category in categories for item in (category, palette.get(category, UNKNOWN_COLOR))]
+    color = ["match", ["get", prop], *pairs, UNKNOWN_COLOR] if pairs else UNKNOWN_COLOR
+    shown = np.flatnonzero(mask.to_numpy(dtype=bool)).tolist()
+    if len(shown) == len(mask):
+        shown_filter: Any = True
+    elif shown:
+        shown_filter = ["match", ["get", "i"], shown, True, False]
+    else:
+        shown_filter = False
+    layers: list[dict[str, Any]] = []
+    for source, (opacity, width, outline) in FOOTPRINT_LOOK.items():
+        only = ["all", ["==", ["get", "src"], source], shown_filter]
+        common = {"source": "footprints", "minzoom": FOOTPRINT_MINZOOM, "filter": only}
+        layers.append(
+            {"id": f"footprints-{source}", "type": "fill", **common,
+             "paint": {"fill-color": color, "fill-opacity": opacity}}
+        )  # fmt: skip
+        layers.append(
+            {"id": f"footprints-{source}-outline", "type": "line", **common,
+             "paint": {"line-color": outline, "line-width": width}}
+        )  # fmt: skip
+    return layers
+
+
+def map_style(basemap: str, model: MapModel, footprints: list[dict[str, Any]]) -> dict[str, Any]:
+    """A MapLibre style: offline, shipped land and province lines over a sea colour (no tiles, no
+    glyphs); online, OpenStreetMap raster tiles under the province lines; the footprints on top.
+
+    Provinces and footprints come from this server's own URLs, fetched (and cached) once by the
+    browser, so the style stays small and a new filter or basemap resends no geometry."""
+    sources: dict[str, Any] = {
+        "provinces": {"type": "geojson", "data": PROVINCES_URL},
+        "footprints": {"type": "geojson", "data": footprints_url(model)},
+    }
     layers: list[dict[str, Any]] = [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}]
     if basemap == "online":
         sources["osm"] = {
@@ -69,16 +122,7 @@ def map_style(basemap: str) -> dict[str, Any]:
             "paint": {"line-color": PROVINCE_LINE, "line-width": 0.8},
         }
     )
-    return {"version": 8, "sources": sources, "layers": layers}
-
-
-def _stepped_colorscale(colors: list[str]) -> list[list[Any]]:
-    """A colorscale that paints integer codes 0..n-1 (plus 0.5) each in one flat colour."""
-    count = max(len(colors), 1)
-    scale: list[list[Any]] = []
-    for index, color in enumerate(colors or ["#888888"]):
-        scale += [[index / count, color], [(index + 1) / count, color]]
-    return scale
+    return {"version": 8, "sources": sources, "layers": layers + footprints}
 
 
 def zone_hover(zone: pd.Series, atlas: Atlas, lang: str) -> str:
@@ -108,7 +152,9 @@ def _place_hover(place: pd.Series) -> str:
     return f"<b>{place['name']}</b><br>{place['kind']} · {place['coord_precision']}"
 
 
+@lru_cache(maxsize=64)
 def _ring_lines(lon: float, lat: float, rings_km: tuple[float, ...]) -> tuple[list, list, list]:
+    """The IKN buffer rings as one line trace's (lons, lats, texts); cached, rings come back often."""
     lons: list[float | None] = []
     lats: list[float | None] = []
     texts: list[str | None] = []
@@ -189,36 +235,47 @@ def _line_trace(
     )
 
 
-def base_map_figure(atlas: Atlas, model: MapModel, overlays: tuple = ()) -> go.Figure:
-    """The whole map with every layer at its default state (imported overlays last, on top)."""
+MAP_FILTERS = ("sector", "kind", "status", "province")
+MAP_FIELDS = ("view", *MAP_FILTERS, "zone", "rings", "color", "lang")
+
+
+def drawn_map(state: ViewState, basemap: str) -> dict[str, Any]:
+    """What a map shows for a state, as kept in the page ('map-applied') to diff the next update."""
+    data = state.as_dict()
+    return {**{name: data[name] for name in MAP_FIELDS}, "basemap": basemap}
+
+
+# The page's first figure is base_map_figure: the default state on the offline basemap.
+BASE_DRAWN = drawn_map(ViewState(), "offline")
+
+
+def _apply(figure: dict[str, Any], updates: MapUpdates) -> dict[str, Any]:
+    """Write {path: value} updates into a figure dict (what a Patch does in the browser)."""
+    for path, value in updates.items():
+        target: Any = figure
+        for key in path[:-1]:
+            target = target[key] if isinstance(key, int) else target.setdefault(key, {})
+        target[path[-1]] = value
+    return figure
+
+
+def base_map_figure(
+    atlas: Atlas, model: MapModel, hovers: dict[str, list[str]], overlays: tuple = ()
+) -> dict:
+    """The whole map at the default state (BASE_DRAWN), imported overlays last, as a figure dict.
+
+    The zones trace holds every zone once (ids, positions, status opacity); later updates only
+    blank the longitudes of hidden zones, recolour, or swap the hover language."""
     reference = atlas.places.loc["ikn_kipp"]
     open_roads = atlas.roads[atlas.roads["open"]]
     roads_sourced = _road_lines(open_roads[~open_roads["estimated"].astype(bool)])
     roads_estimated = _road_lines(open_roads[open_roads["estimated"].astype(bool)])
-    rings = _ring_lines(reference["lon"], reference["lat"], ViewState().rings)
     places = atlas.places[atlas.places.index != "ikn_kipp"]
+    lat = model.lat.tolist()
     traces = [
-        go.Choroplethmap(
-            geojson=model.indicative_geojson,
-            locations=[],
-            z=[],
-            marker={"opacity": 0.35, "line": {"width": 0.6, "color": "#ffffff"}},
-            showscale=False,
-            hoverinfo="skip",
-            name="indicative",
-        ),
-        go.Choroplethmap(
-            geojson=model.surveyed_geojson,
-            locations=[],
-            z=[],
-            marker={"opacity": 0.75, "line": {"width": 1.2, "color": "#222222"}},
-            showscale=False,
-            hoverinfo="skip",
-            name="surveyed",
-        ),
         _line_trace(roads_sourced, "roads", width=3, color="#7f3b08"),
         _line_trace(roads_estimated, "roads-estimated", width=2, color="#e08214", opacity=0.8),
-        _line_trace(rings, "rings", width=2, color="#b2182b", hover_prefix="IKN "),
+        _line_trace(([], [], []), "rings", width=2, color="#b2182b", hover_prefix="IKN "),
         go.Scattermap(
             lon=list(places["lon"]),
             lat=list(places["lat"]),
@@ -239,22 +296,11 @@ def base_map_figure(atlas: Atlas, model: MapModel, overlays: tuple = ()) -> go.F
             name="ikn",
             visible=False,
         ),
-        go.Scattermap(
-            lon=[],
-            lat=[],
-            mode="markers",
-            marker={"size": 15, "color": "#ffffff"},
-            hoverinfo="skip",
-            name="halo",
-        ),
-        go.Scattermap(
-            lon=[],
-            lat=[],
-            mode="markers",
-            marker={"size": 11},
-            hovertemplate="%{hovertext}<extra></extra>",
-            name="zones",
-        ),
+        {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers",
+         "marker": {"size": 15, "color": "#ffffff"}, "hoverinfo": "skip", "name": "halo"},
+        {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers", "customdata": model.zone_ids,
+         "marker": {"size": 11, "opacity": [STATUS_OPACITY[s] for s in atlas.zones["status"]]},
+         "hovertemplate": "%{hovertext}<extra></extra>", "name": "zones"},
         go.Scattermap(
             lon=[],
             lat=[],
@@ -263,18 +309,24 @@ def base_map_figure(atlas: Atlas, model: MapModel, overlays: tuple = ()) -> go.F
             hoverinfo="skip",
             name="selected",
         ),
-    ]
-    figure = go.Figure(traces + overlay_traces(overlays))
-    figure.update_layout(
-        map={"style": map_style("offline"), **NATIONAL_VIEW},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        showlegend=False,
-        uirevision="atlas",
-        font={"family": FONT, "size": 14},
-        hoverlabel={"font": {"size": 15}},
-        clickmode="event",
-    )
-    return figure
+    ]  # fmt: skip
+    figure = {
+        "data": [
+            trace if isinstance(trace, dict) else trace.to_plotly_json()
+            for trace in traces + overlay_traces(overlays)
+        ],
+        "layout": {
+            "map": dict(NATIONAL_VIEW),
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "showlegend": False,
+            "uirevision": "atlas",
+            "font": {"family": FONT, "size": 14},
+            "hoverlabel": {"font": {"size": 15}},
+            "clickmode": "event",
+        },
+    }
+    everything = pd.Series(True, index=atlas.zones.index)
+    return _apply(figure, map_updates(atlas, model, hovers, ViewState(), everything, "offline", None))
 
 
 def zoom_for_bounds(bounds: tuple[float, float, float, float]) -> float:
@@ -303,77 +355,86 @@ def map_updates(
     hovers: dict[str, list[str]],
     state: ViewState,
     mask: pd.Series,
-    refocus: bool,
-    basemap: str | None,
+    basemap: str,
+    drawn: dict[str, Any] | None,
 ) -> MapUpdates:
-    """What changes in the built map for a state, as {path: value}: which zones show, their colours and
-    hovers, the Kaltim layers, the rings, the selection, the camera only when ``refocus`` and the
-    basemap style only when ``basemap`` is given (it changed). Never geometry."""
-    zones = atlas.zones
-    categories, palette = category_colors(model, zones, state.color)
-    order = list(palette)
-    code = {category: index + 0.5 for index, category in enumerate(order)}
-    colours = [palette.get(c, "#888888") for c in categories]
-    shown = [zone_id for zone_id, keep in zip(model.zone_ids, mask, strict=True) if keep]
-    position = {zone_id: index for index, zone_id in enumerate(model.zone_ids)}
+    """What must change in a map that shows ``drawn`` (None: nothing yet) to show ``state``, as
+    {path: value}. Never geometry; at 20,000 zones a filter costs one array of longitudes (null for
+    a hidden zone, so it neither draws nor hovers) and the footprint layers' filter.
+
+    The camera moves only when the view or the selected zone changed, so a filter leaves it where
+    the user put it."""
+    now = drawn_map(state, basemap)
+
+    def changed(*names: str) -> bool:
+        return drawn is None or any(drawn.get(name) != now[name] for name in names)
+
     updates: MapUpdates = {}
-    for trace, ids in ((TRACE_INDICATIVE, model.indicative_ids), (TRACE_SURVEYED, model.surveyed_ids)):
-        visible_ids = [zone_id for zone_id in ids if mask[zone_id]]
-        updates["data", trace, "locations"] = visible_ids
-        updates["data", trace, "z"] = [code[categories[position[z]]] for z in visible_ids]
-        updates["data", trace, "colorscale"] = _stepped_colorscale([palette[c] for c in order])
-        updates["data", trace, "zmin"] = 0
-        updates["data", trace, "zmax"] = len(order)
-    index = [position[z] for z in shown]
-    lon = [float(model.lon[i]) for i in index]
-    lat = [float(model.lat[i]) for i in index]
-    for trace in (TRACE_HALO, TRACE_ZONES):
-        updates["data", trace, "lon"] = lon
-        updates["data", trace, "lat"] = lat
-    updates["data", TRACE_ZONES, "customdata"] = shown
-    updates["data", TRACE_ZONES, "hovertext"] = [hovers[state.lang][i] for i in index]
-    updates["data", TRACE_ZONES, "marker", "color"] = [colours[i] for i in index]
-    updates["data", TRACE_ZONES, "marker", "opacity"] = [
-        STATUS_OPACITY[zones["status"].iat[i]] for i in index
-    ]
-    selected = state.zone if state.zone in shown else None
-    updates["data", TRACE_SELECTED, "lon"] = [float(model.lon[position[selected]])] if selected else []
-    updates["data", TRACE_SELECTED, "lat"] = [float(model.lat[position[selected]])] if selected else []
-    kaltim = state.view == "kaltim"
-    for trace in KALTIM_TRACES:
-        updates["data", trace, "visible"] = kaltim
-    if kaltim:
+    if changed(*MAP_FILTERS, "color", "basemap"):
+        updates["layout", "map", "style"] = map_style(basemap, model, footprint_layers(model, state, mask))
+    shown = mask.to_numpy(dtype=bool)
+    if changed(*MAP_FILTERS):
+        lon = [float(x) if keep else None for x, keep in zip(model.lon, shown, strict=True)]
+        updates["data", TRACE_HALO, "lon"] = lon
+        updates["data", TRACE_ZONES, "lon"] = lon
+    if changed("color"):
+        categories, palette = category_colors(model, atlas.zones, state.color)
+        updates["data", TRACE_ZONES, "marker", "color"] = [palette.get(c, UNKNOWN_COLOR) for c in categories]
+    if changed("lang"):
+        updates["data", TRACE_ZONES, "hovertext"] = hovers[state.lang]
+    if changed("zone", *MAP_FILTERS):
+        position = {zone_id: index for index, zone_id in enumerate(model.zone_ids)}
+        selected = position.get(state.zone) if state.zone else None
+        visible = selected is not None and bool(shown[selected])
+        updates["data", TRACE_SELECTED, "lon"] = [float(model.lon[selected])] if visible else []
+        updates["data", TRACE_SELECTED, "lat"] = [float(model.lat[selected])] if visible else []
+    if changed("view"):
+        for trace in KALTIM_TRACES:
+            updates["data", trace, "visible"] = state.view == "kaltim"
+    if changed("rings"):
         reference = atlas.places.loc["ikn_kipp"]
-        ring_lon, ring_lat, ring_text = _ring_lines(reference["lon"], reference["lat"], state.rings)
+        ring_lon, ring_lat, ring_text = _ring_lines(
+            float(reference["lon"]), float(reference["lat"]), state.rings
+        )
         updates["data", TRACE_RINGS, "lon"] = ring_lon
         updates["data", TRACE_RINGS, "lat"] = ring_lat
         updates["data", TRACE_RINGS, "text"] = ring_text
-    if basemap is not None:
-        updates["layout", "map", "style"] = map_style(basemap)
-    if refocus:
+    if changed("view", "zone"):
         focus = map_focus(model, state)
         updates["layout", "map", "center"] = focus["center"]
         updates["layout", "map", "zoom"] = focus["zoom"]
     return updates
 
 
-def map_patch(
-    atlas: Atlas,
-    model: MapModel,
-    hovers: dict[str, list[str]],
-    state: ViewState,
-    mask: pd.Series,
-    refocus: bool,
-    basemap: str | None,
-) -> Patch:
-    """The map's updates for a state as a dash.Patch (see ``map_updates``)."""
+def map_patch(updates: MapUpdates) -> Patch:
+    """Map updates (see ``map_updates``) as a dash.Patch of the figure."""
     patch = Patch()
-    for path, value in map_updates(atlas, model, hovers, state, mask, refocus, basemap).items():
+    for path, value in updates.items():
         target = patch
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
     return patch
+
+
+def full_map_figure(
+    atlas: Atlas,
+    model: MapModel,
+    hovers: dict[str, list[str]],
+    state: ViewState,
+    mask: pd.Series,
+    overlays: tuple = (),
+) -> dict[str, Any]:
+    """The map for a state, self-contained: the offline style with provinces and footprints inline
+    and the view's default camera (for PNG export, and the benchmark's naive baseline)."""
+    figure = _apply(
+        base_map_figure(atlas, model, hovers, overlays),
+        map_updates(atlas, model, hovers, state, mask, "offline", None),
+    )
+    style = figure["layout"]["map"]["style"]
+    style["sources"]["provinces"]["data"] = model.provinces_geojson
+    style["sources"]["footprints"]["data"] = orjson.loads(model.footprint_geojson)
+    return figure
 
 
 def export_map_figure(
@@ -385,17 +446,8 @@ def export_map_figure(
     camera: dict[str, Any] | None = None,
     overlays: tuple = (),
 ) -> go.Figure:
-    """The map as the user sees it, self-contained for a PNG: provinces inline, offline style, and
-    the user's camera when given (else the view's default focus)."""
-    figure = base_map_figure(atlas, model, overlays).to_dict()
-    for path, value in map_updates(atlas, model, hovers, state, mask, True, None).items():
-        target: Any = figure
-        for key in path[:-1]:
-            target = target[key] if isinstance(key, int) else target.setdefault(key, {})
-        target[path[-1]] = value
-    style = map_style("offline")
-    style["sources"]["provinces"]["data"] = model.provinces_geojson
-    figure["layout"]["map"]["style"] = style
+    """The map as the user sees it for a PNG: ``full_map_figure`` at the user's camera when given."""
+    figure = full_map_figure(atlas, model, hovers, state, mask, overlays)
     if camera:
         figure["layout"]["map"].update(camera)
     return go.Figure(figure)

@@ -1,20 +1,23 @@
 """Everything the map needs, derived from the atlas once at start-up and never again per request.
 
-Geometry (footprints, provinces, rings' base, roads) is prepared here, rounded to the precision
-that matters on screen (5 decimals, about 1 m), and sent to the browser once in the first figure.
+Geometry is prepared here, rounded to the precision that matters on screen (5 decimals, about 1 m).
+The footprints become one compact GeoJSON document (bytes, serialized once) that the browser fetches
+by URL and MapLibre tiles itself, so they are never part of the figure or of any callback response.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
+import shapely
 from shapely.geometry import mapping
 
 from geodata import Atlas
-from geodata.footprints import INDICATIVE, SURVEYED
 from geodata.query import province_id
 
 COORD_DECIMALS = 5
@@ -52,6 +55,38 @@ def feature_collection(ids: list[str], geometries: list[Any], properties: list[d
     return {"type": "FeatureCollection", "features": features}
 
 
+def footprint_document(zone_ids: list[str], footprints: pd.DataFrame, zones: pd.DataFrame) -> bytes:
+    """The footprints as one GeoJSON FeatureCollection (bytes), coordinates rounded to 5 decimals.
+
+    Each feature carries what the map styles and filters by: ``i`` (the zone's position in
+    ``zone_ids``, which the filter matches), ``src`` (surveyed or indicative), ``sector`` (primary)
+    and ``kind``. Rounding is vectorised in GEOS and written by GEOS, so 20,000 footprints take about
+    a second, once.
+    """
+    position = {zone_id: index for index, zone_id in enumerate(zone_ids)}
+    rounded = shapely.transform(
+        np.asarray(footprints.geometry, dtype=object), lambda xy: np.round(xy, COORD_DECIMALS)
+    )
+    properties = zip(
+        footprints.index,
+        footprints["footprint_source"],
+        zones["primary_sector"].reindex(footprints.index),
+        zones["kind"].reindex(footprints.index),
+        strict=True,
+    )
+    features = b",".join(
+        b'{"type":"Feature","properties":'
+        + orjson.dumps({"i": position[zone_id], "src": source, "sector": sector, "kind": kind})
+        + b',"geometry":'
+        + geometry.encode()
+        + b"}"
+        for (zone_id, source, sector, kind), geometry in zip(
+            properties, shapely.to_geojson(rounded), strict=True
+        )
+    )
+    return b'{"type":"FeatureCollection","features":[' + features + b"]}"
+
+
 @dataclass(frozen=True)
 class MapModel:
     """Precomputed arrays and GeoJSON for the map, in a fixed zone order."""
@@ -59,10 +94,8 @@ class MapModel:
     zone_ids: list[str]
     lon: np.ndarray
     lat: np.ndarray
-    indicative_ids: list[str]
-    surveyed_ids: list[str]
-    indicative_geojson: dict
-    surveyed_geojson: dict
+    footprint_geojson: bytes
+    footprint_version: str
     provinces_geojson: dict
     sector_order: list[str]
     sector_colors: dict[str, str]
@@ -73,21 +106,20 @@ def build_map_model(atlas: Atlas) -> MapModel:
     """Derive the map model from a validated atlas."""
     zones = atlas.zones
     fps = atlas.footprints
-    indicative = fps[fps["footprint_source"] == INDICATIVE]
-    surveyed = fps[fps["footprint_source"] == SURVEYED]
     provinces = atlas.provinces
-    bounds = {}
-    for zone_id, zone in zones.iterrows():
-        geometry = fps.at[zone_id, "geometry"] if zone_id in fps.index else zone.geometry
-        bounds[zone_id] = tuple(float(b) for b in geometry.bounds)
+    zone_ids = list(zones.index)
+    geometries = [fps.at[z, "geometry"] if z in fps.index else zones.at[z, "geometry"] for z in zone_ids]
+    bounds = {
+        zone_id: tuple(float(b) for b in box)
+        for zone_id, box in zip(zone_ids, shapely.bounds(np.asarray(geometries, dtype=object)), strict=True)
+    }
+    document = footprint_document(zone_ids, fps, zones)
     return MapModel(
-        zone_ids=list(zones.index),
+        zone_ids=zone_ids,
         lon=zones["lon"].to_numpy(dtype=float),
         lat=zones["lat"].to_numpy(dtype=float),
-        indicative_ids=list(indicative.index),
-        surveyed_ids=list(surveyed.index),
-        indicative_geojson=feature_collection(list(indicative.index), list(indicative.geometry)),
-        surveyed_geojson=feature_collection(list(surveyed.index), list(surveyed.geometry)),
+        footprint_geojson=document,
+        footprint_version=hashlib.sha256(document).hexdigest()[:16],
         provinces_geojson=feature_collection(
             [province_id(n) for n in provinces["name"]],
             list(provinces.geometry),

@@ -1,4 +1,4 @@
-"""Plain HTTP routes beside the Dash callbacks: file exports, saved-view files, the province layer.
+"""Plain HTTP routes beside the Dash callbacks: file exports, saved-view files, the map's GeoJSON layers.
 
 Downloads are ordinary GET requests fetched by the page's script, so a slow PNG never blocks the
 other callbacks, and every failure comes back as a short JSON message, never a traceback.
@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import math
+import threading
 from typing import Any
 
 from dash import Dash
@@ -25,7 +26,7 @@ from dashboard.exports import (
     png_export,
     table_export,
 )
-from dashboard.figures import PROVINCES_URL
+from dashboard.figures import FOOTPRINTS_URL, PROVINCES_URL
 from dashboard.runtime import LiveRuntime
 from dashboard.savedviews import SavedViewStore
 from dashboard.state import QUERY_NAMES, from_query
@@ -60,27 +61,53 @@ def _refuse(message: str, status: int) -> Response:
     return response
 
 
+class _GzipCache:
+    """gzip of each served document, made once per content version (an import makes a new one)."""
+
+    def __init__(self, keep: int = 4) -> None:
+        self._keep = keep
+        self._bodies: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def get(self, etag: str, body: bytes) -> bytes:
+        with self._lock:
+            if etag not in self._bodies:
+                if len(self._bodies) >= self._keep:
+                    self._bodies.pop(next(iter(self._bodies)))
+                self._bodies[etag] = gzip.compress(body, compresslevel=6, mtime=0)
+            return self._bodies[etag]
+
+
+def _geojson_response(body: bytes, etag: str, compressed: _GzipCache) -> Response:
+    """A GeoJSON document with a strong ETag, cached by the browser and gzipped when accepted."""
+    if request.if_none_match.contains(etag):
+        return Response(status=304)
+    if "gzip" in request.accept_encodings:
+        response = Response(compressed.get(etag, body), mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(body, mimetype="application/geo+json")
+    response.headers["Vary"] = "Accept-Encoding"
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
 def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None:
     """Attach the export, saved-view and basemap routes to the Flask server."""
     server = app.server
-    body = json.dumps(live.get().model.provinces_geojson, separators=(",", ":")).encode()
-    gzipped = gzip.compress(body, compresslevel=9, mtime=0)
-    etag = hashlib.sha256(body).hexdigest()[:16]
+    provinces = json.dumps(live.get().model.provinces_geojson, separators=(",", ":")).encode()
+    compressed = _GzipCache()
 
     @server.route(PROVINCES_URL)
     def provinces_geojson() -> Response:
-        if request.if_none_match.contains(etag):
-            return Response(status=304)
-        if "gzip" in request.accept_encodings:
-            response = Response(gzipped, mimetype="application/geo+json")
-            response.headers["Content-Encoding"] = "gzip"
-        else:
-            response = Response(body, mimetype="application/geo+json")
-        response.headers["Vary"] = "Accept-Encoding"
-        response.set_etag(etag)
-        response.cache_control.public = True
-        response.cache_control.max_age = 86400
-        return response
+        return _geojson_response(provinces, hashlib.sha256(provinces).hexdigest()[:16], compressed)
+
+    @server.route(FOOTPRINTS_URL)
+    def footprints_geojson() -> Response:
+        model = live.get().model  # after an import, the new footprints (and a new ?v= in the style)
+        return _geojson_response(model.footprint_geojson, model.footprint_version, compressed)
 
     @server.route("/export/<kind>")
     def export(kind: str) -> Response:

@@ -28,45 +28,109 @@ def patch_ops(patch) -> dict[str, object]:
     }
 
 
-def test_base_map_carries_geometry_once_and_draws_offline(runtime):
-    figure = figures.base_map_figure(runtime.atlas, runtime.model)
-    style = figure.layout.map.style
+def test_base_map_draws_offline_and_keeps_footprints_out_of_the_figure(runtime):
+    figure = figures.base_map_figure(runtime.atlas, runtime.model, runtime.hovers)
+    style = figure["layout"]["map"]["style"]
     assert style["layers"][0]["type"] == "background"
     assert not any(layer.get("type") in ("symbol", "raster") for layer in style["layers"])
     assert "glyphs" not in style and "sprite" not in style
-    assert len(figure.data[figures.TRACE_INDICATIVE].geojson["features"]) == len(runtime.model.indicative_ids)
-    assert figure.layout.uirevision == "atlas"
+    assert style["sources"]["footprints"]["data"] == figures.footprints_url(runtime.model)
+    assert not any("geojson" in trace for trace in figure["data"])
+    zones = figure["data"][figures.TRACE_ZONES]
+    assert zones["customdata"] == list(runtime.atlas.zones.index)
+    assert None not in zones["lon"]  # the default state shows every zone
+    assert figure["layout"]["uirevision"] == "atlas"
+
+
+def test_footprint_document_holds_every_footprint_with_what_the_style_needs(runtime):
+    atlas, model = runtime.atlas, runtime.model
+    document = json.loads(model.footprint_geojson)
+    assert len(document["features"]) == len(atlas.footprints)
+    for feature in document["features"]:
+        zone_id = model.zone_ids[feature["properties"]["i"]]
+        assert feature["properties"]["src"] == atlas.footprints.at[zone_id, "footprint_source"]
+        assert feature["properties"]["sector"] == atlas.zones.at[zone_id, "primary_sector"]
+        ring = feature["geometry"]["coordinates"][0]
+        assert all(round(x, 5) == x for point in ring for x in point)
 
 
 def test_map_patch_sends_no_geometry_and_filters(runtime):
     atlas = runtime.atlas
     state = ViewState(sector=("bauxite",))
     mask = select_zones(atlas.zones, state.sector)
-    ops = patch_ops(figures.map_patch(atlas, runtime.model, runtime.hovers, state, mask, False, None))
-    assert not any(key.endswith("geojson") for key in ops)
-    assert "layout.map.style" not in ops
-    assert ops[f"data.{figures.TRACE_ZONES}.customdata"] == list(atlas.zones.index[mask])
-    assert "galang_batang" in ops[f"data.{figures.TRACE_ZONES}.customdata"]
-    assert "sei_mangkei" not in ops[f"data.{figures.TRACE_ZONES}.customdata"]
+    patch = figures.map_patch(
+        figures.map_updates(atlas, runtime.model, runtime.hovers, state, mask, "offline", figures.BASE_DRAWN)
+    )
+    ops = patch_ops(patch)
+    assert not any("geojson" in key for key in ops)
+    lon = ops[f"data.{figures.TRACE_ZONES}.lon"]
+    shown = [zone_id for zone_id, x in zip(runtime.model.zone_ids, lon, strict=True) if x is not None]
+    assert shown == list(atlas.zones.index[mask])
+    assert "galang_batang" in shown and "sei_mangkei" not in shown
+    footprint_filters = [
+        layer["filter"] for layer in ops["layout.map.style"]["layers"] if layer["id"].startswith("footprints")
+    ]
+    positions = sorted(runtime.model.zone_ids.index(z) for z in shown)
+    assert footprint_filters and all(
+        f[2] == ["match", ["get", "i"], positions, True, False] for f in footprint_filters
+    )
     assert "layout.map.center" not in ops  # the camera stays where the user left it
-    size = len(
-        json.dumps(
-            figures.map_patch(atlas, runtime.model, runtime.hovers, state, mask, False, None).to_plotly_json()
+    assert f"data.{figures.TRACE_ZONES}.hovertext" not in ops  # the language did not change
+    assert len(json.dumps(patch.to_plotly_json())) < len(runtime.model.footprint_geojson)
+
+
+def test_map_patch_sends_only_what_changed(runtime):
+    atlas, model = runtime.atlas, runtime.model
+    everything = select_zones(atlas.zones)
+    english = ViewState(lang="en")
+    ops = patch_ops(
+        figures.map_patch(
+            figures.map_updates(
+                atlas, model, runtime.hovers, english, everything, "offline", figures.BASE_DRAWN
+            )
         )
     )
-    geometry = len(json.dumps(runtime.model.indicative_geojson))
-    assert size < geometry
+    assert set(ops) == {f"data.{figures.TRACE_ZONES}.hovertext"}
+    assert ops[f"data.{figures.TRACE_ZONES}.hovertext"] == runtime.hovers["en"]
+    drawn = figures.drawn_map(english, "offline")
+    assert figures.map_updates(atlas, model, runtime.hovers, english, everything, "offline", drawn) == {}
+    figure, now = callbacks.map_outputs(runtime, english.as_dict(), "offline", drawn)
+    assert figure is no_update and now == drawn  # nothing to redraw: no Patch at all
+    by_kind = ViewState(lang="en", color="kind")
+    ops = patch_ops(
+        figures.map_patch(
+            figures.map_updates(atlas, model, runtime.hovers, by_kind, everything, "offline", drawn)
+        )
+    )
+    assert set(ops) == {"layout.map.style", f"data.{figures.TRACE_ZONES}.marker.color"}
 
 
 def test_selection_refocuses_the_camera(runtime):
     atlas = runtime.atlas
     state = ViewState(zone="galang_batang")
     mask = select_zones(atlas.zones)
-    ops = patch_ops(figures.map_patch(atlas, runtime.model, runtime.hovers, state, mask, True, "online"))
+    ops = patch_ops(
+        figures.map_patch(
+            figures.map_updates(
+                atlas, runtime.model, runtime.hovers, state, mask, "online", figures.BASE_DRAWN
+            )
+        )
+    )
     assert any(layer["type"] == "raster" for layer in ops["layout.map.style"]["layers"])
     center = ops["layout.map.center"]
     assert center["lon"] == pytest.approx(atlas.zones.at["galang_batang", "lon"], abs=0.05)
     assert ops["layout.map.zoom"] > 8
+
+
+def test_export_map_is_self_contained(runtime):
+    atlas = runtime.atlas
+    state = ViewState(sector=("bauxite",))
+    figure = figures.export_map_figure(
+        atlas, runtime.model, runtime.hovers, state, state.selection(atlas.zones)
+    ).to_plotly_json()
+    sources = figure["layout"]["map"]["style"]["sources"]
+    assert sources["provinces"]["data"]["type"] == "FeatureCollection"
+    assert len(sources["footprints"]["data"]["features"]) == len(atlas.footprints)
 
 
 def test_investment_chart_is_sorted_and_only_reporting_zones(runtime):

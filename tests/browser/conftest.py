@@ -9,6 +9,7 @@ from tests.browser.harness import (
     CHROMIUM_ARGS,
     DASH_IDLE_JS,
     MAP_READY_JS,
+    SHOWN_ZONES_JS,
     block_the_internet,
     running_server,
 )
@@ -66,6 +67,10 @@ class Session:
             "const t = gd.data[i]; return {lon: t.lon, lat: t.lat, customdata: t.customdata, visible: t.visible}; }",
             index,
         )
+
+    def shown_zones(self) -> list[str]:
+        """Ids of the zones the map draws (see harness.SHOWN_ZONES_JS)."""
+        return self.page.evaluate(SHOWN_ZONES_JS)
 
     def text(self, selector: str) -> str:
         return self.page.locator(selector).inner_text()

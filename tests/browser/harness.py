@@ -95,7 +95,12 @@ def block_the_internet(context, blocked: list[str]) -> None:
 MAP_READY_JS = """() => {
   const gd = document.querySelector('#map .js-plotly-plot');
   return !!(gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
-            && document.querySelector('#map canvas') && gd.data[8].customdata);
+            && document.querySelector('#map canvas') && gd.data.some((t) => t.name === 'zones' && t.customdata));
+}"""
+# The ids of the zones the map shows: the zones trace holds every zone; a hidden one has no longitude.
+SHOWN_ZONES_JS = """() => {
+  const zones = document.querySelector('#map .js-plotly-plot').data.find((t) => t.name === 'zones');
+  return zones.customdata.filter((id, i) => zones.lon[i] !== null && zones.lon[i] !== undefined);
 }"""
 
 # True when Dash has no callback requested, queued, running or waiting to apply its result.

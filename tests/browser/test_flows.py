@@ -7,10 +7,11 @@ import re
 import pytest
 from playwright import sync_api as playwright_errors
 
-from dashboard.figures import TRACE_IKN, TRACE_RINGS, TRACE_SELECTED, TRACE_ZONES
+from dashboard.figures import TRACE_IKN, TRACE_RINGS, TRACE_SELECTED
 from dashboard.i18n import format_km
 from geodata.connectivity import kaltim_analysis
 from geodata.query import select_zones
+from tests.browser.harness import SHOWN_ZONES_JS
 
 
 def pick_from_dropdown(session, dropdown_id: str, text: str) -> None:
@@ -38,7 +39,7 @@ def chart_bars(session) -> list[str]:
 def test_page_renders_offline_without_errors_or_outside_requests(session, atlas):
     session.open()
     assert kpi_value(session, "kpi-zones") == str(len(atlas.zones))
-    assert len(session.map_trace(TRACE_ZONES)["customdata"]) == len(atlas.zones)
+    assert len(session.shown_zones()) == len(atlas.zones)
     assert session.blocked == []
     assert session.console_errors == []
 
@@ -52,7 +53,7 @@ def test_filtering_to_bauxite_shows_galang_batang_and_hides_sei_mangkei(session,
     )
     bars = chart_bars(session)
     assert "KEK Galang Batang" in bars and "KEK Sei Mangkei" not in bars
-    shown = session.map_trace(TRACE_ZONES)["customdata"]
+    shown = session.shown_zones()
     assert "galang_batang" in shown and "sei_mangkei" not in shown
     investment = expected["investment_idr_trillion"].dropna()
     assert (
@@ -86,16 +87,19 @@ def test_clicking_a_zone_on_the_map_selects_it_and_its_bar(session, atlas):
     session.open()
     zone = atlas.zones.loc["kendal"]
     point = session.page.evaluate(
-        """([lon, lat]) => new Promise((resolve) => {
+        """([lon, lat]) => {
+            // Through Plotly, like a user's zoom: a later redraw (a resize) keeps this camera.
             const gd = document.querySelector('#map .js-plotly-plot');
-            const map = gd._fullLayout.map._subplot.map;
-            map.once('idle', () => {
-                const p = map.project([lon, lat]);
-                const box = map.getCanvas().getBoundingClientRect();
-                resolve({x: box.left + p.x, y: box.top + p.y});
-            });
-            map.jumpTo({center: [lon, lat], zoom: 9});
-        })""",
+            return Plotly.relayout(gd, {'map.center': {lon, lat}, 'map.zoom': 9}).then(() => new Promise((resolve) => {
+                const map = gd._fullLayout.map._subplot.map;
+                const at = () => {
+                    const p = map.project([lon, lat]);
+                    const box = map.getCanvas().getBoundingClientRect();
+                    resolve({x: box.left + p.x, y: box.top + p.y});
+                };
+                map.loaded() ? at() : map.once('idle', at);
+            }));
+        }""",
         [zone["lon"], zone["lat"]],
     )
     session.settle()
@@ -236,10 +240,7 @@ def test_online_basemap_without_internet_falls_back_and_keeps_updating(session, 
     session.page.wait_for_function("() => document.querySelector('#basemap-notice').innerText.length > 0")
     pick_from_dropdown(session, "sector-filter", "Bauksit")
     expected = atlas.zones[select_zones(atlas.zones, ["bauxite"])]
-    session.page.wait_for_function(
-        "([i, n]) => document.querySelector('#map .js-plotly-plot').data[i].customdata.length === n",
-        arg=[TRACE_ZONES, len(expected)],
-    )
+    session.page.wait_for_function(f"() => ({SHOWN_ZONES_JS})().length === {len(expected)}")
     style = session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').layout.map.style")
     assert not any(layer["type"] == "raster" for layer in style["layers"])
 
