@@ -101,10 +101,10 @@ def screen_figure(
             atlas, runtime.model, runtime.hovers, state, mask, camera, runtime.overlays
         )
     elif target == "investment":
-        figure = figures.investment_figure(atlas, runtime.model, atlas.zones[mask], state)
+        figure = go.Figure(figures.investment_figure(atlas, runtime.model, atlas.zones[mask], state))
         figure.update_layout(title={"text": t("chart.investment", state.lang)}, margin={"t": 60})
     else:
-        figure = figures.national_figure(atlas, state.lang)
+        figure = go.Figure(figures.national_figure(atlas, state.lang))
         figure.update_layout(title={"text": t("chart.national", state.lang)}, margin={"t": 60})
     return _stamp(figure, runtime, state)
 
