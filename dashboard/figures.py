@@ -430,11 +430,14 @@ def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state:
     A plain figure dict (the JSON ``go.Figure`` would send, built without its validation; wrap it in
     ``go.Figure`` to edit it)."""
     lang = state.lang
-    reported = zones[zones["investment_idr_trillion"].notna()].sort_values("investment_idr_trillion")
+    investment = zones["investment_idr_trillion"].to_numpy(dtype=float, na_value=np.nan)
+    rows = np.flatnonzero(~np.isnan(investment))
+    rows = rows[np.argsort(investment[rows], kind="quicksort")]  # what sort_values does, NaN dropped
+    reported = zones.iloc[rows]
     categories, palette = category_colors(model, reported, state.color)
     selected = state.zone
     ids = list(reported.index)
-    values = reported["investment_idr_trillion"].to_numpy(dtype=float)
+    values = investment[rows]
     names = list(reported["name"])
     dimmed = selected is not None and selected in ids
     amounts = [format_idr_trillion(v, lang) for v in values.tolist()]
@@ -522,9 +525,10 @@ def national_figure(atlas: Atlas, lang: str) -> dict[str, Any]:
     ]
     if goal is not None:
         label = t("chart.national.target", lang, year=goal["period"])
+        amount = format_idr_trillion(goal["value"], lang, 1)
         data.append(
             {
-                "hovertemplate": label + ": " + format_idr_trillion(goal["value"], lang, 1) + "<extra></extra>",
+                "hovertemplate": f"{label}: {amount}<extra></extra>",
                 "marker": {
                     "color": "#cb181d",
                     "line": {"color": "#cb181d", "width": 4},
