@@ -142,13 +142,15 @@ def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):
     assert "KEK Galang Batang" in chart["data"][0]["y"]
     assert "KEK Sei Mangkei" not in chart["data"][0]["y"]
     zones_card = out[0]
-    assert zones_card[1].children == str((runtime.atlas.zones["sectors"].map(lambda s: "bauxite" in s)).sum())
+    assert zones_card[1]["props"]["children"] == str(
+        (runtime.atlas.zones["sectors"].map(lambda s: "bauxite" in s)).sum()
+    )
 
 
 def test_kaltim_panel_shows_the_core_numbers(runtime):
     out = callbacks.panel_outputs(runtime, ViewState(view="kaltim").as_dict())
     assert out[8] is False
-    table = json.dumps(out[9][0].to_plotly_json(), default=lambda o: o.to_plotly_json())
+    table = json.dumps(out[9][0])
     for site in kaltim_analysis(runtime.atlas)["sites"]:
         assert site["name"] in table
 
