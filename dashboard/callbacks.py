@@ -193,16 +193,28 @@ def zone_table_outputs(runtime: Runtime, stored: Any, is_open: Any) -> list[Any]
 
 
 def comparison_outputs(runtime: Runtime, stored: Any) -> list[Any]:
-    """The candidate-site comparison for the state's sites and weights (only in the Kaltim view)."""
+    """The candidate-site comparison for the state's sites and weights (only in the Kaltim view), as
+    plain JSON; built once per runtime, sites, weights and language, so a filter or ring change
+    in the Kaltim view does not recompute it."""
     state = ViewState.from_dict(stored, runtime.vocabulary)
     if state.view != "kaltim" or not state.sites:
         return []
+    return runtime.cached(
+        ("comparison", state.sites, state.weights, state.lang), lambda: _comparison(runtime, state)
+    )
+
+
+def _comparison(runtime: Runtime, state: ViewState) -> list[Any]:
     weights = {c.id: w for c, w in zip(CRITERIA, state.weights, strict=True)}
-    values = criteria_values(runtime.atlas, list(state.sites))
+    values = runtime.cached(
+        ("criteria-values", state.sites), lambda: criteria_values(runtime.atlas, list(state.sites))
+    )
     ranked = rank_sites(values, weights)
     report = sensitivity(values, weights)
-    return components.comparison_children(
-        runtime.atlas, list(state.sites), values, ranked, report, weights, state.lang
+    return components.plain(
+        components.comparison_children(
+            runtime.atlas, list(state.sites), values, ranked, report, weights, state.lang
+        )
     )
 
 

@@ -82,3 +82,15 @@ def test_panel_outputs_are_plain_json_equal_to_the_components(runtime, state):
 
 def test_language_outputs_are_plain_json(runtime):
     orjson.dumps(list(callbacks.language_outputs(runtime, "en")))
+
+
+def test_comparison_is_built_once_per_sites_weights_and_language(runtime):
+    fresh = build_runtime(runtime.atlas)
+    state = ViewState(view="kaltim", lang="en")
+    first = callbacks.comparison_outputs(fresh, state.as_dict())
+    orjson.dumps(first)
+    other_rings = ViewState(view="kaltim", lang="en", rings=(10.0, 20.0), sector=("bauxite",))
+    assert callbacks.comparison_outputs(fresh, other_rings.as_dict()) is first
+    heavier = ViewState(view="kaltim", lang="en", weights=(1.0,) * 8)
+    assert callbacks.comparison_outputs(fresh, heavier.as_dict()) != first
+    assert callbacks.comparison_outputs(fresh, ViewState().as_dict()) == []  # national view: none
