@@ -20,11 +20,10 @@ from dashboard.i18n import LANGUAGES, t
 from dashboard.importing import apply_upload, layer_items, plan_upload
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets
 from dashboard.reducer import Controls, apply_controls, ring_text
-from dashboard.runtime import LiveRuntime, Runtime
+from dashboard.runtime import LiveRuntime, Runtime, kaltim_report
 from dashboard.savedviews import SavedViewError, SavedViewStore
 from dashboard.state import ViewState, from_query, to_query
 from geodata.comparison import criteria_values
-from geodata.connectivity import kaltim_analysis
 from geodata.export import zone_table
 from geodata.query import summarize
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
@@ -98,19 +97,27 @@ def sync_state(
 
 
 def language_outputs(runtime: Runtime, lang: Any) -> tuple[Any, ...]:
-    """Every text, option label, dropdown text, tab label and the national chart in a language."""
+    """Every text, option label, dropdown text, tab label and the national chart in a language
+    (built once per language and runtime, as plain JSON)."""
     lang = lang if lang in LANGUAGES else "id"
-    atlas = runtime.atlas
+    return runtime.cached(("language", lang), lambda: _language_outputs(runtime.atlas, lang))
+
+
+def _language_outputs(atlas: Any, lang: str) -> tuple[Any, ...]:
     options = option_sets(atlas, lang)
     labels = dropdown_labels(lang)
-    return (
-        *(t(key, lang) for key in TEXT_ELEMENTS.values()),
-        *(options[cid] for cid in OPTION_IDS),
-        *(labels for _ in DROPDOWN_IDS),
-        t("filter.any", lang), t("filter.any", lang), t("filter.search", lang), options["zone-search"],
-        lang,
-        figures.national_figure(atlas, lang),
-        components.national_sources(atlas, lang),
+    return tuple(
+        components.plain(
+            [
+                *(t(key, lang) for key in TEXT_ELEMENTS.values()),
+                *(options[cid] for cid in OPTION_IDS),
+                *(labels for _ in DROPDOWN_IDS),
+                t("filter.any", lang), t("filter.any", lang), t("filter.search", lang), options["zone-search"],
+                lang,
+                figures.national_figure(atlas, lang),
+                components.national_sources(atlas, lang),
+            ]
+        )
     )  # fmt: skip
 
 
@@ -128,23 +135,46 @@ def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tupl
 
 
 def panel_outputs(runtime: Runtime, stored: Any) -> tuple[Any, ...]:
-    """KPIs, investment chart, detail, legend and the Kaltim tables for the filtered zones."""
+    """KPIs, investment chart, detail, legend and the Kaltim tables for the filtered zones, as plain
+    JSON. What depends only on a few small inputs (the KPI totals, the legend, the detail, the
+    distance tables) is built once per runtime and key."""
     atlas, model = runtime.atlas, runtime.model
     state = ViewState.from_dict(stored, runtime.vocabulary)
-    mask = state.selection(atlas.zones)
-    shown = atlas.zones[mask]
+    lang = state.lang
+    mask = state.selection(runtime.attributes)
+    shown = runtime.attributes[mask]
     summary = summarize(shown)
-    kpis = components.kpi_children(summary, len(atlas.zones), state.lang)
+    kpis = runtime.cached(
+        ("kpis", lang, summary, len(mask)),
+        lambda: components.plain(components.kpi_children(summary, len(mask), lang)),
+    )
     kaltim = state.view == "kaltim"
     tables = (
-        components.distance_tables(kaltim_analysis(atlas, state.rings), atlas, state.lang) if kaltim else []
+        runtime.cached(
+            ("distance-tables", state.rings, lang),
+            lambda: components.plain(
+                components.distance_tables(kaltim_report(runtime, state.rings), atlas, lang)
+            ),
+        )
+        if kaltim
+        else []
+    )
+    visible = bool(state.zone) and bool(mask.get(state.zone, False))
+    detail = runtime.cached(
+        ("detail", lang, state.zone, visible),
+        lambda: components.plain(components.detail_children(atlas, state, mask)),
+    )
+    present = frozenset(shown["kind" if state.color == "kind" else "primary_sector"])
+    legend = runtime.cached(
+        ("legend", lang, state.color, state.view, present),
+        lambda: components.plain(components.legend_children(atlas, model, state, shown, runtime.overlays)),
     )
     return (
         kpis["kpi-zones"], kpis["kpi-investment"], kpis["kpi-workforce"], kpis["kpi-area"],
         figures.investment_figure(atlas, model, shown, state),
-        components.investment_note(summary, state.lang),
-        components.detail_children(atlas, state, mask),
-        components.legend_children(atlas, model, state, shown, runtime.overlays),
+        components.investment_note(summary, lang),
+        detail,
+        legend,
         not kaltim,
         tables,
     )  # fmt: skip
@@ -162,16 +192,28 @@ def zone_table_outputs(runtime: Runtime, stored: Any, is_open: Any) -> list[Any]
 
 
 def comparison_outputs(runtime: Runtime, stored: Any) -> list[Any]:
-    """The candidate-site comparison for the state's sites and weights (only in the Kaltim view)."""
+    """The candidate-site comparison for the state's sites and weights (only in the Kaltim view), as
+    plain JSON; built once per runtime, sites, weights and language, so a filter or ring change
+    in the Kaltim view does not recompute it."""
     state = ViewState.from_dict(stored, runtime.vocabulary)
     if state.view != "kaltim" or not state.sites:
         return []
+    return runtime.cached(
+        ("comparison", state.sites, state.weights, state.lang), lambda: _comparison(runtime, state)
+    )
+
+
+def _comparison(runtime: Runtime, state: ViewState) -> list[Any]:
     weights = {c.id: w for c, w in zip(CRITERIA, state.weights, strict=True)}
-    values = criteria_values(runtime.atlas, list(state.sites))
+    values = runtime.cached(
+        ("criteria-values", state.sites), lambda: criteria_values(runtime.atlas, list(state.sites))
+    )
     ranked = rank_sites(values, weights)
     report = sensitivity(values, weights)
-    return components.comparison_children(
-        runtime.atlas, list(state.sites), values, ranked, report, weights, state.lang
+    return components.plain(
+        components.comparison_children(
+            runtime.atlas, list(state.sites), values, ranked, report, weights, state.lang
+        )
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.i18n import format_hectares, format_idr_trillion, format_km, format_number, t
 from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel
@@ -13,6 +14,21 @@ from dashboard.state import ViewState
 from geodata import Atlas
 from geodata.query import Summary, Total
 from geodata.scoring import CRITERIA
+
+
+def plain(value: Any) -> Any:
+    """The JSON-ready form Dash sends for a component tree: components as their
+    {props, type, namespace} dicts, tuples as lists.
+
+    A callback result made only of plain JSON types is encoded by orjson in one pass; a single
+    component anywhere sends the whole response through Plotly's slow cleaning walk instead."""
+    if isinstance(value, Component):
+        value = value.to_plotly_json()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
 
 
 def _reporting(total: Total, lang: str) -> str:

@@ -9,13 +9,15 @@ it is never in a figure or a callback response, and MapLibre tiles it (drawn fro
 
 from __future__ import annotations
 
-from functools import lru_cache
+import base64
+import functools
 from typing import Any
 
 import numpy as np
 import orjson
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from dash import Patch
 
 from dashboard.i18n import format_hectares, format_idr_trillion, format_number, t
@@ -152,7 +154,7 @@ def _place_hover(place: pd.Series) -> str:
     return f"<b>{place['name']}</b><br>{place['kind']} · {place['coord_precision']}"
 
 
-@lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)
 def _ring_lines(lon: float, lat: float, rings_km: tuple[float, ...]) -> tuple[list, list, list]:
     """The IKN buffer rings as one line trace's (lons, lats, texts); cached, rings come back often."""
     lons: list[float | None] = []
@@ -453,118 +455,160 @@ def export_map_figure(
     return go.Figure(figure)
 
 
-def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state: ViewState) -> go.Figure:
-    """Realized investment of the filtered zones that report it, largest on top; the selection stands out."""
+def plotly_template() -> dict[str, Any]:
+    """The default Plotly template as JSON, exactly what a new ``go.Figure`` carries in its layout.
+
+    Built once per template name and shared by every figure dict: treat it as read-only."""
+    return _template_json(pio.templates.default)
+
+
+@functools.lru_cache(maxsize=4)
+def _template_json(name: str) -> dict[str, Any]:
+    return go.Figure().to_plotly_json()["layout"]["template"]
+
+
+def typed_array(values: Any) -> Any:
+    """Floats as Plotly's base64 typed array (what ``go.Figure`` sends for a numeric Series); [] when empty."""
+    array = np.ascontiguousarray(values, dtype="float64")
+    if array.size == 0:
+        return []
+    return {"dtype": "f8", "bdata": base64.b64encode(array).decode("ascii")}
+
+
+def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state: ViewState) -> dict[str, Any]:
+    """Realized investment of the filtered zones that report it, largest on top; the selection stands out.
+
+    A plain figure dict (the JSON ``go.Figure`` would send, built without its validation; wrap it in
+    ``go.Figure`` to edit it)."""
     lang = state.lang
-    reported = zones[zones["investment_idr_trillion"].notna()].sort_values("investment_idr_trillion")
+    investment = zones["investment_idr_trillion"].to_numpy(dtype=float, na_value=np.nan)
+    rows = np.flatnonzero(~np.isnan(investment))
+    rows = rows[np.argsort(investment[rows], kind="quicksort")]  # what sort_values does, NaN dropped
+    reported = zones.iloc[rows]
     categories, palette = category_colors(model, reported, state.color)
     selected = state.zone
-    colours = [palette.get(c, "#888888") for c in categories]
-    line_widths = [3 if z == selected else 0 for z in reported.index]
-    opacity = [
-        1.0 if selected in (None, z) or selected not in reported.index else 0.45 for z in reported.index
-    ]
-    figure = go.Figure(
-        go.Bar(
-            x=reported["investment_idr_trillion"],
-            y=reported["name"],
-            orientation="h",
-            customdata=list(reported.index),
-            marker={"color": colours, "opacity": opacity, "line": {"width": line_widths, "color": "#111111"}},
-            text=[format_idr_trillion(v, lang) for v in reported["investment_idr_trillion"]],
-            textposition="auto",
-            hovertext=[
-                f"<b>{name}</b><br>{format_idr_trillion(value, lang)}<br>{t('value.as_of', lang, date=as_of)}"
-                for name, value, as_of in zip(
-                    reported["name"],
-                    reported["investment_idr_trillion"],
-                    reported["investment_as_of"],
-                    strict=True,
-                )
-            ],
-            hovertemplate="%{hovertext}<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        separators=separators(lang),
-        margin={"l": 8, "r": 8, "t": 8, "b": 40},
-        xaxis={"title": {"text": t("chart.investment.axis", lang)}, "rangemode": "tozero"},
-        yaxis={"automargin": True},
-        height=max(220, 60 + 34 * len(reported)),
-        font={"family": FONT, "size": 14},
-        plot_bgcolor="#ffffff",
-        clickmode="event",
-    )
-    if reported.empty:
-        figure.add_annotation(
-            text=t("chart.investment.empty", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
-        )
-        figure.update_xaxes(visible=False)
-        figure.update_yaxes(visible=False)
-    return figure
+    ids = list(reported.index)
+    values = investment[rows]
+    names = list(reported["name"])
+    dimmed = selected is not None and selected in ids
+    amounts = [format_idr_trillion(v, lang) for v in values.tolist()]
+    bar = {
+        "customdata": ids,
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "hovertext": [
+            f"<b>{name}</b><br>{amount}<br>{t('value.as_of', lang, date=as_of)}"
+            for name, amount, as_of in zip(names, amounts, reported["investment_as_of"], strict=True)
+        ],
+        "marker": {
+            "color": [palette.get(c, "#888888") for c in categories],
+            "line": {"color": "#111111", "width": [3 if z == selected else 0 for z in ids]},
+            "opacity": [0.45 if dimmed and z != selected else 1.0 for z in ids],
+        },
+        "orientation": "h",
+        "text": amounts,
+        "textposition": "auto",
+        "x": typed_array(values),
+        "y": names,
+        "type": "bar",
+    }
+    layout: dict[str, Any] = {
+        "template": plotly_template(),
+        "separators": separators(lang),
+        "margin": {"l": 8, "r": 8, "t": 8, "b": 40},
+        "xaxis": {"title": {"text": t("chart.investment.axis", lang)}, "rangemode": "tozero"},
+        "yaxis": {"automargin": True},
+        "height": max(220, 60 + 34 * len(ids)),
+        "font": {"family": FONT, "size": 14},
+        "plot_bgcolor": "#ffffff",
+        "clickmode": "event",
+    }
+    if not ids:
+        layout["annotations"] = [
+            {
+                "text": t("chart.investment.empty", lang),
+                "showarrow": False,
+                "x": 0.5,
+                "y": 0.5,
+                "xref": "paper",
+                "yref": "paper",
+            }
+        ]
+        layout["xaxis"]["visible"] = False
+        layout["yaxis"]["visible"] = False
+    return {"data": [bar], "layout": layout}
 
 
-def _mid_year(period: str) -> pd.Timestamp:
-    return pd.Timestamp(int(period[:4]), 7, 1)
+def _mid_year(period: str) -> str:
+    return f"{int(period[:4]):04d}-07-01T00:00:00"
 
 
-def national_figure(atlas: Atlas, lang: str) -> go.Figure:
-    """National KEK realized investment over time: annual bars, the cumulative line and the 2024 target."""
+def national_figure(atlas: Atlas, lang: str) -> dict[str, Any]:
+    """National KEK realized investment over time: annual bars, the cumulative line and the 2024 target.
+
+    A plain figure dict, like ``investment_figure``."""
     series = atlas.national
     annual = national_rows(series, "investment_realized", "annual", "IDR trillion")
     cumulative = national_rows(series, "investment_realized", "cumulative", "IDR trillion")
     goal = target(series)
     money = ("Rp " if lang == "id" else "IDR ") + "%{y:,.1f} T"
     year_ms = 300 * 24 * 3600 * 1000
-    figure = go.Figure()
-    figure.add_bar(
-        x=[_mid_year(p) for p in annual["period"]],
-        y=annual["value"],
-        width=[year_ms] * len(annual),
-        name=t("chart.national.annual", lang),
-        marker={"color": "#6baed6"},
-        customdata=annual["period"],
-        hovertemplate="%{customdata}: " + money + "<extra></extra>",
-    )
-    figure.add_scatter(
-        x=cumulative["period_end"],
-        y=cumulative["value"],
-        mode="lines+markers",
-        name=t("chart.national.cumulative", lang),
-        line={"color": "#08519c", "width": 3},
-        customdata=cumulative["period"],
-        hovertemplate="%{customdata}: " + money + "<extra></extra>",
-    )
+    data: list[dict[str, Any]] = [
+        {
+            "customdata": list(annual["period"]),
+            "hovertemplate": "%{customdata}: " + money + "<extra></extra>",
+            "marker": {"color": "#6baed6"},
+            "name": t("chart.national.annual", lang),
+            "width": [year_ms] * len(annual),
+            "x": [_mid_year(p) for p in annual["period"]],
+            "y": typed_array(annual["value"]),
+            "type": "bar",
+        },
+        {
+            "customdata": list(cumulative["period"]),
+            "hovertemplate": "%{customdata}: " + money + "<extra></extra>",
+            "line": {"color": "#08519c", "width": 3},
+            "mode": "lines+markers",
+            "name": t("chart.national.cumulative", lang),
+            "x": [pd.Timestamp(end).isoformat() for end in cumulative["period_end"]],
+            "y": typed_array(cumulative["value"]),
+            "type": "scatter",
+        },
+    ]
     if goal is not None:
         label = t("chart.national.target", lang, year=goal["period"])
-        figure.add_scatter(
-            x=[_mid_year(goal["period"])],
-            y=[goal["value"]],
-            mode="markers",
-            name=label,
-            marker={
-                "symbol": "line-ew-open",
-                "size": 40,
-                "color": "#cb181d",
-                "line": {"width": 4, "color": "#cb181d"},
-            },
-            hovertemplate=label + ": " + format_idr_trillion(goal["value"], lang, 1) + "<extra></extra>",
+        amount = format_idr_trillion(goal["value"], lang, 1)
+        data.append(
+            {
+                "hovertemplate": f"{label}: {amount}<extra></extra>",
+                "marker": {
+                    "color": "#cb181d",
+                    "line": {"color": "#cb181d", "width": 4},
+                    "size": 40,
+                    "symbol": "line-ew-open",
+                },
+                "mode": "markers",
+                "name": label,
+                "x": [_mid_year(goal["period"])],
+                "y": [float(goal["value"])],
+                "type": "scatter",
+            }
         )
-    figure.update_layout(
-        separators=separators(lang),
-        margin={"l": 8, "r": 8, "t": 8, "b": 8},
-        height=340,
-        font={"family": FONT, "size": 14},
-        plot_bgcolor="#ffffff",
-        legend={"orientation": "h", "y": -0.15},
-        yaxis={
+    layout = {
+        "template": plotly_template(),
+        "separators": separators(lang),
+        "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
+        "height": 340,
+        "font": {"family": FONT, "size": 14},
+        "plot_bgcolor": "#ffffff",
+        "legend": {"orientation": "h", "y": -0.15},
+        "yaxis": {
             "title": {"text": t("chart.national.axis", lang)},
             "rangemode": "tozero",
             "gridcolor": "#e5e5e5",
         },
-        xaxis={"type": "date", "dtick": "M12", "tickformat": "%Y"},
-    )
-    return figure
+        "xaxis": {"type": "date", "dtick": "M12", "tickformat": "%Y"},
+    }
+    return {"data": data, "layout": layout}
 
 
 def kind_colors() -> dict[str, str]:

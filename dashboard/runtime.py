@@ -3,30 +3,79 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import geopandas as gpd
+import pandas as pd
 
 from dashboard.figures import zone_hover
 from dashboard.i18n import LANGUAGES
 from dashboard.mapmodel import MapModel, build_map_model
 from dashboard.state import Vocabulary
 from geodata import Atlas
+from geodata.connectivity import kaltim_analysis
 from geodata.import_plan import OVERLAY, with_imports
 from geodata.query import province_id
 from geodata.schema import KINDS, STATUSES
 from geodata.store import LayerInfo, Store
 
+T = TypeVar("T")
+MEMO_SIZE = 256  # entries per runtime; keys come from user input (ring distances), so it is bounded
+
+
+class Memo:
+    """A thread-safe, bounded (least recently used out) cache of derived values.
+
+    Two threads may build the same missing value at once; both results are equal and one is kept.
+    """
+
+    def __init__(self, maxsize: int = MEMO_SIZE) -> None:
+        self.maxsize = maxsize
+        self._values: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The value for ``key``, built by ``build()`` the first time (and again after eviction)."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]  # type: ignore[return-value]
+        value = build()
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.maxsize:
+                self._values.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._values)
+
 
 @dataclass(frozen=True)
 class Runtime:
-    """The loaded atlas plus its derived map model, hover texts and URL vocabulary."""
+    """The loaded atlas plus its derived map model, hover texts and URL vocabulary.
+
+    ``memo`` caches what callbacks derive from this atlas and a few small inputs (a language, the
+    ring distances); it belongs to this runtime, so a rebuilt runtime starts with an empty one.
+    Cached values are shared between requests: never mutate them.
+    """
 
     atlas: Atlas
     model: MapModel
     hovers: dict[str, list[str]]
     vocabulary: Vocabulary
     overlays: tuple[tuple[LayerInfo, gpd.GeoDataFrame], ...] = ()
+    # atlas.zones without the geometry column: selecting rows of a plain DataFrame is ~4x faster
+    attributes: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
+    memo: Memo = field(default_factory=Memo, compare=False, repr=False)
+
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once per ``key`` for this runtime (bounded, least recently used out)."""
+        return self.memo.get(key, build)
 
 
 def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFrame], ...] = ()) -> Runtime:
@@ -44,7 +93,13 @@ def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFram
             zones=frozenset(zones.index),
         ),
         overlays=overlays,
+        attributes=pd.DataFrame(zones.drop(columns=zones.geometry.name)),
     )
+
+
+def kaltim_report(runtime: Runtime, rings: tuple[float, ...]) -> dict[str, Any]:
+    """``geodata.connectivity.kaltim_analysis`` for the ring distances, once per runtime and rings."""
+    return runtime.cached(("kaltim-analysis", tuple(rings)), lambda: kaltim_analysis(runtime.atlas, rings))
 
 
 class LiveRuntime:

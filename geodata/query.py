@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 
@@ -30,17 +31,19 @@ def select_zones(
 
     A zone matches a sector filter when any of its sector tags is chosen; ``provinces`` are ids.
     """
-    mask = pd.Series(True, index=zones.index)
+    mask = np.ones(len(zones), dtype=bool)
     if sectors:
         wanted = set(sectors)
-        mask &= zones["sectors"].map(lambda tags: bool(wanted.intersection(tags)))
+        mask &= np.fromiter(
+            (not wanted.isdisjoint(tags) for tags in zones["sectors"]), dtype=bool, count=len(zones)
+        )
     if kinds:
-        mask &= zones["kind"].isin(list(kinds))
+        mask &= zones["kind"].isin(list(kinds)).to_numpy()
     if statuses:
-        mask &= zones["status"].isin(list(statuses))
+        mask &= zones["status"].isin(list(statuses)).to_numpy()
     if provinces:
-        mask &= zones["province"].map(province_id).isin(list(provinces))
-    return mask
+        mask &= zones["province"].map(province_id).isin(list(provinces)).to_numpy()
+    return pd.Series(mask, index=zones.index)
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,9 @@ class Summary:
 
 
 def _total(values: pd.Series) -> Total:
-    reported = values.dropna()
-    return Total(float(reported.sum()), int(reported.size), int(values.size))
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    reported = numbers[~np.isnan(numbers)]
+    return Total(float(reported.sum()), int(reported.size), int(numbers.size))
 
 
 def summarize(zones: pd.DataFrame) -> Summary:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
+import numpy as np
+import orjson
+import plotly.graph_objects as go
 import pytest
 from dash import no_update
+from plotly.io.json import to_json_plotly
 
 from dashboard import callbacks, figures
 from dashboard.reducer import Controls
@@ -18,6 +23,13 @@ from geodata.query import select_zones
 @pytest.fixture(scope="module")
 def runtime(atlas):
     return build_runtime(atlas)
+
+
+def numbers(values) -> list[float]:
+    """A figure's numeric array, decoded when it is a base64 typed array."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
 
 
 def patch_ops(patch) -> dict[str, object]:
@@ -136,17 +148,34 @@ def test_export_map_is_self_contained(runtime):
 def test_investment_chart_is_sorted_and_only_reporting_zones(runtime):
     atlas = runtime.atlas
     figure = figures.investment_figure(atlas, runtime.model, atlas.zones, ViewState())
-    values = list(figure.data[0].x)
+    values = numbers(figure["data"][0]["x"])
     assert values == sorted(values)
     assert len(values) == atlas.zones["investment_idr_trillion"].notna().sum()
-    assert figure.layout.separators == ",."
+    assert figure["layout"]["separators"] == ",."
 
 
 def test_national_chart_has_target_and_cumulative(runtime):
-    figure = figures.national_figure(runtime.atlas, "en")
+    figure = go.Figure(figures.national_figure(runtime.atlas, "en"))
     names = [trace.name for trace in figure.data]
     assert names == ["Annual", "Cumulative", "2024 target"]
     assert figure.data[2].y[0] == pytest.approx(78.1)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [ViewState(), ViewState(zone="galang_batang", color="kind", lang="en"), ViewState(sector=("no_such",))],
+)
+def test_chart_dicts_are_valid_figures_that_go_figure_sends_unchanged(runtime, state):
+    """The dict charts skip go.Figure's validation: go.Figure accepts them (it raises on any invalid
+    property) and sends exactly the same JSON, template and typed arrays included."""
+    atlas = runtime.atlas
+    shown = atlas.zones[state.selection(atlas.zones)]
+    for figure in (
+        figures.investment_figure(atlas, runtime.model, shown, state),
+        figures.national_figure(atlas, state.lang),
+    ):
+        assert json.loads(to_json_plotly(figure)) == json.loads(to_json_plotly(go.Figure(figure)))
+        orjson.dumps(figure)  # plain JSON types only: Dash encodes it without plotly's slow cleaning pass
 
 
 def test_sync_from_url_sets_every_control(runtime):
@@ -174,16 +203,18 @@ def test_sync_from_a_control_pushes_the_url(runtime):
 def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):
     out = callbacks.panel_outputs(runtime, ViewState(sector=("bauxite",)).as_dict())
     chart = out[4]
-    assert "KEK Galang Batang" in chart.data[0].y
-    assert "KEK Sei Mangkei" not in chart.data[0].y
+    assert "KEK Galang Batang" in chart["data"][0]["y"]
+    assert "KEK Sei Mangkei" not in chart["data"][0]["y"]
     zones_card = out[0]
-    assert zones_card[1].children == str((runtime.atlas.zones["sectors"].map(lambda s: "bauxite" in s)).sum())
+    assert zones_card[1]["props"]["children"] == str(
+        (runtime.atlas.zones["sectors"].map(lambda s: "bauxite" in s)).sum()
+    )
 
 
 def test_kaltim_panel_shows_the_core_numbers(runtime):
     out = callbacks.panel_outputs(runtime, ViewState(view="kaltim").as_dict())
     assert out[8] is False
-    table = json.dumps(out[9][0].to_plotly_json(), default=lambda o: o.to_plotly_json())
+    table = json.dumps(out[9][0])
     for site in kaltim_analysis(runtime.atlas)["sites"]:
         assert site["name"] in table
 
