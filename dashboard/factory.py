@@ -43,8 +43,13 @@ def create_app(atlas: Atlas | None = None) -> Dash:
 
 
 def page_layout(runtime: Runtime):
-    """The page for the current data (built per page load, so an import shows after a reload)."""
-    map_figure = base_map_figure(runtime.atlas, runtime.model, runtime.hovers, runtime.overlays)
-    return build_layout(
-        runtime.atlas, map_figure, national_figure(runtime.atlas, DEFAULT_LANGUAGE), runtime.overlays
+    """The page for the current data (built per page load, so an import shows after a reload); its
+    figures are built once per runtime."""
+    atlas = runtime.atlas
+    map_figure = runtime.cached(
+        ("base-map",), lambda: base_map_figure(atlas, runtime.model, runtime.hovers, runtime.overlays)
     )
+    national = runtime.cached(
+        ("national-figure", DEFAULT_LANGUAGE), lambda: national_figure(atlas, DEFAULT_LANGUAGE)
+    )
+    return build_layout(atlas, map_figure, national, runtime.overlays)
