@@ -52,3 +52,11 @@ def test_page_uses_the_partial_bundle_and_draws_every_chart(session):
     assert not session.console_errors
     assert not session.blocked
 
+
+def test_page_inlines_only_the_ids_of_the_layout(session):
+    """The HTML carries Dash's validation layout without figures or texts (see dashboard/validation.py)."""
+    response = session.page.goto(session.base_url + "/")
+    html = response.text()
+    assert len(html) < 30_000
+    assert '"validation_layout"' in html and '"id":"map"' in html
+    assert "choroplethmap" not in html  # the map figure comes with /_dash-layout only
