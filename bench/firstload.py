@@ -31,8 +31,13 @@ def category(path: str) -> str:
     """Which part of the app a request belongs to."""
     if path == "/":
         return "page (HTML)"
-    if path.startswith("/_dash-component-suites/") and path.endswith("plotly.min.js"):
-        return "plotly.js"
+    name = path.rsplit("/", 1)[-1]
+    if (
+        path.startswith(("/_dash-component-suites/", "/assets/"))
+        and name.startswith("plotly")
+        and name.endswith(".js")
+    ):
+        return "plotly.js"  # dash's full bundle, or the partial one in assets/vendor/
     if path.startswith("/_dash-component-suites/"):
         return "Dash JS bundles"
     if path.startswith("/assets/"):

@@ -15,6 +15,7 @@ from dashboard.routes import register_routes
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.savedviews import SavedViewStore
 from dashboard.settings import data_dir
+from dashboard.validation import id_skeleton
 from geodata import Atlas, load_atlas
 from geodata.store import Store
 
@@ -35,6 +36,7 @@ def create_app(atlas: Atlas | None = None) -> Dash:
         compress=True,  # gzip for plotly.js, the layout and every callback response (flask-compress)
     )
     app.layout = lambda: page_layout(live.get())
+    app.validation_layout = id_skeleton(app.validation_layout)  # inlined in every page: ids only
     views = SavedViewStore(data_dir() / "saved_views.json")
     register_callbacks(app, live, views)
     register_routes(app, live, views)

@@ -1,0 +1,62 @@
+"""The page draws every chart with the partial plotly.js in assets/vendor/, never dash's full bundle."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from plotly.offline import get_plotlyjs_version
+
+# Every trace type the dashboard draws; tools/plotly-bundle/build.mjs bundles exactly these.
+TRACE_TYPES = ["bar", "choroplethmap", "scatter", "scattermap"]
+
+CHARTS_JS = """() => {
+  const gd = (id) => document.querySelector(`#${id} .js-plotly-plot`);
+  const map = gd('map'), investment = gd('investment-chart'), national = gd('national-chart');
+  return {
+    plotly: window.Plotly.version,
+    traces: Object.keys(window.Plotly.PlotSchema.get().traces).sort(),
+    map: map._fullData.map((t) => t.type),
+    mapCanvas: !!map.querySelector('.maplibregl-canvas'),
+    provinces: !!map._fullLayout.map._subplot.map.getSource('provinces'),
+    investmentBars: investment.querySelectorAll('.barlayer .point').length,
+    national: national._fullData.map((t) => t.type),
+    nationalXAxis: national._fullLayout.xaxis.type,
+    nationalBars: national.querySelectorAll('.barlayer .point').length,
+    nationalLines: national.querySelectorAll('.scatterlayer .js-line').length,
+    nationalMarkers: national.querySelectorAll('.scatterlayer .point').length,
+  };
+}"""
+
+
+def test_page_uses_the_partial_bundle_and_draws_every_chart(session):
+    paths: list[str] = []
+    session.page.on("request", lambda request: paths.append(urlparse(request.url).path))
+    session.open()
+    # the investment chart is filled by a callback after the map is drawn
+    session.page.wait_for_function(
+        "() => document.querySelectorAll('#investment-chart .barlayer .point').length"
+    )
+
+    assert "/assets/vendor/plotly-atlas.min.js" in paths
+    assert not [p for p in paths if p.endswith("plotly.min.js")], "dash's full plotly.js was requested"
+    charts = session.page.evaluate(CHARTS_JS)
+    assert charts["plotly"] == get_plotlyjs_version()
+    assert charts["traces"] == TRACE_TYPES
+    assert set(charts["map"]) == {"choroplethmap", "scattermap"}
+    assert charts["mapCanvas"] and charts["provinces"]
+    assert charts["investmentBars"] > 0
+    assert charts["national"][0] == "bar" and set(charts["national"][1:]) == {"scatter"}
+    assert charts["nationalXAxis"] == "date"
+    assert charts["nationalBars"] > 0
+    assert charts["nationalLines"] == 1 and charts["nationalMarkers"] > 0  # the cumulative line, the target
+    assert not session.console_errors
+    assert not session.blocked
+
+
+def test_page_inlines_only_the_ids_of_the_layout(session):
+    """The HTML carries Dash's validation layout without figures or texts (see dashboard/validation.py)."""
+    response = session.page.goto(session.base_url + "/")
+    html = response.text()
+    assert len(html) < 30_000
+    assert '"validation_layout"' in html and '"id":"map"' in html
+    assert "choroplethmap" not in html  # the map figure comes with /_dash-layout only

@@ -1,0 +1,125 @@
+// Build assets/vendor/plotly-atlas.min.js: plotly.js with only the trace types Atlas Kawasan draws.
+//
+// The same steps as plotly.js's own partial bundles (tasks/partial_bundle.mjs in its repository):
+// lib/core plus one lib/<trace> module per trace type, bundled by esbuild as an IIFE that defines
+// the global `Plotly`, with the attribute meta-data (descriptions) stripped, CSS inlined and the
+// licence header prepended. Run with `npm ci && npm run build` in this directory.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+// Every trace type in dashboard/ (go.Bar, add_scatter, go.Choroplethmap, go.Scattermap).
+// tests/browser/test_plotly_bundle.py checks that the page registers exactly these.
+const TRACES = ['bar', 'scatter', 'choroplethmap', 'scattermap'];
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const plotlyDir = path.dirname(require.resolve('plotly.js/package.json'));
+const version = JSON.parse(readFileSync(path.join(plotlyDir, 'package.json'), 'utf8')).version;
+const outfile = path.resolve(here, '../../assets/vendor/plotly-atlas.min.js');
+
+// The entry point, as plotly.js writes lib/index-<name>.js for its partial bundles.
+const entry = [
+    "'use strict';",
+    "var Plotly = require('./core');",
+    `Plotly.register([${TRACES.map((t) => `require('./${t}')`).join(', ')}]);`,
+    'module.exports = Plotly;',
+    '',
+].join('\n');
+
+// plotly.js strips these attribute meta-data from its dist bundles (tasks/compress_attributes.js):
+// they only document the schema. A property is removed only when its value is built from string
+// literals alone (a string, an array of strings, `[...].join(' ')`, `'a' + 'b'`); anything else is
+// left as it is.
+const META_KEYS = /(^|[{,\s])(description|requiredOpts|otherOpts|hrName)\s*:\s*/g;
+const CONSTANT_STRINGS = /^(?:\s|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|[[\](),+]|\.join\b)*$/;
+
+// The end of the expression that starts at `from`: the first `,` `}` `)` or `]` outside brackets
+// and string literals.
+function expressionEnd(code, from) {
+    let depth = 0;
+    for (let i = from; i < code.length; i++) {
+        const c = code[i];
+        if (c === "'" || c === '"' || c === '`') {
+            for (i++; i < code.length && code[i] !== c; i++) if (code[i] === '\\') i++;
+        } else if (c === '[' || c === '(' || c === '{') depth++;
+        else if (c === ']' || c === ')' || c === '}') {
+            if (depth === 0) return i;
+            depth--;
+        } else if (c === ',' && depth === 0) return i;
+    }
+    return code.length;
+}
+
+function stripMeta(code) {
+    let out = '';
+    let last = 0;
+    for (const match of code.matchAll(META_KEYS)) {
+        const keyStart = match.index + match[1].length;
+        if (keyStart < last) continue;
+        const valueStart = match.index + match[0].length;
+        const end = expressionEnd(code, valueStart);
+        if (!CONSTANT_STRINGS.test(code.slice(valueStart, end))) continue;
+        out += code.slice(last, keyStart);
+        last = code[end] === ',' ? end + 1 : end;
+    }
+    return out + code.slice(last);
+}
+
+const stripAttributeMeta = {
+    name: 'strip-attribute-meta',
+    setup(b) {
+        b.onLoad({ filter: /[\\/]plotly\.js[\\/]src[\\/].*\.js$/ }, (args) => ({
+            contents: stripMeta(readFileSync(args.path, 'utf8')),
+            loader: 'js',
+        }));
+    },
+};
+
+// maplibre-gl's stylesheet, injected once as a <style> element (the id is stable across machines).
+const inlineCss = {
+    name: 'inline-css',
+    setup(b) {
+        b.onLoad({ filter: /\.css$/ }, (args) => {
+            const id = 'plotly-atlas-' + path.basename(args.path, '.css');
+            const css = JSON.stringify(readFileSync(args.path, 'utf8'));
+            return {
+                contents: `if (!document.getElementById('${id}')) { var e = document.createElement('style');
+                    e.id = '${id}'; e.textContent = ${css}; document.head.appendChild(e); }`,
+                loader: 'js',
+            };
+        });
+    },
+};
+
+const header = `/**
+* plotly.js (atlas - minified) v${version}
+* Partial bundle: ${TRACES.join(', ')}. Built by tools/plotly-bundle (see its README).
+* Copyright 2012-2026, Plotly, Inc.
+* All rights reserved.
+* Licensed under the MIT license
+*/`;
+
+await build({
+    stdin: { contents: entry, resolveDir: path.join(plotlyDir, 'lib'), sourcefile: 'index-atlas.js' },
+    outfile,
+    bundle: true,
+    format: 'iife',
+    globalName: 'Plotly',
+    minify: true,
+    legalComments: 'eof',
+    banner: { js: header },
+    plugins: [stripAttributeMeta, inlineCss],
+    alias: { regl: '@plotly/regl' },
+    define: { global: 'window', 'define.amd': 'false' },
+    target: 'es2016',
+    logLevel: 'info',
+});
+
+const built = readFileSync(outfile, 'utf8');
+if (!built.includes(`.version="${version}"}`)) throw new Error(`the bundle does not embed version ${version}`);
+writeFileSync(outfile, built.endsWith('\n') ? built : built + '\n');
+console.log(`plotly.js ${version} (${TRACES.join(', ')}) -> ${path.relative(process.cwd(), outfile)}`);
