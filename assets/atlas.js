@@ -2,13 +2,24 @@
    has opted into the online basemap, and then only a probe of one tile. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   atlas: {
+    /* Forward the state to a panel's server callback only when that panel has something to show
+       (or to clear): a filter in the national view then costs no request for the zone table
+       (closed) or the site comparison (Kaltim only). */
+    whenTableOpen: function (state, clicks) {
+      return Number.isInteger(clicks) && clicks % 2 === 1 ? state : window.dash_clientside.no_update;
+    },
+    whenKaltim: function (state, shown) {
+      const wanted = (state && state.view === "kaltim") || (Array.isArray(shown) && shown.length > 0);
+      return wanted ? state : window.dash_clientside.no_update;
+    },
     /* Use the online basemap only if a tile actually loads: offline, an online style floods tile
        errors and the map stops applying updates, so we stay on the shipped basemap instead. */
-    probeBasemap: async function (state, current) {
+    probeBasemap: async function (state, current, notice) {
       const lang = (state && state.lang) || "id";
       const unchanged = window.dash_clientside.no_update;
       if (!state || state.basemap !== "online") {
-        return current === "offline" ? [unchanged, null] : ["offline", null];
+        // Every output left unchanged is one redraw less for the browser on each filter.
+        return [current === "offline" ? unchanged : "offline", notice ? null : unchanged];
       }
       if (current === "online") {
         return [unchanged, unchanged];

@@ -332,17 +332,31 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
     def _panels(stored: Any) -> tuple[Any, ...]:
         return panel_outputs(live.get(), stored)
 
+    app.clientside_callback(
+        "window.dash_clientside.atlas.whenTableOpen",
+        Output("table-state", "data"),
+        Input("view-state", "data"),
+        Input("title-table", "n_clicks"),
+    )
+
     @app.callback(
         Output("zone-table", "children"),
         Output("title-table", "aria-expanded"),
-        Input("view-state", "data"),
+        Input("table-state", "data"),
         Input("title-table", "n_clicks"),
     )
     def _zone_table(stored: Any, clicks: Any) -> tuple[list[Any], str]:
         is_open = isinstance(clicks, int) and clicks % 2 == 1
         return zone_table_outputs(live.get(), stored, is_open), "true" if is_open else "false"
 
-    @app.callback(Output("site-comparison", "children"), Input("view-state", "data"))
+    app.clientside_callback(
+        "window.dash_clientside.atlas.whenKaltim",
+        Output("comparison-state", "data"),
+        Input("view-state", "data"),
+        State("site-comparison", "children"),
+    )
+
+    @app.callback(Output("site-comparison", "children"), Input("comparison-state", "data"))
     def _comparison(stored: Any) -> list[Any]:
         return comparison_outputs(live.get(), stored)
 
@@ -462,4 +476,5 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Output("basemap-notice", "children"),
         Input("view-state", "data"),
         State("basemap-effective", "data"),
+        State("basemap-notice", "children"),
     )

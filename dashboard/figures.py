@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -127,9 +128,10 @@ def map_style(basemap: str, model: MapModel, footprints: list[dict[str, Any]]) -
     return {"version": 8, "sources": sources, "layers": layers + footprints}
 
 
-def zone_hover(zone: pd.Series, atlas: Atlas, lang: str) -> str:
-    """The hover card of a zone: name, kind, status, sectors, figures, as-of and precision."""
-    sectors = ", ".join(atlas.sectors.at[s, f"label_{lang}"] for s in zone["sectors"])
+def zone_hover(zone: Mapping[str, Any], sector_labels: Mapping[str, str], lang: str) -> str:
+    """The hover card of a zone (a row as a mapping): name, kind, status, sectors (``sector_labels``
+    in the language), figures, as-of and precision."""
+    sectors = ", ".join(sector_labels[s] for s in zone["sectors"])
     missing = t("value.missing", lang)
 
     def figure(value: float, text: str) -> str:

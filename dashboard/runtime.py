@@ -81,10 +81,12 @@ class Runtime:
 def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFrame], ...] = ()) -> Runtime:
     """Derive everything the callbacks need, once per atlas."""
     zones = atlas.zones
+    records = pd.DataFrame(zones.drop(columns="geometry")).to_dict("records")  # dicts: 20x faster than rows
+    labels = {lang: atlas.sectors[f"label_{lang}"].to_dict() for lang in LANGUAGES}
     return Runtime(
         atlas=atlas,
         model=build_map_model(atlas),
-        hovers={lang: [zone_hover(zone, atlas, lang) for _, zone in zones.iterrows()] for lang in LANGUAGES},
+        hovers={lang: [zone_hover(zone, labels[lang], lang) for zone in records] for lang in LANGUAGES},
         vocabulary=Vocabulary(
             sectors=frozenset(atlas.sectors.index),
             kinds=frozenset(KINDS),

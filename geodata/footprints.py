@@ -22,29 +22,31 @@ def build_footprints(zones: gpd.GeoDataFrame, surveyed: gpd.GeoDataFrame) -> gpd
     ``surveyed`` has columns zone_id, source, as_of and polygon geometry; it wins over the circle.
     Zones with neither get no footprint (their point still shows).
     """
-    by_zone = surveyed.set_index("zone_id") if len(surveyed) else None
+    boundaries = dict(
+        zip(surveyed["zone_id"], zip(surveyed["source"], surveyed.geometry, strict=True), strict=True)
+    )
     records = []
-    for zone_id, zone in zones.iterrows():
-        if by_zone is not None and zone_id in by_zone.index:
-            boundary = by_zone.loc[zone_id]
+    for zone_id, area, point in zip(zones.index, zones["area_ha"], zones.geometry, strict=True):
+        if zone_id in boundaries:
+            sources, geometry = boundaries[zone_id]
             records.append(
                 {
                     "zone_id": zone_id,
                     "footprint_source": SURVEYED,
-                    "footprint_note": ";".join(boundary["source"]),
-                    "footprint_area_ha": area_ha(boundary.geometry),
-                    "geometry": boundary.geometry,
+                    "footprint_note": ";".join(sources),
+                    "footprint_area_ha": area_ha(geometry),
+                    "geometry": geometry,
                 }
             )
-        elif pd.notna(zone["area_ha"]) and zone["area_ha"] > 0:
-            radius = radius_km_for_area(zone["area_ha"])
+        elif pd.notna(area) and area > 0:
+            radius = radius_km_for_area(area)
             records.append(
                 {
                     "zone_id": zone_id,
                     "footprint_source": INDICATIVE,
-                    "footprint_note": f"circle of the official {zone['area_ha']:g} ha (r = {radius:.2f} km)",
-                    "footprint_area_ha": float(zone["area_ha"]),
-                    "geometry": geodesic_circle(zone.geometry.x, zone.geometry.y, radius, vertices=48),
+                    "footprint_note": f"circle of the official {area:g} ha (r = {radius:.2f} km)",
+                    "footprint_area_ha": float(area),
+                    "geometry": geodesic_circle(point.x, point.y, radius, vertices=48),
                 }
             )
     columns = ["zone_id", "footprint_source", "footprint_note", "footprint_area_ha", "geometry"]
@@ -54,11 +56,4 @@ def build_footprints(zones: gpd.GeoDataFrame, surveyed: gpd.GeoDataFrame) -> gpd
 
 def footprint_sources(zones: gpd.GeoDataFrame, footprints: gpd.GeoDataFrame) -> pd.Series:
     """Per zone: surveyed, indicative or none, for the zone table and its exports."""
-    return pd.Series(
-        [
-            footprints.at[z, "footprint_source"] if z in footprints.index else NO_FOOTPRINT
-            for z in zones.index
-        ],
-        index=zones.index,
-        name="footprint_source",
-    )
+    return footprints["footprint_source"].reindex(zones.index).fillna(NO_FOOTPRINT).rename("footprint_source")

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from pyproj import Geod
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
@@ -55,9 +56,16 @@ def buffer_rings(lon: float, lat: float, radii_km: Iterable[float]) -> gpd.GeoDa
 
 
 def area_ha(geometry: BaseGeometry) -> float:
-    """Geodesic area of a lon/lat polygon in hectares (orientation does not matter)."""
-    area_m2, _ = WGS84.geometry_area_perimeter(geometry)
-    return abs(float(area_m2)) / 10_000.0
+    """Geodesic area of a lon/lat (multi)polygon in hectares: each exterior ring less its holes, on
+    the WGS84 ellipsoid (orientation does not matter). Rings go to PROJ as numpy arrays, which is
+    several times faster than pyproj's shapely path when 20,000 footprints are loaded."""
+    total = 0.0
+    for polygon in shapely.get_parts(geometry):
+        for number, ring in enumerate([polygon.exterior, *polygon.interiors]):
+            xy = shapely.get_coordinates(ring)
+            area, _ = WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])
+            total += abs(area) if number == 0 else -abs(area)
+    return total / 10_000.0
 
 
 def radius_km_for_area(hectares: float) -> float:

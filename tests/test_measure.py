@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from shapely.geometry import MultiPolygon, Polygon
 
 from geodata.measure import area_ha, buffer_rings, distance_km, geodesic_circle, radius_km_for_area
 
@@ -124,3 +125,14 @@ def test_non_positive_sizes_are_refused(bad):
         geodesic_circle(117.0, -1.0, bad)
     with pytest.raises(ValueError, match="positive"):
         radius_km_for_area(bad)
+
+
+def test_area_subtracts_holes_whatever_the_rings_orientation():
+    square = [(117.0, -1.0), (117.1, -1.0), (117.1, -1.1), (117.0, -1.1)]
+    hole = [(117.02, -1.02), (117.05, -1.02), (117.05, -1.05), (117.02, -1.05)]
+    whole = area_ha(Polygon(square))
+    cut = area_ha(Polygon(hole))
+    for exterior in (square, square[::-1]):
+        for interior in (hole, hole[::-1]):
+            assert area_ha(Polygon(exterior, [interior])) == pytest.approx(whole - cut, rel=1e-9)
+    assert area_ha(MultiPolygon([Polygon(square), Polygon(hole)])) == pytest.approx(whole + cut, rel=1e-9)

@@ -6,7 +6,8 @@ from urllib.parse import urlparse
 
 from plotly.offline import get_plotlyjs_version
 
-# Every trace type the dashboard draws; tools/plotly-bundle/build.mjs bundles exactly these.
+# Every trace type the dashboard draws (choroplethmap: imported polygon overlays); tools/plotly-bundle/build.mjs
+# bundles exactly these.
 TRACE_TYPES = ["bar", "choroplethmap", "scatter", "scattermap"]
 
 CHARTS_JS = """() => {
@@ -18,6 +19,7 @@ CHARTS_JS = """() => {
     map: map._fullData.map((t) => t.type),
     mapCanvas: !!map.querySelector('.maplibregl-canvas'),
     provinces: !!map._fullLayout.map._subplot.map.getSource('provinces'),
+    footprints: !!map._fullLayout.map._subplot.map.getSource('footprints'),
     investmentBars: investment.querySelectorAll('.barlayer .point').length,
     national: national._fullData.map((t) => t.type),
     nationalXAxis: national._fullLayout.xaxis.type,
@@ -42,8 +44,8 @@ def test_page_uses_the_partial_bundle_and_draws_every_chart(session):
     charts = session.page.evaluate(CHARTS_JS)
     assert charts["plotly"] == get_plotlyjs_version()
     assert charts["traces"] == TRACE_TYPES
-    assert set(charts["map"]) == {"choroplethmap", "scattermap"}
-    assert charts["mapCanvas"] and charts["provinces"]
+    assert set(charts["map"]) == {"scattermap"}  # footprints and provinces are MapLibre sources
+    assert charts["mapCanvas"] and charts["provinces"] and charts["footprints"]
     assert charts["investmentBars"] > 0
     assert charts["national"][0] == "bar" and set(charts["national"][1:]) == {"scatter"}
     assert charts["nationalXAxis"] == "date"
