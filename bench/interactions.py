@@ -19,6 +19,7 @@ from bench import browser as b
 from bench import timeline
 from bench.servers import app_argv, free_port, launch
 from bench.stats import summarize
+from dashboard.figures import CHART_BARS
 from dashboard.i18n import format_number
 from geodata import Atlas, load_atlas
 from geodata.connectivity import kaltim_analysis
@@ -129,7 +130,7 @@ def filter_on_page(
             {
                 "map": b.map_shown(len(shown)),
                 "kpis": b.text_is("#kpi-zones .kpi-value", format_number(len(shown), "id")),
-                "chart": b.chart_bars(int(shown["investment_idr_trillion"].notna().sum())),
+                "chart": b.chart_bars(min(int(shown["investment_idr_trillion"].notna().sum()), CHART_BARS)),
             }
         )
     page.locator("#sector-filter").click()

@@ -172,7 +172,7 @@ def panel_outputs(runtime: Runtime, stored: Any) -> tuple[Any, ...]:
     return (
         kpis["kpi-zones"], kpis["kpi-investment"], kpis["kpi-workforce"], kpis["kpi-area"],
         figures.investment_figure(atlas, model, shown, state),
-        components.investment_note(summary, lang),
+        components.investment_note(summary, lang, figures.CHART_BARS),
         detail,
         legend,
         not kaltim,

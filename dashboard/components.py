@@ -277,9 +277,13 @@ def distance_tables(report: dict[str, Any], atlas: Atlas, lang: str) -> list[Any
     return [sites_table, pairs_table, html.P(t("kaltim.estimated_note", lang), className="muted small")]
 
 
-def investment_note(summary: Summary, lang: str) -> str:
-    """Under the bar chart: how many of the shown zones report investment at all."""
-    return _reporting(summary.investment_idr_trillion, lang)
+def investment_note(summary: Summary, lang: str, bars: int) -> str:
+    """Under the bar chart: how many of the shown zones report investment at all, and whether the
+    chart (at most ``bars`` bars) shows only the largest of them."""
+    note = _reporting(summary.investment_idr_trillion, lang)
+    if summary.investment_idr_trillion.reporting > bars:
+        note += " · " + t("chart.investment.top", lang, n=bars)
+    return note
 
 
 def national_sources(atlas: Atlas, lang: str) -> list[Any]:

@@ -47,6 +47,7 @@ FOOTPRINT_MINZOOM = 5
 # (fill opacity, outline width, outline colour) per footprint source: surveyed reads as firmer.
 FOOTPRINT_LOOK = {INDICATIVE: (0.35, 0.6, "#ffffff"), SURVEYED: (0.75, 1.2, "#222222")}
 UNKNOWN_COLOR = "#888888"
+CHART_BARS = 40
 
 
 def separators(lang: str) -> str:
@@ -479,6 +480,8 @@ def typed_array(values: Any) -> Any:
 
 def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state: ViewState) -> dict[str, Any]:
     """Realized investment of the filtered zones that report it, largest on top; the selection stands out.
+    At most CHART_BARS bars (the largest, plus the selected zone): thousands of imported parcels
+    would make an unreadable chart that takes the browser seconds to draw.
 
     A plain figure dict (the JSON ``go.Figure`` would send, built without its validation; wrap it in
     ``go.Figure`` to edit it)."""
@@ -486,6 +489,12 @@ def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state:
     investment = zones["investment_idr_trillion"].to_numpy(dtype=float, na_value=np.nan)
     rows = np.flatnonzero(~np.isnan(investment))
     rows = rows[np.argsort(investment[rows], kind="quicksort")]  # what sort_values does, NaN dropped
+    if len(rows) > CHART_BARS:  # the largest, and the selected zone wherever it ranks
+        chosen = zones.index.get_indexer([state.zone]) if state.zone else np.array([-1])
+        keep = rows[-CHART_BARS:]
+        if chosen[0] >= 0 and chosen[0] in rows and chosen[0] not in keep:
+            keep = np.concatenate([rows[rows == chosen[0]], keep[1:]])
+        rows = keep
     reported = zones.iloc[rows]
     categories, palette = category_colors(model, reported, state.color)
     selected = state.zone

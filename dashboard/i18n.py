@@ -48,6 +48,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Realisasi investasi (Rp triliun)",
         "en": "Realized investment (IDR trillion)",
     },
+    "chart.investment.top": {
+        "id": "grafik menampilkan {n} terbesar",
+        "en": "the chart shows the {n} largest",
+    },
     "chart.investment.empty": {
         "id": "Tidak ada kawasan terpilih yang melaporkan investasi.",
         "en": "No zone in the selection reports investment.",

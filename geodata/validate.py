@@ -87,7 +87,8 @@ def check_coordinates(frame: pd.DataFrame, file: str) -> list[Problem]:
 def check_figure_sources(zones: pd.DataFrame, file: str) -> list[Problem]:
     """Every figure (area, investment, workforce) has its own source, and dated figures a date."""
     problems: list[Problem] = []
-    for index, zone in zones.iterrows():
+    columns = list({*FIGURE_SOURCES, *FIGURE_SOURCES.values(), *FIGURE_DATES, *FIGURE_DATES.values()})
+    for index, zone in zip(zones.index, zones[columns].to_dict("records"), strict=True):
         row = spreadsheet_row(index)
         for figure, source in FIGURE_SOURCES.items():
             if zone[figure] is not None and not zone[source]:
@@ -157,25 +158,27 @@ def check_points_in_provinces(
     for includes, geometry in zip(provinces["includes"], provinces.geometry, strict=True):
         for name in includes:
             covering[name] = geometry
+    for polygon in covering.values():
+        shapely.prepare(polygon)  # thousands of point-in-polygon tests against the same provinces
     problems: list[Problem] = []
-    for index, zone in zones.iterrows():
-        if zone["province"] is None or zone.geometry is None or not _in_indonesia(zone.geometry):
+    for index, province, point in zip(zones.index, zones["province"], zones.geometry, strict=True):
+        if province is None or point is None or not _in_indonesia(point):
             continue  # a missing or out-of-range point is reported by check_coordinates
-        polygon = covering.get(zone["province"])
+        polygon = covering.get(province)
         row = spreadsheet_row(index)
         if polygon is None:
-            problems.append(Problem(file, row, "province", f"no boundary for province '{zone['province']}'"))
+            problems.append(Problem(file, row, "province", f"no boundary for province '{province}'"))
             continue
-        if polygon.covers(zone.geometry):
+        if polygon.covers(point):
             continue
-        km = _km_to_polygon(zone.geometry.x, zone.geometry.y, polygon)
+        km = _km_to_polygon(point.x, point.y, polygon)
         if km > COAST_TOLERANCE_KM:
             problems.append(
                 Problem(
                     file,
                     row,
                     "lon",
-                    f"point ({zone.geometry.x}, {zone.geometry.y}) is {km:.1f} km outside {zone['province']}; "
+                    f"point ({point.x}, {point.y}) is {km:.1f} km outside {province}; "
                     "check lon/lat or the province",
                 )
             )

@@ -12,12 +12,12 @@ import pytest
 from dash import no_update
 from plotly.io.json import to_json_plotly
 
-from dashboard import callbacks, figures
+from dashboard import callbacks, components, figures
 from dashboard.reducer import Controls
 from dashboard.runtime import build_runtime
 from dashboard.state import ViewState
 from geodata.connectivity import kaltim_analysis
-from geodata.query import select_zones
+from geodata.query import select_zones, summarize
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +243,25 @@ def test_zone_table_renders_only_while_open(runtime):
     table = callbacks.zone_table_outputs(runtime, stored, True)[0]
     rows = table.children[1].children
     assert len(rows) == int(runtime.atlas.zones["sectors"].map(lambda s: "palm_oil" in s).sum())
+
+
+def test_investment_chart_keeps_the_largest_bars_and_the_selected_zone(runtime, monkeypatch):
+    atlas = runtime.atlas
+    monkeypatch.setattr(figures, "CHART_BARS", 5)
+    reported = atlas.zones["investment_idr_trillion"].dropna().sort_values()
+    largest = list(atlas.zones.loc[reported.index[-5:], "name"])
+    bar = figures.investment_figure(atlas, runtime.model, atlas.zones, ViewState())["data"][0]
+    assert list(bar["y"]) == largest
+    small = reported.index[0]
+    bar = figures.investment_figure(atlas, runtime.model, atlas.zones, ViewState(zone=small))["data"][0]
+    assert list(bar["y"]) == [atlas.zones.at[small, "name"], *largest[1:]]
+    assert bar["customdata"][0] == small and bar["marker"]["line"]["width"][0] == 3
+
+
+def test_investment_note_says_when_the_chart_shows_only_the_largest(runtime):
+    summary = summarize(runtime.atlas.zones)
+    reporting = summary.investment_idr_trillion.reporting
+    assert "terbesar" not in components.investment_note(summary, "id", reporting)
+    assert components.investment_note(summary, "en", reporting - 1).endswith(
+        f"the chart shows the {reporting - 1} largest"
+    )
