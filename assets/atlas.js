@@ -12,13 +12,19 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const wanted = (state && state.view === "kaltim") || (Array.isArray(shown) && shown.length > 0);
       return wanted ? state : window.dash_clientside.no_update;
     },
+    /* The footprints' filter goes straight to the live MapLibre map: in the figure's style it would
+       make Plotly reload the style and rebuild every trace on each filter. It is kept and applied
+       again whenever the style is replaced (basemap or colour change), and on a new map. */
+    filterFootprints: function (filter) {
+      window.atlasFootprints.set(filter);
+    },
     /* Use the online basemap only if a tile actually loads: offline, an online style floods tile
        errors and the map stops applying updates, so we stay on the shipped basemap instead. */
-    probeBasemap: async function (state, current, notice) {
-      const lang = (state && state.lang) || "id";
+    probeBasemap: function (basemap, lang, current, notice) {
       const unchanged = window.dash_clientside.no_update;
-      if (!state || state.basemap !== "online") {
-        // Every output left unchanged is one redraw less for the browser on each filter.
+      if (basemap !== "online") {
+        // Answered at once, and only when the basemap choice changes: the map callback waits for
+        // this output whenever it runs, so it must never sit in a filter's path.
         return [current === "offline" ? unchanged : "offline", notice ? null : unchanged];
       }
       if (current === "online") {
@@ -26,19 +32,17 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), 4000);
-      try {
-        await fetch("https://tile.openstreetmap.org/0/0/0.png", {
-          mode: "no-cors", cache: "no-store", signal: controller.signal,
-        });
-        return ["online", null];
-      } catch (err) {
-        const text = lang === "en"
-          ? "The online map could not be loaded; showing the offline map."
-          : "Peta daring tidak dapat dimuat; peta luring ditampilkan.";
-        return [current === "offline" ? unchanged : "offline", text];
-      } finally {
-        clearTimeout(timer);
-      }
+      return fetch("https://tile.openstreetmap.org/0/0/0.png", {
+        mode: "no-cors", cache: "no-store", signal: controller.signal,
+      }).then(
+        () => ["online", null],
+        () => {
+          const text = lang === "en"
+            ? "The online map could not be loaded; showing the offline map."
+            : "Peta daring tidak dapat dimuat; peta luring ditampilkan.";
+          return [current === "offline" ? unchanged : "offline", text];
+        },
+      ).finally(() => clearTimeout(timer));
     },
   },
 });
@@ -137,4 +141,39 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       document.getElementById("saved-prev").click(); event.preventDefault();
     }
   });
+})();
+
+window.atlasFootprints = (function () {
+  let current = true;
+  function liveMap() {
+    const gd = document.querySelector("#map .js-plotly-plot");
+    const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    return subplot ? subplot.map : null;
+  }
+  // The layers of dashboard.figures.footprint_layers; each filter is ["all", <source test>, <shown>].
+  const LAYERS = ["indicative", "surveyed"].flatMap((s) => [`footprints-${s}`, `footprints-${s}-outline`]);
+  function apply(map) {
+    for (const id of LAYERS) {
+      const filter = map.getLayer(id) ? map.getFilter(id) : null;
+      if (!filter) { continue; }
+      const wanted = ["all", filter[1], current];
+      if (JSON.stringify(filter) !== JSON.stringify(wanted)) { map.setFilter(id, wanted); }
+    }
+  }
+  function hook(map) {
+    if (!map || map.__atlasFootprints) { return map; }
+    map.__atlasFootprints = true;
+    map.on("styledata", () => apply(map));
+    return map;
+  }
+  // A map may be created after the first filter arrives (and again if Plotly rebuilds it).
+  setInterval(() => hook(liveMap()), 500);
+  return {
+    set(filter) {
+      current = filter;
+      const map = hook(liveMap());
+      if (map) { apply(map); }
+    },
+    get() { return current; },
+  };
 })();

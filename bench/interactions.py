@@ -28,8 +28,7 @@ from geodata.query import select_zones
 WARMUP = 2
 CALLBACK_NAMES = {
     "..view-state.data": "sync",
-    "..map.figure": "map",
-    "..kpi-zones.children": "panels",
+    "..map.figure": "view",  # the map and the panels (KPIs, chart, detail, legend, Kaltim tables)
     "..app-subtitle.children": "language",
 }
 

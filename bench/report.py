@@ -63,7 +63,7 @@ def _phases_line(result: dict[str, Any]) -> str:
         return _ms(phases.get(name))
 
     parts = [f"sync response {med('sync_end')} ms"]
-    for name in ("map", "panels", "language"):
+    for name in ("view", "language"):
         if f"{name}_end" in phases:
             parts.append(
                 f"{name} response {med(name + '_end')} ms (first byte after {med(name + '_ttfb')} ms, "

@@ -35,11 +35,9 @@ TARGET_RPS = 300.0
 # name -> which captured request it is: (callback, predicate on the parsed body)
 WANTED: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
     "sync (sector filter)": ("sync", lambda body: "sector-filter.value" in body.get("changedPropIds", [])),
-    "map (sector filtered)": ("map", lambda body: bool(_state(body).get("sector"))),
-    "panels (sector filtered)": ("panels", lambda body: bool(_state(body).get("sector"))),
+    "view: map + panels (sector filtered)": ("view", lambda body: bool(_state(body).get("sector"))),
     "language (to English)": ("language", lambda body: _input(body, "lang-toggle") == "en"),
-    "map (Kaltim, new rings)": ("map", lambda body: _state(body).get("rings") == [10, 20]),
-    "panels (Kaltim, new rings)": ("panels", lambda body: _state(body).get("rings") == [10, 20]),
+    "view: map + panels (Kaltim, new rings)": ("view", lambda body: _state(body).get("rings") == [10, 20]),
 }
 
 

@@ -121,62 +121,100 @@ def _language_outputs(atlas: Any, lang: str) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tuple[Any, Any]:
-    """The map Patch for a state and what the map then shows. ``drawn`` (from the page) is what it
-    shows now; only the difference is sent (figures.map_updates), and nothing when there is none
-    (a redraw would also snap the camera back to the figure's own)."""
+def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tuple[Any, Any, Any]:
+    """The map Patch for a state, what the map then shows, and the footprints' filter. ``drawn``
+    (from the page) is what it shows now; only the difference is sent (figures.map_updates), and
+    nothing when there is none (a redraw would also snap the camera back to the figure's own)."""
     state = ViewState.from_dict(stored, runtime.vocabulary)
     atlas = runtime.atlas
-    mask = state.selection(atlas.zones)
+    mask = state.selection(runtime.attributes)
     basemap = basemap if basemap in ("offline", "online") else "offline"
     drawn = drawn if isinstance(drawn, dict) else figures.BASE_DRAWN
     updates = figures.map_updates(atlas, runtime.model, runtime.hovers, state, mask, basemap, drawn)
-    return (figures.map_patch(updates) if updates else no_update), figures.drawn_map(state, basemap)
+    now = figures.drawn_map(state, basemap)
+    refilter = any(drawn.get(name) != now[name] for name in figures.MAP_FILTERS)
+    return (
+        figures.map_patch(updates) if updates else no_update,
+        now,
+        figures.footprint_filter(mask) if refilter else no_update,
+    )
 
 
-def panel_outputs(runtime: Runtime, stored: Any) -> tuple[Any, ...]:
-    """KPIs, investment chart, detail, legend and the Kaltim tables for the filtered zones, as plain
-    JSON. What depends only on a few small inputs (the KPI totals, the legend, the detail, the
-    distance tables) is built once per runtime and key."""
+PANEL_SLOTS = ("kpis", "chart", "detail", "legend", "kaltim", "tables")
+
+
+def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any, ...]:
+    """KPIs, investment chart and note, detail, legend and the Kaltim tables for the filtered zones,
+    as plain JSON, then the record of what the page shows ('panels-applied').
+
+    Each part has a key of what it depends on; a part whose key equals the page's record (``drawn``)
+    is not sent (no_update), so a filter does not redraw the detail, the Kaltim panel or an
+    unchanged legend. What depends only on a few small inputs is built once per runtime and key."""
     atlas, model = runtime.atlas, runtime.model
     state = ViewState.from_dict(stored, runtime.vocabulary)
     lang = state.lang
     mask = state.selection(runtime.attributes)
     shown = runtime.attributes[mask]
     summary = summarize(shown)
-    kpis = runtime.cached(
-        ("kpis", lang, summary, len(mask)),
-        lambda: components.plain(components.kpi_children(summary, len(mask), lang)),
-    )
     kaltim = state.view == "kaltim"
-    tables = (
-        runtime.cached(
-            ("distance-tables", state.rings, lang),
-            lambda: components.plain(
-                components.distance_tables(kaltim_report(runtime, state.rings), atlas, lang)
-            ),
-        )
-        if kaltim
-        else []
-    )
     visible = bool(state.zone) and bool(mask.get(state.zone, False))
-    detail = runtime.cached(
-        ("detail", lang, state.zone, visible),
-        lambda: components.plain(components.detail_children(atlas, state, mask)),
+    present = tuple(sorted(set(shown["kind" if state.color == "kind" else "primary_sector"])))
+    filters = (state.sector, state.kind, state.status, state.province)
+    keys = {
+        "kpis": (lang, summary, len(mask)),
+        "chart": (lang, state.color, state.zone, filters),
+        "detail": (lang, state.zone, visible),
+        "legend": (lang, state.color, state.view, present),
+        "kaltim": kaltim,
+        "tables": (lang, state.rings) if kaltim else None,
+    }
+    now = {slot: repr(key) for slot, key in keys.items()}
+    previous = drawn if isinstance(drawn, dict) else {}
+
+    def part(slot: str, build: Any) -> Any:
+        return no_update if previous.get(slot) == now[slot] else build()
+
+    kpis = part(
+        "kpis",
+        lambda: runtime.cached(
+            ("kpis", *keys["kpis"]),
+            lambda: components.plain(components.kpi_children(summary, len(mask), lang)),
+        ),
     )
-    present = frozenset(shown["kind" if state.color == "kind" else "primary_sector"])
-    legend = runtime.cached(
-        ("legend", lang, state.color, state.view, present),
-        lambda: components.plain(components.legend_children(atlas, model, state, shown, runtime.overlays)),
+    chart = part("chart", lambda: figures.investment_figure(atlas, model, shown, state))
+    note = part("kpis", lambda: components.investment_note(summary, lang, figures.CHART_BARS))
+    tables = part(
+        "tables",
+        lambda: (
+            runtime.cached(
+                ("distance-tables", state.rings, lang),
+                lambda: components.plain(
+                    components.distance_tables(kaltim_report(runtime, state.rings), atlas, lang)
+                ),
+            )
+            if kaltim
+            else []
+        ),
     )
+    detail = part(
+        "detail",
+        lambda: runtime.cached(
+            ("detail", *keys["detail"]),
+            lambda: components.plain(components.detail_children(atlas, state, mask)),
+        ),
+    )
+    legend = part(
+        "legend",
+        lambda: runtime.cached(
+            ("legend", *keys["legend"]),
+            lambda: components.plain(
+                components.legend_children(atlas, model, state, shown, runtime.overlays)
+            ),
+        ),
+    )
+    kpi_values = [no_update] * 4 if kpis is no_update else [kpis[k] for k in components.KPI_IDS]
     return (
-        kpis["kpi-zones"], kpis["kpi-investment"], kpis["kpi-workforce"], kpis["kpi-area"],
-        figures.investment_figure(atlas, model, shown, state),
-        components.investment_note(summary, lang, figures.CHART_BARS),
-        detail,
-        legend,
-        not kaltim,
-        tables,
+        *kpi_values, chart, note, detail, legend, part("kaltim", lambda: not kaltim), tables, now,
     )  # fmt: skip
 
 
@@ -306,17 +344,13 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
     def _language(lang: Any) -> tuple[Any, ...]:
         return language_outputs(live.get(), lang)
 
+    # The map and the panels in one response: the browser applies them in one task, so the KPIs and
+    # the chart appear before MapLibre starts drawing (a frame costs ~100 ms in software WebGL and
+    # would otherwise delay whichever response came second), and a filter costs one request less.
     @app.callback(
         Output("map", "figure"),
         Output("map-applied", "data"),
-        Input("view-state", "data"),
-        Input("basemap-effective", "data"),
-        State("map-applied", "data"),
-    )
-    def _map(stored: Any, basemap: Any, drawn: Any) -> tuple[Any, Any]:
-        return map_outputs(live.get(), stored, basemap, drawn)
-
-    @app.callback(
+        Output("footprint-filter", "data"),
         Output("kpi-zones", "children"),
         Output("kpi-investment", "children"),
         Output("kpi-workforce", "children"),
@@ -327,10 +361,24 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Output("map-legend", "children"),
         Output("kaltim-panel", "hidden"),
         Output("distance-table", "children"),
+        Output("panels-applied", "data"),
         Input("view-state", "data"),
+        Input("basemap-effective", "data"),
+        State("map-applied", "data"),
+        State("panels-applied", "data"),
     )
-    def _panels(stored: Any) -> tuple[Any, ...]:
-        return panel_outputs(live.get(), stored)
+    def _view(stored: Any, basemap: Any, map_drawn: Any, panels_drawn: Any) -> tuple[Any, ...]:
+        runtime = live.get()
+        return (
+            *map_outputs(runtime, stored, basemap, map_drawn),
+            *panel_outputs(runtime, stored, panels_drawn),
+        )
+
+    app.clientside_callback(
+        "window.dash_clientside.atlas.filterFootprints",
+        Input("footprint-filter", "data"),
+        prevent_initial_call=True,
+    )
 
     app.clientside_callback(
         "window.dash_clientside.atlas.whenTableOpen",
@@ -474,7 +522,8 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         "window.dash_clientside.atlas.probeBasemap",
         Output("basemap-effective", "data"),
         Output("basemap-notice", "children"),
-        Input("view-state", "data"),
+        Input("basemap-toggle", "value"),
+        State("lang-toggle", "value"),
         State("basemap-effective", "data"),
         State("basemap-notice", "children"),
     )

@@ -35,6 +35,9 @@ def _reporting(total: Total, lang: str) -> str:
     return t("kpi.reporting", lang, n=total.reporting, m=total.of)
 
 
+KPI_IDS = ("kpi-zones", "kpi-investment", "kpi-workforce", "kpi-area")
+
+
 def kpi_children(summary: Summary, total_zones: int, lang: str) -> dict[str, list[Any]]:
     """Children of the four KPI cards; each total says how many zones report it."""
 

@@ -64,9 +64,19 @@ def footprints_url(model: MapModel) -> str:
     return f"{FOOTPRINTS_URL}?v={model.footprint_version}"
 
 
-def footprint_layers(model: MapModel, state: ViewState, mask: pd.Series) -> list[dict[str, Any]]:
-    """MapLibre fill and outline layers of the footprints, coloured like the zone points and
-    filtered to the shown zones by their position (``match`` is a hash lookup, fast at 20,000)."""
+def footprint_filter(mask: pd.Series) -> Any:
+    """The MapLibre filter that shows the footprints of the shown zones, by zone position (``match``
+    is a hash lookup, fast at 20,000); ``true`` when every zone is shown."""
+    shown = np.flatnonzero(mask.to_numpy(dtype=bool)).tolist()
+    if len(shown) == len(mask):
+        return True
+    return ["match", ["get", "i"], shown, True, False] if shown else False
+
+
+def footprint_layers(model: MapModel, state: ViewState, shown: Any = True) -> list[dict[str, Any]]:
+    """MapLibre fill and outline layers of the footprints, coloured like the zone points, showing
+    the zones ``shown`` lets through (a ``footprint_filter``; in the page, assets/atlas.js applies
+    it to the live map so that a filter never reloads the style)."""
     categories, palette = (
         (model.sector_order, model.sector_colors)
         if state.color != "kind"
@@ -75,16 +85,9 @@ def footprint_layers(model: MapModel, state: ViewState, mask: pd.Series) -> list
     prop = "kind" if state.color == "kind" else "sector"
     pairs = [item for category in categories for item in (category, palette.get(category, UNKNOWN_COLOR))]
     color = ["match", ["get", prop], *pairs, UNKNOWN_COLOR] if pairs else UNKNOWN_COLOR
-    shown = np.flatnonzero(mask.to_numpy(dtype=bool)).tolist()
-    if len(shown) == len(mask):
-        shown_filter: Any = True
-    elif shown:
-        shown_filter = ["match", ["get", "i"], shown, True, False]
-    else:
-        shown_filter = False
     layers: list[dict[str, Any]] = []
     for source, (opacity, width, outline) in FOOTPRINT_LOOK.items():
-        only = ["all", ["==", ["get", "src"], source], shown_filter]
+        only = ["all", ["==", ["get", "src"], source], shown]
         common = {"source": "footprints", "minzoom": FOOTPRINT_MINZOOM, "filter": only}
         layers.append(
             {"id": f"footprints-{source}", "type": "fill", **common,
@@ -365,7 +368,8 @@ def map_updates(
 ) -> MapUpdates:
     """What must change in a map that shows ``drawn`` (None: nothing yet) to show ``state``, as
     {path: value}. Never geometry; at 20,000 zones a filter costs one array of longitudes (null for
-    a hidden zone, so it neither draws nor hovers) and the footprint layers' filter.
+    a hidden zone, so it neither draws nor hovers); the footprints' filter goes to the live map
+    beside the figure (``footprint_filter``), so that a filter never changes, and reloads, the style.
 
     The camera moves only when the view or the selected zone changed, so a filter leaves it where
     the user put it."""
@@ -375,8 +379,8 @@ def map_updates(
         return drawn is None or any(drawn.get(name) != now[name] for name in names)
 
     updates: MapUpdates = {}
-    if changed(*MAP_FILTERS, "color", "basemap"):
-        updates["layout", "map", "style"] = map_style(basemap, model, footprint_layers(model, state, mask))
+    if changed("color", "basemap"):
+        updates["layout", "map", "style"] = map_style(basemap, model, footprint_layers(model, state))
     shown = mask.to_numpy(dtype=bool)
     if changed(*MAP_FILTERS):
         lon = [float(x) if keep else None for x, keep in zip(model.lon, shown, strict=True)]
@@ -436,7 +440,8 @@ def full_map_figure(
         base_map_figure(atlas, model, hovers, overlays),
         map_updates(atlas, model, hovers, state, mask, "offline", None),
     )
-    style = figure["layout"]["map"]["style"]
+    style = map_style("offline", model, footprint_layers(model, state, footprint_filter(mask)))
+    figure["layout"]["map"]["style"] = style
     style["sources"]["provinces"]["data"] = model.provinces_geojson
     style["sources"]["footprints"]["data"] = orjson.loads(model.footprint_geojson)
     return figure

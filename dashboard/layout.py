@@ -479,6 +479,8 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any, overlays: 
             dcc.Location(id="url", refresh=False),
             dcc.Store(id="view-state"),
             dcc.Store(id="map-applied"),
+            dcc.Store(id="panels-applied"),
+            dcc.Store(id="footprint-filter", data=True),
             dcc.Store(id="table-state"),
             dcc.Store(id="comparison-state"),
             dcc.Store(id="basemap-effective", data="offline"),

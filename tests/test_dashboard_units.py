@@ -79,13 +79,12 @@ def test_map_patch_sends_no_geometry_and_filters(runtime):
     shown = [zone_id for zone_id, x in zip(runtime.model.zone_ids, lon, strict=True) if x is not None]
     assert shown == list(atlas.zones.index[mask])
     assert "galang_batang" in shown and "sei_mangkei" not in shown
-    footprint_filters = [
-        layer["filter"] for layer in ops["layout.map.style"]["layers"] if layer["id"].startswith("footprints")
-    ]
-    positions = sorted(runtime.model.zone_ids.index(z) for z in shown)
-    assert footprint_filters and all(
-        f[2] == ["match", ["get", "i"], positions, True, False] for f in footprint_filters
+    assert "layout.map.style" not in ops  # a filter never reloads the style
+    _figure, _drawn, footprint_filter = callbacks.map_outputs(
+        runtime, state.as_dict(), "offline", figures.BASE_DRAWN
     )
+    positions = sorted(runtime.model.zone_ids.index(z) for z in shown)
+    assert footprint_filter == ["match", ["get", "i"], positions, True, False]
     assert "layout.map.center" not in ops  # the camera stays where the user left it
     assert f"data.{figures.TRACE_ZONES}.hovertext" not in ops  # the language did not change
     assert len(json.dumps(patch.to_plotly_json())) < len(runtime.model.footprint_geojson)
@@ -106,8 +105,9 @@ def test_map_patch_sends_only_what_changed(runtime):
     assert ops[f"data.{figures.TRACE_ZONES}.hovertext"] == runtime.hovers["en"]
     drawn = figures.drawn_map(english, "offline")
     assert figures.map_updates(atlas, model, runtime.hovers, english, everything, "offline", drawn) == {}
-    figure, now = callbacks.map_outputs(runtime, english.as_dict(), "offline", drawn)
+    figure, now, footprint_filter = callbacks.map_outputs(runtime, english.as_dict(), "offline", drawn)
     assert figure is no_update and now == drawn  # nothing to redraw: no Patch at all
+    assert footprint_filter is no_update
     by_kind = ViewState(lang="en", color="kind")
     ops = patch_ops(
         figures.map_patch(
@@ -143,6 +143,11 @@ def test_export_map_is_self_contained(runtime):
     sources = figure["layout"]["map"]["style"]["sources"]
     assert sources["provinces"]["data"]["type"] == "FeatureCollection"
     assert len(sources["footprints"]["data"]["features"]) == len(atlas.footprints)
+    expected = figures.footprint_filter(state.selection(atlas.zones))
+    layers = [
+        layer for layer in figure["layout"]["map"]["style"]["layers"] if layer["id"].startswith("footprints")
+    ]
+    assert layers and all(layer["filter"][2] == expected for layer in layers)  # the PNG shows the filter
 
 
 def test_investment_chart_is_sorted_and_only_reporting_zones(runtime):
@@ -217,6 +222,23 @@ def test_kaltim_panel_shows_the_core_numbers(runtime):
     table = json.dumps(out[9][0])
     for site in kaltim_analysis(runtime.atlas)["sites"]:
         assert site["name"] in table
+
+
+def test_panels_send_only_the_parts_that_changed(runtime):
+    first = callbacks.panel_outputs(runtime, ViewState().as_dict())
+    assert no_update not in first[:-1]  # a new page gets every part
+    drawn = first[-1]
+    same = callbacks.panel_outputs(runtime, ViewState().as_dict(), drawn)
+    assert all(part is no_update for part in same[:-1]) and same[-1] == drawn
+    filtered = callbacks.panel_outputs(runtime, ViewState(sector=("bauxite",)).as_dict(), drawn)
+    kpis, chart, note, detail, legend, hidden, tables = filtered[:4], *filtered[4:10]
+    assert no_update not in (*kpis, chart, note, legend)
+    assert detail is no_update and hidden is no_update and tables is no_update
+    english = callbacks.panel_outputs(
+        runtime, ViewState(sector=("bauxite",), lang="en").as_dict(), filtered[-1]
+    )
+    assert english[8] is no_update and english[9] is no_update  # the Kaltim panel stays hidden
+    assert "Pick a zone" in json.dumps(english[6])  # the detail's placeholder speaks English now
 
 
 def test_language_outputs_cover_every_text(runtime):

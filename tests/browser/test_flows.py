@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from playwright import sync_api as playwright_errors
 
-from dashboard.figures import TRACE_IKN, TRACE_RINGS, TRACE_SELECTED
+from dashboard.figures import TRACE_IKN, TRACE_RINGS, TRACE_SELECTED, footprint_filter
 from dashboard.i18n import format_km
 from geodata.connectivity import kaltim_analysis
 from geodata.query import select_zones
@@ -267,3 +268,31 @@ def test_controls_are_labelled_and_operable_by_keyboard(session, atlas):
     session.page.keyboard.press("Tab")
     focused = session.page.evaluate("() => document.activeElement && document.activeElement.tagName")
     assert focused in ("INPUT", "BUTTON", "A", "SELECT", "TEXTAREA", "DIV")
+
+
+FOOTPRINT_FILTERS_JS = """() => {
+  const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  return ['footprints-indicative', 'footprints-indicative-outline', 'footprints-surveyed', 'footprints-surveyed-outline']
+    .map((id) => JSON.stringify(map.getFilter(id)[2]));
+}"""
+
+
+def test_a_filter_reaches_the_footprints_and_outlives_a_style_change(session, atlas):
+    session.open()
+    pick_from_dropdown(session, "sector-filter", "Bauksit")
+    expected = json.dumps(footprint_filter(select_zones(atlas.zones, ["bauxite"])), separators=(",", ":"))
+    session.page.wait_for_function(
+        f"() => ({FOOTPRINT_FILTERS_JS})().every((f) => f === {json.dumps(expected)})"
+    )
+    style_before = session.page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot').layout.map.style"
+    )
+    session.page.get_by_label("Jenis kawasan").check()  # colour by kind: Plotly replaces the whole style
+    session.page.wait_for_function(
+        "() => JSON.stringify(document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+        ".getPaintProperty('footprints-surveyed', 'fill-color')).includes('kind')"
+    )
+    session.settle()
+    assert session.page.evaluate(FOOTPRINT_FILTERS_JS) == [expected] * 4
+    assert style_before["layers"][-1]["filter"][2] is True  # the figure's style never carries the filter
+    assert session.console_errors == []
