@@ -1,10 +1,12 @@
 """The naive baseline: the same app, except that the map callback sends a complete new figure.
 
 What the design is measured against: on every change the server rebuilds the whole map for the
-state (``dashboard.figures.full_map_figure``: every trace, with the provinces and all footprints
-inline), and sends it all; the browser then re-ingests the geometry. Everything else (layout,
-other callbacks, data) is the real app's, so the difference in a filter interaction is exactly the
-cost of resending the map instead of the app's Patch of what changed.
+state and sends it all, the way a straightforward Dash app draws polygons: every trace of
+``dashboard.figures.full_map_figure``, with the footprints of the shown zones inline as
+choroplethmap traces (one per footprint source, coloured by category code), the provinces by URL
+as in the app. The browser then re-ingests the geometry. Everything else (layout, other callbacks,
+data) is the real app's, so the difference in a filter interaction is exactly the cost of resending
+the map instead of the app's Patch of what changed.
 """
 
 from __future__ import annotations
@@ -13,11 +15,68 @@ from collections.abc import Callable
 from typing import Any
 from unittest import mock
 
+import pandas as pd
 from dash import Dash, Output
 
 from dashboard import factory, figures
+from dashboard.mapmodel import KIND_COLORS
 from dashboard.state import ViewState
 from geodata import Atlas
+
+
+def footprint_traces(document: dict[str, Any], mask: pd.Series, model: Any, state: ViewState) -> list[dict]:
+    """The shown footprints as choroplethmap traces with their GeoJSON inline, one per source."""
+    palette = KIND_COLORS if state.color == "kind" else model.sector_colors
+    categories = list(palette)
+    prop = "kind" if state.color == "kind" else "sector"
+    scale = [
+        [step / len(categories), colour]
+        for index, colour in enumerate(palette.values())
+        for step in (index, index + 1)
+    ]
+    shown = mask.to_numpy(dtype=bool)
+    traces = []
+    for source, (opacity, width, outline) in figures.FOOTPRINT_LOOK.items():
+        features = [
+            f
+            for f in document["features"]
+            if f["properties"]["src"] == source and shown[f["properties"]["i"]]
+        ]
+        traces.append(
+            {
+                "type": "choroplethmap",
+                "geojson": {"type": "FeatureCollection", "features": features},
+                "featureidkey": "properties.i",
+                "locations": [f["properties"]["i"] for f in features],
+                "z": [
+                    categories.index(f["properties"][prop]) + 0.5 if f["properties"][prop] in palette else 0
+                    for f in features
+                ],
+                "zmin": 0,
+                "zmax": len(categories),
+                "colorscale": scale,
+                "showscale": False,
+                "marker": {"opacity": opacity, "line": {"width": width, "color": outline}},
+                "hoverinfo": "skip",
+                "name": f"footprints-{source}",
+            }
+        )
+    return traces
+
+
+def naive_map_figure(runtime: Any, stored: Any) -> dict[str, Any]:
+    """The whole map for the state in ``stored``: every trace, the footprints inline as traces."""
+    state = ViewState.from_dict(stored, runtime.vocabulary)
+    mask = state.selection(runtime.atlas.zones)
+    figure = figures.full_map_figure(
+        runtime.atlas, runtime.model, runtime.hovers, state, mask, runtime.overlays
+    )
+    style = figure["layout"]["map"]["style"]
+    style["sources"]["provinces"]["data"] = figures.PROVINCES_URL
+    document = style["sources"].pop("footprints")["data"]
+    style["layers"] = [layer for layer in style["layers"] if layer.get("source") != "footprints"]
+    figure["data"] = footprint_traces(document, mask, runtime.model, state) + figure["data"]
+    return figure
 
 
 def naive_map_callback(function: Callable[..., Any], runtime: Any) -> Callable[..., Any]:
@@ -26,12 +85,7 @@ def naive_map_callback(function: Callable[..., Any], runtime: Any) -> Callable[.
     def rebuilt(stored: Any, *args: Any) -> Any:
         _patch, *rest = function(stored, *args)
         current = runtime.get() if hasattr(runtime, "get") else runtime  # a LiveRuntime or a Runtime
-        state = ViewState.from_dict(stored, current.vocabulary)
-        figure = figures.full_map_figure(
-            current.atlas, current.model, current.hovers, state, state.selection(current.atlas.zones),
-            current.overlays,
-        )  # fmt: skip
-        return (figure, *rest)
+        return (naive_map_figure(current, stored), *rest)
 
     return rebuilt
 

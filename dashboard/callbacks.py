@@ -134,7 +134,9 @@ def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tupl
     now = figures.drawn_map(state, basemap)
     refilter = any(drawn.get(name) != now[name] for name in figures.MAP_FILTERS)
     return (
-        figures.map_patch(updates) if updates else no_update,
+        # The Patch in its wire form: plain JSON, which Dash encodes with orjson in one pass (a Patch
+        # object sends the whole response through Plotly's slow JSON cleaning).
+        figures.map_patch(updates).to_plotly_json() if updates else no_update,
         now,
         figures.footprint_filter(mask) if refilter else no_update,
     )
