@@ -145,14 +145,31 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 
 window.atlasFootprints = (function () {
   let current = true;
+  function graph() {
+    return document.querySelector("#map .js-plotly-plot");
+  }
   function liveMap() {
-    const gd = document.querySelector("#map .js-plotly-plot");
+    const gd = graph();
     const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
     return subplot ? subplot.map : null;
   }
   // The layers of dashboard.figures.footprint_layers; each filter is ["all", <source test>, <shown>].
   const LAYERS = ["indicative", "surveyed"].flatMap((s) => [`footprints-${s}`, `footprints-${s}-outline`]);
   function apply(map) {
+    // The figure's style carries an empty footprint source; fill it from the URL in layout.meta
+    // (again after Plotly replaces the style), outside Plotly's own wait for sources.
+    const gd = graph();
+    const url = gd && gd.layout && gd.layout.meta && gd.layout.meta.footprints;
+    const source = map.getSource("footprints");
+    if (url && source && typeof source.setData === "function") {
+      const data = source.serialize().data;
+      // Empty: the figure's placeholder, or Plotly's new style reset it; else loaded (or loading).
+      const empty = data && typeof data === "object" && Array.isArray(data.features) && !data.features.length;
+      if (empty || source.__atlasUrl !== url) {
+        source.__atlasUrl = url;
+        source.setData(url);
+      }
+    }
     for (const id of LAYERS) {
       const filter = map.getLayer(id) ? map.getFilter(id) : null;
       if (!filter) { continue; }
@@ -161,9 +178,12 @@ window.atlasFootprints = (function () {
     }
   }
   function hook(map) {
-    if (!map || map.__atlasFootprints) { return map; }
-    map.__atlasFootprints = true;
-    map.on("styledata", () => apply(map));
+    if (!map) { return map; }
+    if (!map.__atlasFootprints) {
+      map.__atlasFootprints = true;
+      map.on("styledata", () => apply(map));
+    }
+    if (map.isStyleLoaded()) { apply(map); }
     return map;
   }
   // A map may be created after the first filter arrives (and again if Plotly rebuilds it).
@@ -171,8 +191,7 @@ window.atlasFootprints = (function () {
   return {
     set(filter) {
       current = filter;
-      const map = hook(liveMap());
-      if (map) { apply(map); }
+      hook(liveMap());
     },
     get() { return current; },
   };

@@ -47,6 +47,7 @@ FOOTPRINT_MINZOOM = 5
 # (fill opacity, outline width, outline colour) per footprint source: surveyed reads as firmer.
 FOOTPRINT_LOOK = {INDICATIVE: (0.35, 0.6, "#ffffff"), SURVEYED: (0.75, 1.2, "#222222")}
 UNKNOWN_COLOR = "#888888"
+EMPTY_COLLECTION: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 CHART_BARS = 40
 
 
@@ -104,11 +105,15 @@ def map_style(basemap: str, model: MapModel, footprints: list[dict[str, Any]]) -
     """A MapLibre style: offline, shipped land and province lines over a sea colour (no tiles, no
     glyphs); online, OpenStreetMap raster tiles under the province lines; the footprints on top.
 
-    Provinces and footprints come from this server's own URLs, fetched (and cached) once by the
-    browser, so the style stays small and a new filter or basemap resends no geometry."""
+    Provinces and footprints come from this server's own URLs (the footprints' is the figure's
+    ``layout.meta.footprints``), fetched and cached by the browser, so the style stays small and a
+    new filter or basemap resends no geometry."""
     sources: dict[str, Any] = {
         "provinces": {"type": "geojson", "data": PROVINCES_URL},
-        "footprints": {"type": "geojson", "data": footprints_url(model)},
+        # Empty in the figure: assets/atlas.js loads layout.meta.footprints into it once the map is
+        # up. Plotly resolves a map update only when every source has loaded, and 20,000 footprints
+        # take MapLibre seconds to index: as a style URL they held back the first filters.
+        "footprints": {"type": "geojson", "data": EMPTY_COLLECTION},
     }
     layers: list[dict[str, Any]] = [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}]
     if basemap == "online":
@@ -324,6 +329,7 @@ def base_map_figure(
             for trace in traces + overlay_traces(overlays)
         ],
         "layout": {
+            "meta": {"footprints": footprints_url(model)},
             "map": dict(NATIONAL_VIEW),
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "showlegend": False,

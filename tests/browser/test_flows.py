@@ -294,5 +294,11 @@ def test_a_filter_reaches_the_footprints_and_outlives_a_style_change(session, at
     )
     session.settle()
     assert session.page.evaluate(FOOTPRINT_FILTERS_JS) == [expected] * 4
+    session.page.wait_for_function(  # the footprints are loaded again into the new style
+        "(n) => { const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;"
+        " const data = map.getSource('footprints').serialize().data;"
+        " return typeof data === 'object' && data.features.length === n; }",
+        arg=len(atlas.footprints),
+    )
     assert style_before["layers"][-1]["filter"][2] is True  # the figure's style never carries the filter
     assert session.console_errors == []
