@@ -81,7 +81,8 @@ class Runtime:
 def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFrame], ...] = ()) -> Runtime:
     """Derive everything the callbacks need, once per atlas."""
     zones = atlas.zones
-    records = pd.DataFrame(zones.drop(columns="geometry")).to_dict("records")  # dicts: 20x faster than rows
+    attributes = pd.DataFrame(zones.drop(columns=zones.geometry.name))
+    records = attributes.to_dict("records")  # row dicts: 20x faster than pandas rows for the hovers
     labels = {lang: atlas.sectors[f"label_{lang}"].to_dict() for lang in LANGUAGES}
     return Runtime(
         atlas=atlas,
@@ -95,7 +96,7 @@ def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFram
             zones=frozenset(zones.index),
         ),
         overlays=overlays,
-        attributes=pd.DataFrame(zones.drop(columns=zones.geometry.name)),
+        attributes=attributes,
     )
 
 
