@@ -177,22 +177,26 @@ window.atlasFootprints = (function () {
       if (JSON.stringify(filter) !== JSON.stringify(wanted)) { map.setFilter(id, wanted); }
     }
   }
-  function hook(map) {
-    if (!map) { return map; }
-    if (!map.__atlasFootprints) {
-      map.__atlasFootprints = true;
-      map.on("styledata", () => apply(map));
-    }
-    if (map.isStyleLoaded()) { apply(map); }
-    return map;
+  // The style is parsed (its layers exist). Not isStyleLoaded(): that also waits for every source,
+  // so a filter arriving while the footprints load would be dropped.
+  function parsed(map) {
+    return Boolean(map.style && map.style._loaded);
   }
-  // A map may be created after the first filter arrives (and again if Plotly rebuilds it).
+  function hook(map) {
+    if (!map || map.__atlasFootprints) { return; }
+    map.__atlasFootprints = true;
+    map.on("styledata", () => apply(map));
+    if (parsed(map)) { apply(map); }
+  }
+  // Watch for the map: it appears after this script runs (and anew if Plotly rebuilds it), and the
+  // footprints must be loaded into it even when no filter ever arrives.
   setInterval(() => hook(liveMap()), 500);
   return {
     set(filter) {
       current = filter;
-      hook(liveMap());
+      const map = liveMap();
+      hook(map);
+      if (map && parsed(map)) { apply(map); }
     },
-    get() { return current; },
   };
 })();

@@ -142,9 +142,6 @@ def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tupl
     )
 
 
-PANEL_SLOTS = ("kpis", "chart", "detail", "legend", "kaltim", "tables")
-
-
 def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any, ...]:
     """KPIs, investment chart and note, detail, legend and the Kaltim tables for the filtered zones,
     as plain JSON, then the record of what the page shows ('panels-applied').

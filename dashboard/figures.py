@@ -2,9 +2,10 @@
 
 The map figure is built once per page with every trace at the default state; afterwards only
 ``map_patch`` runs, and it sends only what changed since the map was last drawn (``drawn_map``):
-the zones' visibility as one array, the footprint layers' filter, colours or hovers when those
-changed. The footprint geometry lives in the MapLibre style as a GeoJSON source fetched by URL, so
-it is never in a figure or a callback response, and MapLibre tiles it (drawn from zoom 5 on).
+the zones' visibility as one array, colours or hovers when those changed. The footprints are never
+in a figure or a callback response: the style holds an empty source and the page loads the
+document from its URL (``layout.meta.footprints``) into the live map, where their filter
+(``footprint_filter``) is applied too; MapLibre tiles them and draws them from zoom 5 on.
 """
 
 from __future__ import annotations

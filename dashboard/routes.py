@@ -98,15 +98,16 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
     """Attach the export, saved-view and basemap routes to the Flask server."""
     server = app.server
     provinces = json.dumps(live.get().model.provinces_geojson, separators=(",", ":")).encode()
+    provinces_etag = hashlib.sha256(provinces).hexdigest()[:16]
     compressed = _GzipCache()
 
     @server.route(PROVINCES_URL)
     def provinces_geojson() -> Response:
-        return _geojson_response(provinces, hashlib.sha256(provinces).hexdigest()[:16], compressed)
+        return _geojson_response(provinces, provinces_etag, compressed)
 
     @server.route(FOOTPRINTS_URL)
     def footprints_geojson() -> Response:
-        model = live.get().model  # after an import, the new footprints (and a new ?v= in the style)
+        model = live.get().model  # after an import, the new footprints (and a new ?v= in the figure)
         return _geojson_response(model.footprint_geojson, model.footprint_version, compressed)
 
     @server.route("/export/<kind>")
