@@ -120,6 +120,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "status.development": {"id": "Pembangunan", "en": "In development"},
     "status.candidate": {"id": "Usulan", "en": "Candidate"},
     "status.revoked": {"id": "Dicabut", "en": "Revoked"},
+    "precision.official": {"id": "resmi (batas kek.go.id)", "en": "official (kek.go.id boundary)"},
     "precision.surveyed": {"id": "terukur", "en": "surveyed"},
     "precision.approximate": {"id": "perkiraan", "en": "approximate"},
     "precision.town-level": {"id": "tingkat kota", "en": "town-level"},

@@ -16,16 +16,16 @@ from geodata.problems import Problem
 
 KINDS = ("KEK", "KI", "KIHT")
 STATUSES = ("operating", "development", "candidate", "revoked")
-PRECISIONS = ("surveyed", "approximate", "town-level")
+PRECISIONS = ("official", "surveyed", "approximate", "town-level")
 PLACE_KINDS = ("capital", "city", "port", "airport", "bridge")
 ROAD_KINDS = ("toll", "national", "provincial", "bridge", "access", "route")
 PERIOD_TYPES = ("annual", "cumulative", "quarter", "half", "target", "snapshot")
 
-# Indonesia's 38 provinces (with the 2022 Papua splits), as used in the zones file.
+# Indonesia's 38 provinces (with the 2022 Papua splits), named as in Kepmendagri 300.2.2-2138/2025.
 PROVINCES = (
     "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi", "Sumatera Selatan",
-    "Kepulauan Bangka Belitung", "Bengkulu", "Lampung", "DKI Jakarta", "Jawa Barat", "Banten",
-    "Jawa Tengah", "DI Yogyakarta", "Jawa Timur", "Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur",
+    "Kepulauan Bangka Belitung", "Bengkulu", "Lampung", "Daerah Khusus Ibukota Jakarta", "Jawa Barat", "Banten",
+    "Jawa Tengah", "Daerah Istimewa Yogyakarta", "Jawa Timur", "Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur",
     "Kalimantan Barat", "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara",
     "Sulawesi Utara", "Gorontalo", "Sulawesi Tengah", "Sulawesi Barat", "Sulawesi Selatan",
     "Sulawesi Tenggara", "Maluku", "Maluku Utara", "Papua", "Papua Barat", "Papua Barat Daya",
@@ -70,6 +70,8 @@ ZONE_COLUMNS = (
     Column("sectors", "tags", True, doc="semicolon-separated ids from sectors.csv; the first is primary"),
     Column("legal_basis", "text"),
     Column("operator", "text", doc="operator, developer or proposer"),
+    Column("established", "integer", minimum=1900, doc="year of the PP, decree or licence that made the zone"),
+    Column("established_source", "sources", doc="where the establishment year comes from"),
     Column("investment_idr_trillion", "number", minimum=0.0, doc="realized investment, IDR trillion"),
     Column("investment_as_of", "date"),
     Column("investment_source", "sources"),

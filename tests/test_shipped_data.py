@@ -45,7 +45,7 @@ def test_sector_vocabulary_has_both_languages(atlas):
 
 def test_every_zone_is_labelled_sourced_and_dated(atlas):
     zones = atlas.zones
-    assert zones["coord_precision"].isin(["surveyed", "approximate", "town-level"]).all()
+    assert zones["coord_precision"].isin(["official", "surveyed", "approximate", "town-level"]).all()
     assert zones["coord_method"].str.len().gt(20).all()
     assert zones["sources"].map(len).gt(0).all()
     assert zones["as_of"].notna().all()
