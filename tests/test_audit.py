@@ -225,3 +225,21 @@ def test_a_rejected_row_with_patches_is_refused(data_copy):
         writer.writerows(rows)
     result = _run(data_copy)
     assert result.returncode == 2 and "rejected row cannot carry patches" in result.stderr
+
+
+@needs_reference
+def test_what_the_kek_tool_sets_survives_a_rerun(data_copy):
+    zones_path = data_copy / "zones.csv"
+    rows = _rows(zones_path)
+    nongsa = next(row for row in rows if row["id"] == "nongsa")
+    nongsa["lon"], nongsa["lat"], nongsa["coord_precision"] = "104.10047", "1.19122", "official"
+    nongsa["sources"] += ";official boundary of KEK Nongsa (kek.go.id), added by another tool"
+    with zones_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert _run(data_copy).returncode == 0
+    after = next(row for row in _rows(zones_path) if row["id"] == "nongsa")
+    assert (after["lon"], after["lat"], after["coord_precision"]) == ("104.10047", "1.19122", "official")
+    assert after["sources"].endswith("added by another tool")
+    assert after["status"] == "operating" and after["established"] == "2021"

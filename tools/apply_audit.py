@@ -99,11 +99,19 @@ def _set_fields(row: dict[str, str], columns: list[str], values: dict[str, str],
 
 
 def _patch_by_id(table: Table, patch: dict, file: str) -> None:
+    """Set fields of the row with the patch's id; merge `add_sources` into its sources, keeping what is there.
+
+    Sources are merged rather than set so that another tool (tools/build_kek.py) may cite its own.
+    """
     columns, rows = table
     matches = [row for row in rows if row["id"] == patch["id"]]
     if len(matches) != 1:
         raise AuditError(f"{file}: {len(matches)} rows with id '{patch['id']}'")
-    _set_fields(matches[0], columns, patch["set"], f"{file} id {patch['id']}")
+    row = matches[0]
+    _set_fields(row, columns, patch.get("set", {}), f"{file} id {patch['id']}")
+    if patch.get("add_sources"):
+        present = [source for source in row["sources"].split(";") if source]
+        row["sources"] = ";".join(present + [s for s in patch["add_sources"] if s not in present])
 
 
 def _key_of(row: dict[str, str]) -> tuple[str, ...]:
