@@ -41,7 +41,7 @@ JSON, GEOJSON = "application/json", "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 SCHEMA = "application/schema+json"
 FORMATS = {"json": JSON, "geojson": GEOJSON}
-# Columns whose values are whole numbers even where pandas holds them as floats (for missing values).
+# The zone columns of whole numbers (pandas holds workforce as floats, for its missing values).
 _INTEGERS = frozenset(c.name for c in ZONE_COLUMNS if c.kind == "integer")
 _INTEGER = re.compile(r"^\d+$")
 
@@ -126,9 +126,10 @@ def make_collection(
     title: str,
     description: str,
     frame: gpd.GeoDataFrame,
-    integers: frozenset[str] = _INTEGERS,
+    integers: frozenset[str] = frozenset(),
 ) -> Collection:
-    """A collection of every feature of ``frame`` (reprojected to lon/lat) with all its attributes."""
+    """A collection of every feature of ``frame`` (reprojected to lon/lat) with all its attributes;
+    ``integers`` are whole-number columns that pandas holds as floats (for their missing values)."""
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
     geometries = np.asarray(frame.geometry.values, dtype=object)
@@ -153,7 +154,7 @@ def make_collection(
         description=description,
         features=features,
         geometries=geometries,
-        types={n: _json_type(columns[n]) for n in names},
+        types={n: "integer" if n in integers else _json_type(columns[n]) for n in names},
         lists=lists,
         bbox=bbox,  # type: ignore[arg-type]
         positions={str(fid): i for i, fid in enumerate(ids)},
@@ -180,6 +181,7 @@ def atlas_collections(
             "operator, realized investment and workforce each with its source and as-of date, sources. "
             "coord_precision and coord_method say how exact each point is.",
             zones,
+            _INTEGERS,
         ),
         make_collection(
             "footprints",
