@@ -198,7 +198,7 @@ def test_zones_carry_every_public_attribute(atlas, collections):
     for feature, (_, zone) in zip(zones.features, atlas.zones.iterrows(), strict=True):
         properties = feature["properties"]
         assert names <= set(properties), names - set(properties)
-        assert feature["geometry"] == {"type": "Point", "coordinates": (zone["lon"], zone["lat"])}
+        assert feature["geometry"] == {"type": "Point", "coordinates": [zone["lon"], zone["lat"]]}
         assert properties["sources"] == ";".join(zone["sources"]) and properties["as_of"] == zone["as_of"]
         assert properties["sectors"].split(";") == list(zone["sectors"])
         workforce = properties["workforce"]
