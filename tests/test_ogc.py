@@ -418,8 +418,8 @@ def test_owslib_reads_the_atlas_like_qgis(server, atlas, tmp_path):
 
 
 @pytest.mark.skipif("OAPIF" not in pyogrio.list_drivers(), reason="this GDAL has no OAPIF driver")
-def test_gdal_oapif_driver_reads_the_layers_like_qgis(server, atlas):
-    url, _ = server
+def test_gdal_oapif_driver_reads_the_layers_like_qgis(server, atlas, tmp_path):
+    url, data_dir = server
     source = f"OAPIF:{url}/ogc"
     layers = dict(pyogrio.list_layers(source).tolist())
     assert {"zones": "Point", "footprints": "Polygon", "places": "Point"}.items() <= layers.items()
@@ -435,3 +435,7 @@ def test_gdal_oapif_driver_reads_the_layers_like_qgis(server, atlas):
     assert sorted(footprints["zone_id"]) == sorted(expected) and expected
     indicative = footprints[footprints["footprint_source"] == "indicative"]
     assert indicative["footprint_note"].str.startswith("circle of the official").all()
+    info = import_sites(tmp_path, atlas, data_dir)
+    sites = pyogrio.read_dataframe(source, layer=f"imports-{info.id}")
+    assert list(sites["name"]) == ["Calon A", "Calon B", "Calon C"]
+    assert [(p.x, p.y) for p in sites.geometry] == [(116.86, -1.16), (116.70, -1.28), (116.80, -0.95)]
