@@ -15,6 +15,8 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point
 
 from geodata import Atlas
@@ -339,6 +341,24 @@ def test_bad_parameters_are_400_with_a_message_and_the_security_headers(client, 
     assert response.json["code"] == "InvalidParameterValue" and response.json["description"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+NAMES = st.sampled_from(
+    ["bbox", "limit", "offset", "datetime", "f", "kind", "area_ha", "workforce", "sectors"]
+)
+VALUES = st.one_of(
+    st.text(max_size=30),
+    st.integers(-(10**30), 10**30).map(str),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=7).map(lambda v: ",".join(map(str, v))),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.lists(st.tuples(st.one_of(NAMES, st.text(min_size=1, max_size=10)), VALUES), max_size=4))
+def test_any_query_is_answered_200_or_400_never_500(client, params):
+    response = client.get("/ogc/collections/zones/items", query_string=params)
+    assert response.status_code in (200, 400), (params, response.data[:200])
+    assert response.json["type" if response.status_code == 200 else "code"]
 
 
 def test_unknown_collections_and_features_are_404_json(client):
