@@ -43,7 +43,7 @@ SCHEMA = "application/schema+json"
 FORMATS = {"json": JSON, "geojson": GEOJSON}
 # The zone columns of whole numbers (pandas holds workforce as floats, for its missing values).
 _INTEGERS = frozenset(c.name for c in ZONE_COLUMNS if c.kind == "integer")
-_INTEGER = re.compile(r"^\d+$")
+_COUNT = re.compile(r"[0-9]{1,15}")  # 15 digits at most: Python refuses to parse very long numbers
 
 
 class ApiError(Exception):
@@ -274,14 +274,16 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 
 
 def _count(name: str, text: str, minimum: int) -> int:
-    if not _INTEGER.match(text) or int(text) < minimum:
-        raise _bad(f"{name} must be a whole number of at least {minimum}, got '{text[:20]}'")
+    if not _COUNT.fullmatch(text) or int(text) < minimum:
+        raise _bad(
+            f"{name} must be a whole number of at least {minimum} (15 digits at most), got '{text[:20]}'"
+        )
     return int(text)
 
 
 def _check_datetime(text: str) -> None:
     """Accept an RFC 3339 instant or interval ('..' open); no collection has a time, so it selects all."""
-    for part in text.split("/") if "/" in text else [text]:
+    for part in text.split("/"):
         if part in ("", ".."):
             continue
         try:

@@ -94,6 +94,8 @@ def test_limit_offset_and_unknown_parameters(collections):
         ({"limit": "ten"}, "limit"),
         ({"offset": -1}, "offset"),
         ({"offset": "1.5"}, "offset"),
+        ({"offset": "9" * 5000}, "15 digits"),
+        ({"limit": "5\n"}, "limit"),
         ({"colour": "red"}, "unknown parameter colour"),
         ({"area_ha": "large"}, "area_ha is a number"),
         ({"datetime": "last week"}, "datetime"),
