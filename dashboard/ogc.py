@@ -46,7 +46,7 @@ def _negotiate(media: str, formats: Sequence[str] = ("json",)) -> str:
     if ogc.media_type(request.args.get("f"), formats) is not None:
         return media
     accept = request.accept_mimetypes
-    if not accept or accept.best_match([media, JSON]):
+    if not accept or accept.best_match([media, media.split(";")[0], JSON]):  # with or without ;version=
         return media
     raise ApiError(
         406, "NotAcceptable", f"this resource is {media}; ask for it with Accept: {media} or f=json"

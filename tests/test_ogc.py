@@ -322,6 +322,9 @@ def test_format_negotiation(client):
     assert client.get("/ogc/collections", headers={"Accept": "application/json"}).status_code == 200
     refused_type = client.get("/ogc/collections", headers={"Accept": "application/xml"})
     assert refused_type.status_code == 406 and refused_type.json["code"] == "NotAcceptable"
+    for accept in ("application/vnd.oai.openapi+json;version=3.0", "application/vnd.oai.openapi+json"):
+        api = client.get("/ogc/api", headers={"Accept": accept})
+        assert api.headers["Content-Type"] == "application/vnd.oai.openapi+json;version=3.0"
     wrong_f = client.get("/ogc/collections?f=html")
     assert wrong_f.status_code == 400 and "f=json" in wrong_f.json["description"]
 
