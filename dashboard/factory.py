@@ -11,6 +11,7 @@ from dashboard.figures import base_map_figure, national_figure
 from dashboard.hardening import harden
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.layout import build_layout
+from dashboard.ogc import register_ogc
 from dashboard.routes import register_routes
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.savedviews import SavedViewStore
@@ -40,6 +41,7 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     views = SavedViewStore(data_dir() / "saved_views.json")
     register_callbacks(app, live, views)
     register_routes(app, live, views)
+    register_ogc(app.server, live)  # OGC API - Features at /ogc, for QGIS and other GIS
     harden(app.server)
     return app
 
