@@ -290,7 +290,7 @@ def investment_note(summary: Summary, lang: str, bars: int) -> str:
 
 
 def national_sources(atlas: Atlas, lang: str) -> list[Any]:
-    """The sources and as-of dates behind the national chart, as links."""
+    """The sources and as-of dates behind the national chart: web sources as links, citations as text."""
     rows = atlas.national[
         (atlas.national["metric"] == "investment_realized")
         & (atlas.national["unit"] == "IDR trillion")
@@ -304,8 +304,11 @@ def national_sources(atlas: Atlas, lang: str) -> list[Any]:
     for index, (source, as_of) in enumerate(seen.items()):
         if index:
             links.append("; ")
-        label = source.split("/")[2] if source.startswith("http") else source
-        links += [html.A(label, href=source, target="_blank", rel="noopener noreferrer"), f" ({as_of})"]
+        if source.startswith(("http://", "https://")):
+            links.append(html.A(source.split("/")[2], href=source, target="_blank", rel="noopener noreferrer"))
+        else:
+            links.append(source)  # a printed citation: text, never a link to nowhere
+        links.append(f" ({as_of})")
     return links
 
 

@@ -288,3 +288,14 @@ def test_investment_note_says_when_the_chart_shows_only_the_largest(runtime):
     assert components.investment_note(summary, "en", reporting - 1).endswith(
         f"the chart shows the {reporting - 1} largest"
     )
+
+
+def test_national_sources_link_web_sources_and_keep_citations_as_text(atlas):
+    children = components.national_sources(atlas, "en")
+    links = [c for c in children if hasattr(c, "href")]
+    texts = [c for c in children if isinstance(c, str)]
+    assert links and all(link.href.startswith(("http://", "https://")) for link in links)
+    citations = {s for row in atlas.national["sources"] for s in row if not s.startswith("http")}
+    shown = {s for s in citations if s in texts}
+    # the seed article has no web address: it is cited as text, not as a link to its own title
+    assert shown, "a printed citation behind the chart is shown as text"
