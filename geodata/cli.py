@@ -152,7 +152,9 @@ def _facilities(args: argparse.Namespace) -> int:
     for row in rows:
         km = f"{row['km']:.1f}" if "km" in row else "-"
         lines.append(f"{row['id']:<44} {row['sector']:<16} {row['kbli'] or '-':<6} {km:>7}  {row['name']}")
-    lines.append(f"{len(rows)} facilit{'y' if len(rows) == 1 else 'ies'}; sources and licences in FACILITIES.md")
+    lines.append(
+        f"{len(rows)} facilit{'y' if len(rows) == 1 else 'ies'}; sources and licences in FACILITIES.md"
+    )
     print("\n".join(lines))
     return OK
 
