@@ -8,6 +8,7 @@ dashboard.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ import pandas as pd
 from geodata import validate
 from geodata.measure import WGS84
 from geodata.problems import Problem
+from geodata.query import province_id
 from geodata.schema import FACILITY_COLUMNS, parse_records
 from geodata.sources import read_csv_records
 
@@ -88,6 +90,42 @@ def facilities_near(
     distances = np.atleast_1d(np.asarray(metres, dtype=float)) / 1000.0
     near = near.assign(km=distances)[distances <= km]
     return near.iloc[np.lexsort((near["id"].to_numpy(str), near["km"].to_numpy()))]
+
+
+def select_facilities(
+    plants: pd.DataFrame, sectors: Collection[str] = (), provinces: Collection[str] = ()
+) -> np.ndarray:
+    """Boolean mask of plants in the chosen sectors and provinces (ids as in the URL); empty means all.
+
+    The zone filters on kind and status do not apply: a plant has neither."""
+    mask = np.ones(len(plants), dtype=bool)
+    if sectors:
+        mask &= plants["sector"].isin(list(sectors)).to_numpy()
+    if provinces:
+        ids = plants["province"].map(lambda name: province_id(name) if name else "")
+        mask &= ids.isin(list(provinces)).to_numpy()
+    return mask
+
+
+EXPORT_COLUMNS = tuple(c.name for c in FACILITY_COLUMNS)
+
+
+def facility_table(plants: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The chosen plants as a flat table with every column of facilities.csv (for CSV and GeoJSON)."""
+    return pd.DataFrame(plants.loc[mask, list(EXPORT_COLUMNS)]).reset_index(drop=True)
+
+
+def facility_features(table: pd.DataFrame) -> list[dict]:
+    """The plants of a ``facility_table`` as GeoJSON point features, marked ``layer: facility``."""
+    records = json.loads(table.to_json(orient="records", force_ascii=False))
+    return [
+        {
+            "type": "Feature",
+            "properties": {"layer": "facility", **record},
+            "geometry": {"type": "Point", "coordinates": [record["lon"], record["lat"]]},
+        }
+        for record in records
+    ]
 
 
 def sector_counts(plants: pd.DataFrame) -> dict[str, int]:
