@@ -318,12 +318,14 @@ def read_cgsp(reference: Path, tally: Tally) -> list[Facility]:
             continue
         province, _, regency = row["province_city"].partition(",")
         capacity = number(row["capacity"])
+        if capacity and row["capacity_unit"] != "ton":
+            raise ValueError(f"CGSP capacity in '{row['capacity_unit']}', not tonnes: map the unit first")
         facilities.append(
             Facility(
                 id=cgsp_id(row["project_name"], row["project_id"]), name=row["project_name"], sector="nickel",
                 lon=lon, lat=lat, source="cgsp", kbli_title=row["project_type"],
                 capacity=f"{capacity:g}" if capacity else "",
-                capacity_unit=f"{row['capacity_unit']}/yr" if capacity else "",
+                capacity_unit="t/yr" if capacity else "",
                 status=status_of(row["status"]), province=official_province(province, regency),
                 regency=regency.strip(" -"),
             )
