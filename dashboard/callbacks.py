@@ -15,7 +15,7 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from dashboard import components, figures
+from dashboard import components, facilitypanel, figures
 from dashboard.i18n import LANGUAGES, t
 from dashboard.importing import apply_upload, layer_items, plan_upload
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets
@@ -44,6 +44,8 @@ CONTROL_IDS = (
     ("comparison-sites", "value"),
 )
 WEIGHTS = {"type": "weight", "criterion": ALL}
+# Controls after the weights (Controls' field order): the facilities switch and its radius.
+FACILITY_CONTROL_IDS = (("facilities-toggle", "value"), ("facility-radius", "value"))
 OPTION_IDS = (
     "export-target",
     "export-size",
@@ -55,18 +57,20 @@ OPTION_IDS = (
     "zone-search",
     "color-mode",
     "basemap-toggle",
+    "facilities-toggle",
 )
 DROPDOWN_IDS = ("sector-filter", "province-filter", "zone-search", "comparison-sites")
 # Triggers after which the controls must be rewritten from the state (the user did not set them directly).
-REWRITES_CONTROLS = ("map", "investment-chart", "filter-reset", "ring-distances")
+REWRITES_CONTROLS = ("map", "investment-chart", "filter-reset", "ring-distances", "facility-radius")
 
 
 def control_values(state: ViewState) -> list[Any]:
-    """The value of every control for a state: CONTROL_IDS order, then the list of weights."""
+    """The value of every control for a state: CONTROL_IDS order, the list of weights, then
+    FACILITY_CONTROL_IDS."""
     return [
         state.view, list(state.sector), list(state.kind), list(state.status), list(state.province),
         state.zone, state.color, state.basemap, state.lang, ring_text(state.rings), list(state.sites),
-        list(state.weights),
+        list(state.weights), ["on"] if state.facilities else [], state.radius,
     ]  # fmt: skip
 
 
@@ -88,7 +92,11 @@ def sync_state(
     state, rings_error = apply_controls(previous, controls, trigger, click, vocabulary)
     error = t("kaltim.rings.invalid", state.lang, error=rings_error) if rings_error else None
     query = to_query(state)
-    outputs: list[Any] = [no_update] * len(CONTROL_IDS) + [[no_update] * len(CRITERIA)]
+    outputs: list[Any] = (
+        [no_update] * len(CONTROL_IDS)
+        + [[no_update] * len(CRITERIA)]
+        + [no_update] * len(FACILITY_CONTROL_IDS)
+    )
     if trigger in REWRITES_CONTROLS:
         outputs = control_values(state)
         if rings_error:
@@ -142,6 +150,22 @@ def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tupl
     )
 
 
+def detail_parts(atlas: Any, state: ViewState, mask: Any) -> list[Any]:
+    """The zone detail, then the plants within the state's radius when the zone is shown."""
+    visible = bool(state.zone) and bool(mask.get(state.zone, False))
+    return components.detail_children(atlas, state, mask) + (
+        facilitypanel.near_children(atlas, state) if visible else []
+    )
+
+
+def legend_parts(runtime: Runtime, state: ViewState, shown: Any) -> list[Any]:
+    """The map legend, then the facilities layer's entry when it is on."""
+    atlas, model = runtime.atlas, runtime.model
+    return components.legend_children(
+        atlas, model, state, shown, runtime.overlays
+    ) + facilitypanel.legend_block(atlas, model.facilities, state)
+
+
 def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any, ...]:
     """KPIs, investment chart and note, detail, legend and the Kaltim tables for the filtered zones,
     as plain JSON, then the record of what the page shows ('panels-applied').
@@ -162,8 +186,9 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
     keys = {
         "kpis": (lang, summary, len(mask)),
         "chart": (lang, state.color, state.zone, filters),
-        "detail": (lang, state.zone, visible),
-        "legend": (lang, state.color, state.view, present),
+        # the facilities block follows the radius and the sector filter, only when a zone shows
+        "detail": (lang, state.zone, visible, (state.radius, state.sector) if visible else None),
+        "legend": (lang, state.color, state.view, present, state.facilities, state.sector, state.province),
         "kaltim": kaltim,
         "tables": (lang, state.rings) if kaltim else None,
     }
@@ -199,16 +224,14 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
         "detail",
         lambda: runtime.cached(
             ("detail", *keys["detail"]),
-            lambda: components.plain(components.detail_children(atlas, state, mask)),
+            lambda: components.plain(detail_parts(atlas, state, mask)),
         ),
     )
     legend = part(
         "legend",
         lambda: runtime.cached(
             ("legend", *keys["legend"]),
-            lambda: components.plain(
-                components.legend_children(atlas, model, state, shown, runtime.overlays)
-            ),
+            lambda: components.plain(legend_parts(runtime, state, shown)),
         ),
     )
     kpi_values = [no_update] * 4 if kpis is no_update else [kpis[k] for k in components.KPI_IDS]
@@ -311,18 +334,21 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Output("url", "search"),
         *(Output(cid, prop) for cid, prop in CONTROL_IDS),
         Output(WEIGHTS, "value"),
+        *(Output(cid, prop) for cid, prop in FACILITY_CONTROL_IDS),
         Output("ring-error", "children"),
         Input("url", "search"),
         *(Input(cid, prop) for cid, prop in CONTROL_IDS),
         Input(WEIGHTS, "value"),
+        *(Input(cid, prop) for cid, prop in FACILITY_CONTROL_IDS),
         Input("map", "clickData"),
         Input("investment-chart", "clickData"),
         Input("filter-reset", "n_clicks"),
         State("view-state", "data"),
     )
     def _sync(search: Any, *values: Any) -> tuple[Any, ...]:
-        controls = Controls(*values[: len(CONTROL_IDS) + 1])
-        map_click, bar_click, _reset, stored = values[len(CONTROL_IDS) + 1 :]
+        count = len(CONTROL_IDS) + 1 + len(FACILITY_CONTROL_IDS)
+        controls = Controls(*values[:count])
+        map_click, bar_click, _reset, stored = values[count:]
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
             trigger = "weights"

@@ -19,6 +19,7 @@ from dashboard.i18n import format_hectares, format_idr_trillion, format_km, form
 from dashboard.runtime import Runtime, kaltim_report
 from dashboard.state import ViewState
 from geodata.export import to_csv, to_geojson, to_gpkg, to_xlsx, zone_table
+from geodata.facilities import facility_features, facility_table, select_facilities
 from geodata.query import summarize
 
 if TYPE_CHECKING:
@@ -121,19 +122,26 @@ def render_png(figure: go.Figure, size: str) -> bytes:
 
 
 def table_export(runtime: Runtime, state: ViewState, query: str, kind: str) -> ExportFile:
-    """CSV, Excel, GeoJSON or GeoPackage of the filtered zone table."""
+    """CSV, Excel, GeoJSON or GeoPackage of the filtered zone table; 'facilities' is the CSV of the
+    plants the sector and province filters show, and the GeoJSON carries them too when the layer is on."""
     atlas = runtime.atlas
     mask = state.selection(atlas.zones)
     table = zone_table(atlas, mask)
     meta = about(runtime, state, query)
     stem = f"atlas-kawasan-{date.today().isoformat()}"
+    plants = facility_table(
+        atlas.facilities, select_facilities(atlas.facilities, state.sector, state.province)
+    )
+    if kind == "facilities":
+        return ExportFile(to_csv(plants), "text/csv", f"{stem}-facilities.csv")
     if kind == "csv":
         return ExportFile(to_csv(table), "text/csv", f"{stem}.csv")
     if kind == "xlsx":
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return ExportFile(to_xlsx(table, meta), mime, f"{stem}.xlsx")
     if kind == "geojson":
-        return ExportFile(to_geojson(atlas, table, meta), "application/geo+json", f"{stem}.geojson")
+        extra = facility_features(plants) if state.facilities else []
+        return ExportFile(to_geojson(atlas, table, meta, extra), "application/geo+json", f"{stem}.geojson")
     return ExportFile(to_gpkg(atlas, table, meta), "application/geopackage+sqlite3", f"{stem}.gpkg")
 
 

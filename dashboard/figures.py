@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from dash import Patch
 
+from dashboard.facilitymap import facility_trace, facility_updates
 from dashboard.i18n import format_hectares, format_idr_trillion, format_number, t
 from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel, category_colors, feature_collection
 from dashboard.state import ViewState
@@ -30,9 +31,10 @@ from geodata.footprints import INDICATIVE, SURVEYED
 from geodata.measure import buffer_rings
 from geodata.national import national_rows, target
 
-# Trace order on the map: fixed, so that patches can address traces by index.
+# Trace order on the map: fixed, so that patches can address traces by index. The facilities sit
+# under the zones' halo, so a zone point is never hidden by a plant.
 TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES = 0, 1, 2, 3
-TRACE_IKN, TRACE_HALO, TRACE_ZONES, TRACE_SELECTED = 4, 5, 6, 7
+TRACE_IKN, TRACE_FACILITIES, TRACE_HALO, TRACE_ZONES, TRACE_SELECTED = 4, 5, 6, 7, 8
 KALTIM_TRACES = (TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES, TRACE_IKN)
 
 SEA = "#cfe3f1"
@@ -250,7 +252,8 @@ def _line_trace(
 
 
 MAP_FILTERS = ("sector", "kind", "status", "province")
-MAP_FIELDS = ("view", *MAP_FILTERS, "zone", "rings", "color", "lang")
+FACILITY_FILTERS = ("sector", "province")  # a plant has no zone kind or status
+MAP_FIELDS = ("view", *MAP_FILTERS, "zone", "rings", "color", "lang", "facilities")
 
 
 def drawn_map(state: ViewState, basemap: str) -> dict[str, Any]:
@@ -310,6 +313,7 @@ def base_map_figure(
             name="ikn",
             visible=False,
         ),
+        facility_trace(),
         {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers",
          "marker": {"size": 15, "color": "#ffffff"}, "hoverinfo": "skip", "name": "halo"},
         {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers", "customdata": model.zone_ids,
@@ -415,6 +419,11 @@ def map_updates(
         updates["data", TRACE_RINGS, "lon"] = ring_lon
         updates["data", TRACE_RINGS, "lat"] = ring_lat
         updates["data", TRACE_RINGS, "text"] = ring_text
+    if model.facilities is not None:
+        was_on = bool(drawn.get("facilities")) if drawn is not None else False
+        updates |= facility_updates(
+            model.facilities, state, was_on, changed, TRACE_FACILITIES, FACILITY_FILTERS
+        )
     if changed("view", "zone"):
         focus = map_focus(model, state)
         updates["layout", "map", "center"] = focus["center"]

@@ -14,8 +14,10 @@ from dash import dcc, html
 
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.importing import import_panel
+from dashboard.state import MAX_RADIUS_KM
 from geodata import Atlas
 from geodata.comparison import KALTIM_ESTATES
+from geodata.facilities import DEFAULT_RADIUS_KM
 from geodata.query import province_id
 from geodata.schema import KINDS, STATUSES
 from geodata.scoring import CRITERIA, MAX_WEIGHT
@@ -52,6 +54,8 @@ TEXT_ELEMENTS: dict[str, str] = {
     "export-xlsx": "export.xlsx",
     "export-geojson": "export.geojson",
     "export-gpkg": "export.gpkg",
+    "export-facilities": "export.facilities",
+    "label-facility-radius": "facilities.radius",
     "title-saved": "saved.title",
     "label-saved-title": "saved.name",
     "label-saved-note": "saved.note",
@@ -89,6 +93,7 @@ def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
             {"label": t("basemap.offline", lang), "value": "offline"},
             {"label": t("basemap.online", lang), "value": "online"},
         ],
+        "facilities-toggle": [{"label": t("facilities.toggle", lang), "value": "on"}],
         "export-target": [
             {"label": t("export.target.map", lang), "value": "map"},
             {"label": t("export.target.investment", lang), "value": "investment"},
@@ -132,6 +137,20 @@ def _field(label_id: str, control: Any) -> html.Div:
     return html.Div([_text(label_id, html.Label, htmlFor=control.id), control], className="field")
 
 
+def _facility_controls(options: dict[str, list[dict[str, Any]]]) -> list[Any]:
+    """The facilities layer's switch (URL ``facilities=1``) and the detail panel's radius (``radius``)."""
+    return [
+        dcc.Checklist(id="facilities-toggle", options=options["facilities-toggle"], value=[]),
+        _field(
+            "label-facility-radius",
+            dcc.Input(
+                id="facility-radius", type="number", min=1, max=MAX_RADIUS_KM, step=1,
+                value=DEFAULT_RADIUS_KM, debounce=True, inputMode="decimal",
+            ),
+        ),
+    ]  # fmt: skip
+
+
 def _export_panel(options: dict[str, list[dict[str, Any]]]) -> html.Section:
     buttons = [
         _text(button_id, html.Button, type="button", className="button", **{"data-export": kind})
@@ -142,6 +161,7 @@ def _export_panel(options: dict[str, list[dict[str, Any]]]) -> html.Section:
             ("export-xlsx", "xlsx"),
             ("export-geojson", "geojson"),
             ("export-gpkg", "gpkg"),
+            ("export-facilities", "facilities"),
         )
     ]
     return html.Section(
@@ -327,6 +347,7 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any, overlays: 
                 ),
             ),
             _text("filter-reset", html.Button, n_clicks=0, type="button", className="button"),
+            *_facility_controls(options),
         ],
         className="filters panel",
         **{"aria-label": "Filter"},

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
+from dashboard.facilitymap import FacilityLayer, build_facility_layer
 from geodata import Atlas
 from geodata.query import province_id
 
@@ -100,6 +101,7 @@ class MapModel:
     sector_order: list[str]
     sector_colors: dict[str, str]
     bounds: dict[str, tuple[float, float, float, float]]
+    facilities: FacilityLayer | None = None
 
 
 def build_map_model(atlas: Atlas) -> MapModel:
@@ -114,6 +116,7 @@ def build_map_model(atlas: Atlas) -> MapModel:
         for zone_id, box in zip(zone_ids, shapely.bounds(np.asarray(geometries, dtype=object)), strict=True)
     }
     document = footprint_document(zone_ids, fps, zones)
+    sector_colors = dict(zip(atlas.sectors.index, atlas.sectors["color"], strict=True))
     return MapModel(
         zone_ids=zone_ids,
         lon=zones["lon"].to_numpy(dtype=float),
@@ -126,8 +129,9 @@ def build_map_model(atlas: Atlas) -> MapModel:
             [{"name": n} for n in provinces["name"]],
         ),
         sector_order=list(atlas.sectors.index),
-        sector_colors=dict(zip(atlas.sectors.index, atlas.sectors["color"], strict=True)),
+        sector_colors=sector_colors,
         bounds=bounds,
+        facilities=build_facility_layer(atlas, sector_colors),
     )
 
 

@@ -25,6 +25,8 @@ class Controls:
     rings: Any = None
     sites: Any = None
     weights: Any = None
+    facilities: Any = None
+    radius: Any = None
 
 
 def clicked_zone(click: Any, known: set[str] | frozenset[str] | Any) -> str | None:
@@ -82,6 +84,8 @@ def apply_controls(
         "weights": [0 if w in (None, "") else w for w in controls.weights]
         if isinstance(controls.weights, list)
         else controls.weights,
+        "facilities": controls.facilities,
+        "radius": controls.radius,
     }
     state, _ = sanitize(raw, vocabulary)
     if trigger == "filter-reset":

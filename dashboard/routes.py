@@ -32,7 +32,7 @@ from dashboard.savedviews import SavedViewStore
 from dashboard.state import QUERY_NAMES, from_query
 
 log = logging.getLogger(__name__)
-TABLE_KINDS = ("csv", "xlsx", "geojson", "gpkg")
+TABLE_KINDS = ("csv", "xlsx", "geojson", "gpkg", "facilities")
 
 
 def _camera(args: Any) -> dict[str, Any] | None:

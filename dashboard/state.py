@@ -1,7 +1,8 @@
 """The view's state, kept in the URL query string so that a copied link restores the same view.
 
 Query names: view, sector, kind, status, province, zone, rings, color, basemap, lang, plus the
-site comparison's sites and weights. Anything
+site comparison's sites and weights, and the facilities layer (``facilities=1``) with the radius of
+the zone detail's "facilities within" (``radius`` in km). Anything
 unknown or malformed in a URL is dropped (and reported), never trusted.
 """
 
@@ -17,6 +18,7 @@ import pandas as pd
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from geodata.comparison import KALTIM_ESTATES
 from geodata.connectivity import DEFAULT_RINGS_KM, parse_rings
+from geodata.facilities import DEFAULT_RADIUS_KM
 from geodata.query import select_zones
 from geodata.scoring import CRITERIA, MAX_WEIGHT
 
@@ -25,10 +27,12 @@ COLOR_MODES = ("sector", "kind")
 BASEMAPS = ("offline", "online")
 QUERY_NAMES = (
     "view", "sector", "kind", "status", "province", "zone", "rings", "color", "basemap", "lang", "sites", "weights",
+    "facilities", "radius",
 )  # fmt: skip
 MAX_LIST = 64  # more values than any vocabulary has: a longer list is not from this app
 MAX_SITES = 12
 DEFAULT_WEIGHTS = tuple(c.default_weight for c in CRITERIA)
+MAX_RADIUS_KM = 500.0  # beyond this "near" means nothing; a typo, not a question
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class ViewState:
     lang: str = DEFAULT_LANGUAGE
     sites: tuple[str, ...] = KALTIM_ESTATES
     weights: tuple[float, ...] = DEFAULT_WEIGHTS
+    facilities: bool = False
+    radius: float = DEFAULT_RADIUS_KM
 
     def selection(self, zones: pd.DataFrame) -> pd.Series:
         """Which zones this state's filters show (the one place the filters are applied)."""
@@ -119,6 +125,34 @@ def _weights(value: Any, dropped: list[str]) -> tuple[float, ...]:
     return weights
 
 
+def _flag(value: Any, name: str, dropped: list[str]) -> bool:
+    """A URL switch: 1/true/on (or a non-empty checklist) is on, 0/false/off/empty is off."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list):
+        return bool(value)
+    text = "" if value is None else str(value).strip().lower()
+    if text in ("1", "true", "on"):
+        return True
+    if text not in ("", "0", "false", "off"):
+        dropped.append(f"{name}={value!r}"[:200])
+    return False
+
+
+def _radius(value: Any, dropped: list[str]) -> float:
+    """A radius in km, more than 0 and at most MAX_RADIUS_KM; the default when absent or bad."""
+    if value is None or value == "":
+        return DEFAULT_RADIUS_KM
+    try:
+        radius = float(value)
+    except (TypeError, ValueError):
+        radius = float("nan")
+    if not 0 < radius <= MAX_RADIUS_KM:
+        dropped.append(f"radius={value!r}"[:200])
+        return DEFAULT_RADIUS_KM
+    return radius
+
+
 def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, list[str]]:
     """A valid ViewState from untrusted values (URL or browser), and what had to be dropped."""
     dropped: list[str] = []
@@ -149,6 +183,8 @@ def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, li
         if raw.get("sites") not in (None, "")
         else KALTIM_ESTATES,
         weights=_weights(raw.get("weights"), dropped),
+        facilities=_flag(raw.get("facilities"), "facilities", dropped),
+        radius=_radius(raw.get("radius"), dropped),
     )
     return state, dropped
 
@@ -170,6 +206,10 @@ def to_query(state: ViewState) -> str:
             continue
         if name in ("rings", "weights"):
             params[name] = ",".join(f"{r:g}" for r in value)
+        elif name == "facilities":
+            params[name] = "1"
+        elif name == "radius":
+            params[name] = f"{value:g}"
         elif isinstance(value, tuple):
             params[name] = ",".join(value)
         else:

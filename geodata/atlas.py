@@ -16,6 +16,7 @@ from shapely.geometry import LineString, Point
 
 from geodata import footprints as fp
 from geodata import validate
+from geodata.facilities import read_facilities
 from geodata.national import period_end
 from geodata.problems import AtlasDataError, Problem
 from geodata.schema import (
@@ -40,6 +41,7 @@ LAYER_FILES: dict[str, str] = {
     "places": "places.csv",
     "roads": "roads.csv",
     "national": "national.csv",
+    "facilities": "facilities.csv",
     "provinces": "basemap/provinces.geojson",
     "land": "basemap/land.geojson",
 }
@@ -47,7 +49,7 @@ LAYER_FILES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Atlas:
-    """Every layer, validated. Zones, places and footprints are indexed by their id."""
+    """Every layer, validated. Zones, places, footprints and facilities are indexed by their id."""
 
     sectors: pd.DataFrame
     zones: gpd.GeoDataFrame
@@ -55,6 +57,7 @@ class Atlas:
     places: gpd.GeoDataFrame
     roads: gpd.GeoDataFrame
     national: pd.DataFrame
+    facilities: gpd.GeoDataFrame
     provinces: gpd.GeoDataFrame
     land: gpd.GeoDataFrame
     files: dict[str, Path] = field(default_factory=dict)
@@ -233,6 +236,8 @@ def read_atlas(paths: Mapping[str, Path]) -> tuple[Atlas | None, list[Problem]]:
     problems += found
     national, found = _national(paths["national"], zone_ids)
     problems += found
+    facilities, found = read_facilities(paths["facilities"], vocabulary, taken=zone_ids | set(places.index))
+    problems += found
     if problems:
         return None, problems
     footprints = fp.build_footprints(zones, surveyed)
@@ -244,6 +249,7 @@ def read_atlas(paths: Mapping[str, Path]) -> tuple[Atlas | None, list[Problem]]:
         places=places,
         roads=roads,
         national=national,
+        facilities=facilities,
         provinces=provinces,
         land=land,
         files=dict(paths),

@@ -1,4 +1,4 @@
-"""The planner's shell commands: ``python -m geodata validate``, ``kaltim`` and ``import``.
+"""The planner's shell commands: ``python -m geodata validate``, ``kaltim``, ``facilities`` and ``import``.
 
 Exit codes: 0 when all is well, 2 when the data (or the request) is not valid; messages never
 come as tracebacks.
@@ -15,6 +15,7 @@ from typing import Any
 
 from geodata.atlas import layer_for_file, layer_paths, load_atlas, read_atlas
 from geodata.connectivity import DEFAULT_RINGS_KM, kaltim_analysis, parse_rings
+from geodata.facilities import DEFAULT_RADIUS_KM, facilities_near
 from geodata.import_plan import MODES, OVERLAY, ImportPlan, apply_import, plan_import
 from geodata.problems import AtlasDataError, Problem
 from geodata.store import LayerInfo, Store
@@ -41,7 +42,7 @@ def _validate(args: argparse.Namespace) -> int:
                     None,
                     None,
                     "cannot tell which layer this is; name it like the shipped file "
-                    "(zones.csv, places.csv, roads.csv, national.csv, sectors.csv, footprints.geojson, "
+                    "(zones.csv, places.csv, roads.csv, national.csv, facilities.csv, sectors.csv, footprints.geojson, "
                     "provinces.geojson, land.geojson)",
                 )
             )
@@ -108,6 +109,53 @@ def _kaltim(args: argparse.Namespace) -> int:
         return INVALID
     report = kaltim_analysis(load_atlas(), rings)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else _kaltim_table(report))
+    return OK
+
+
+def _facility_rows(args: argparse.Namespace) -> list[dict[str, Any]] | str:
+    """The plants the ``facilities`` command prints, or the message why the request is invalid."""
+    atlas = load_atlas()
+    if args.sector is not None and args.sector not in atlas.sectors.index:
+        return f"unknown sector '{args.sector}'; sectors are: {', '.join(atlas.sectors.index)}"
+    if args.near is None:
+        if args.km is not None:
+            return "--km needs --near ZONE_ID"
+        plants = atlas.facilities
+        if args.sector is not None:
+            plants = plants[plants["sector"] == args.sector]
+    elif args.near not in atlas.zones.index:
+        return f"unknown zone '{args.near}'; zone ids are: {', '.join(atlas.zones.index)}"
+    else:
+        km = DEFAULT_RADIUS_KM if args.km is None else args.km
+        if not km >= 0:
+            return f"--km must be a distance of 0 km or more, got {args.km}"
+        zone = atlas.zones.loc[args.near]
+        plants = facilities_near(atlas, zone["lon"], zone["lat"], km, args.sector)
+    columns = ["id", "name", "sector", "kbli", "lon", "lat", "source"] + (["km"] if "km" in plants else [])
+    rows = plants[columns].to_dict("records")
+    for row in rows:
+        if "km" in row:
+            row["km"] = round(float(row["km"]), 3)
+    return rows
+
+
+def _facilities(args: argparse.Namespace) -> int:
+    rows = _facility_rows(args)
+    if isinstance(rows, str):
+        print(rows, file=sys.stderr)
+        return INVALID
+    if args.json:
+        print(json.dumps({"count": len(rows), "facilities": rows}, ensure_ascii=False, indent=2))
+        return OK
+    head = f"{'id':<44} {'sector':<16} {'kbli':<6} {'km':>7}  name"
+    lines = [head, "-" * len(head)]
+    for row in rows:
+        km = f"{row['km']:.1f}" if "km" in row else "-"
+        lines.append(f"{row['id']:<44} {row['sector']:<16} {row['kbli'] or '-':<6} {km:>7}  {row['name']}")
+    lines.append(
+        f"{len(rows)} facilit{'y' if len(rows) == 1 else 'ies'}; sources and licences in FACILITIES.md"
+    )
+    print("\n".join(lines))
     return OK
 
 
@@ -187,6 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
     kaltim.add_argument("--rings", help="ring radii in km, comma-separated (default 25,50,100)")
     kaltim.add_argument("--json", action="store_true", help="print JSON instead of a table")
     kaltim.set_defaults(run=_kaltim)
+    plants = commands.add_parser("facilities", help="mills, smelters and plants: by sector, or near a zone")
+    plants.add_argument("--sector", help="a sector id from sectors.csv, e.g. palm_oil")
+    plants.add_argument("--near", metavar="ZONE_ID", help="only plants within --km of this zone's point")
+    plants.add_argument(
+        "--km", type=float, help=f"radius for --near, geodesic km (default {DEFAULT_RADIUS_KM:g})"
+    )
+    plants.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    plants.set_defaults(run=_facilities)
     load = commands.add_parser(
         "import", help="import a GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ or lon/lat CSV into the store"
     )

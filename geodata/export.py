@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -61,14 +61,17 @@ def _geometry_of(atlas: Atlas, zone_id: str):
     return atlas.zones.at[zone_id, "geometry"]
 
 
-def to_geojson(atlas: Atlas, table: pd.DataFrame, about: Mapping[str, str]) -> bytes:
-    """Zones as GeoJSON features: the footprint where there is one, else the point; all table columns."""
+def to_geojson(
+    atlas: Atlas, table: pd.DataFrame, about: Mapping[str, str], extra: Sequence[dict] = ()
+) -> bytes:
+    """Zones as GeoJSON features: the footprint where there is one, else the point; all table columns.
+    ``extra`` features (the shown facilities) follow the zones."""
     features = []
     for record in json.loads(table.to_json(orient="records", force_ascii=False)):
         features.append(
             {"type": "Feature", "properties": record, "geometry": mapping(_geometry_of(atlas, record["id"]))}
         )
-    document = {"type": "FeatureCollection", "metadata": dict(about), "features": features}
+    document = {"type": "FeatureCollection", "metadata": dict(about), "features": features + list(extra)}
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
 
 

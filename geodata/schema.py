@@ -20,6 +20,7 @@ PRECISIONS = ("official", "surveyed", "approximate", "town-level")
 PLACE_KINDS = ("capital", "city", "port", "airport", "bridge")
 ROAD_KINDS = ("toll", "national", "provincial", "bridge", "access", "route")
 PERIOD_TYPES = ("annual", "cumulative", "quarter", "half", "target", "snapshot")
+FACILITY_STATUSES = ("operating", "construction", "planned", "idle", "closed", "cancelled", "unknown")
 
 # Indonesia's 38 provinces (with the 2022 Papua splits), named as in Kepmendagri 300.2.2-2138/2025.
 PROVINCES = (
@@ -129,6 +130,24 @@ NATIONAL_COLUMNS = (
     Column("as_of", "date", True, doc="date of the source"),
     Column("sources", "sources", True),
     Column("notes", "text"),
+)
+
+FACILITY_COLUMNS = (
+    Column("id", "id", True, doc="stable id: fac_<source>_<source's own key>"),
+    Column("name", "text", True, doc="company or plant name as its source writes it"),
+    Column("sector", "id", True, doc="an id from sectors.csv (from the KBLI code or the tracker)"),
+    Column("kbli", "text", doc="KBLI 2020 code (BIG); empty for tracker-only plants"),
+    Column("kbli_title", "text", doc="the KBLI title, or the tracker's plant type"),
+    Column("capacity", "number", minimum=0.0, doc="annual capacity as the source states it"),
+    Column("capacity_unit", "text", doc="unit of capacity, e.g. t/yr or Mt/yr"),
+    Column("status", "choice", choices=FACILITY_STATUSES, doc="empty when the source gives none"),
+    Column("province", "choice", choices=PROVINCES),
+    Column("regency", "text"),
+    Column("lon", "number", True),
+    Column("lat", "number", True),
+    Column("source", "text", True, doc="the source(s) of the row, ';'-separated"),
+    Column("licence", "text", True, doc="licence or attribution of each source"),
+    Column("merged_from", "text", doc="ids of the source rows merged into this plant, ';'-separated"),
 )
 
 FOOTPRINT_PROPERTIES = (

@@ -6,7 +6,7 @@ import orjson
 import pytest
 from plotly.io.json import to_json_plotly
 
-from dashboard import callbacks, components
+from dashboard import callbacks
 from dashboard.runtime import LiveRuntime, Memo, build_runtime, kaltim_report
 from dashboard.state import ViewState
 from geodata.connectivity import kaltim_analysis
@@ -74,9 +74,9 @@ def test_panel_outputs_are_plain_json_equal_to_the_components(runtime, state):
     orjson.dumps(list(out))  # raises TypeError on any component, figure or other non-JSON object
     atlas = runtime.atlas
     mask = state.selection(atlas.zones)
-    built = components.detail_children(atlas, state, mask)
+    built = callbacks.detail_parts(atlas, state, mask)
     assert out[6] == orjson.loads(to_json_plotly(built))
-    legend = components.legend_children(atlas, runtime.model, state, atlas.zones[mask], runtime.overlays)
+    legend = callbacks.legend_parts(runtime, state, atlas.zones[mask])
     assert out[7] == orjson.loads(to_json_plotly(legend))
 
 

@@ -1,0 +1,108 @@
+"""The facilities layer on the map (mills, smelters, plants): its arrays, its trace and its updates.
+
+~3,400 plants are too heavy for the first page, so the map's facilities trace starts empty and
+hidden; the first time the layer is switched on, one Patch sends its points, colours and hovers,
+and afterwards a filter sends only the longitudes (null for a hidden plant), as the zones do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard.i18n import LANGUAGES, t
+from dashboard.state import ViewState
+from geodata import Atlas
+from geodata.query import province_id
+
+DOT_SIZE = 6
+DOT_OPACITY = 0.6
+UNKNOWN_COLOR = "#888888"
+
+
+@dataclass(frozen=True)
+class FacilityLayer:
+    """The plants' map arrays, derived once per atlas: positions, sector colours, hovers per language."""
+
+    ids: list[str]
+    lon: np.ndarray
+    lat: np.ndarray
+    sectors: np.ndarray
+    provinces: np.ndarray  # province ids as in the URL ('' when the source gives none)
+    colors: list[str]
+    hovers: dict[str, list[str]]
+
+    def mask(self, state: ViewState) -> np.ndarray:
+        """Which plants the state's sector and province filters show."""
+        mask = np.ones(len(self.ids), dtype=bool)
+        if state.sector:
+            mask &= np.isin(self.sectors, list(state.sector))
+        if state.province:
+            mask &= np.isin(self.provinces, list(state.province))
+        return mask
+
+
+def _hover(plant: Mapping[str, Any], labels: Mapping[str, str], lang: str) -> str:
+    kbli = " ".join(part for part in (plant["kbli"], plant["kbli_title"]) if part) or t("value.missing", lang)
+    return (
+        f"<b>{plant['name']}</b><br>{labels.get(plant['sector'], plant['sector'])}"
+        f"<br>{t('field.kbli', lang)}: {kbli}<br>{t('field.source', lang)}: {plant['source']}"
+    )
+
+
+def build_facility_layer(atlas: Atlas, sector_colors: Mapping[str, str]) -> FacilityLayer:
+    """Derive the layer's arrays from the validated atlas (hovers in every language)."""
+    plants = atlas.facilities
+    records = pd.DataFrame(plants.drop(columns=plants.geometry.name)).to_dict("records")
+    labels = {lang: atlas.sectors[f"label_{lang}"].to_dict() for lang in LANGUAGES}
+    return FacilityLayer(
+        ids=list(plants.index),
+        lon=np.round(plants["lon"].to_numpy(float), 5),
+        lat=np.round(plants["lat"].to_numpy(float), 5),
+        sectors=plants["sector"].to_numpy(str),
+        provinces=np.array([province_id(p) if p else "" for p in plants["province"]], dtype=str),
+        colors=[sector_colors.get(s, UNKNOWN_COLOR) for s in plants["sector"]],
+        hovers={lang: [_hover(p, labels[lang], lang) for p in records] for lang in LANGUAGES},
+    )
+
+
+def facility_trace() -> dict[str, Any]:
+    """The empty, hidden trace the first page carries (its points come with the first switch-on)."""
+    return {
+        "type": "scattermap", "lon": [], "lat": [], "mode": "markers", "name": "facilities",
+        "marker": {"size": DOT_SIZE, "opacity": DOT_OPACITY}, "hovertemplate": "%{hovertext}<extra></extra>",
+        "visible": False,
+    }  # fmt: skip
+
+
+def facility_updates(
+    layer: FacilityLayer,
+    state: ViewState,
+    was_on: bool,
+    changed: Callable[..., bool],
+    trace: int,
+    filters: tuple[str, ...],
+) -> dict[tuple[str | int, ...], Any]:
+    """Map updates of the facilities trace (index ``trace``), given whether the page already shows the
+    layer (``was_on``) and which state fields changed. Off: only ``visible``. Switched on: everything
+    once. On: the longitudes when a filter changed, the hovers when the language did."""
+    updates: dict[tuple[str | int, ...], Any] = {}
+    if state.facilities != was_on:
+        updates["data", trace, "visible"] = state.facilities
+    if not state.facilities:
+        return updates
+    if not was_on:
+        updates["data", trace, "lat"] = layer.lat.tolist()
+        updates["data", trace, "marker", "color"] = layer.colors
+    if not was_on or changed(*filters):
+        shown = layer.mask(state)
+        updates["data", trace, "lon"] = [
+            float(x) if keep else None for x, keep in zip(layer.lon, shown, strict=True)
+        ]
+    if not was_on or changed("lang"):
+        updates["data", trace, "hovertext"] = layer.hovers[state.lang]
+    return updates
