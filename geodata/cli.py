@@ -22,7 +22,8 @@ from geodata.upload import ImportLimits, ImportRejected
 
 OK, INVALID = 0, 2
 _FOOTPRINT_BEFORE = {
-    "surveyed": "a surveyed boundary",
+    "official": "an official boundary",
+    "imported": "an imported boundary",
     "indicative": "an indicative circle",
     "none": "no footprint",
 }
@@ -87,8 +88,8 @@ def _kaltim_table(report: dict[str, Any]) -> str:
         lines.append(
             f"{site['name'][:48]:<48} {_format_km(site['straight_km_to_ikn']):>8} "
             f"{_format_km(site['road_km_to_ikn'], site['road_km_estimated']):>8} {ring:>6}  "
-            f"{(port['id'] + ' ' + _format_km(port['km'])) if port else '-':<34} "
-            f"{(airport['id'] + ' ' + _format_km(airport['km'])) if airport else '-':<34}"
+            f"{(port['name'][:27] + ' ' + _format_km(port['km'])) if port else '-':<34} "
+            f"{(airport['name'][:27] + ' ' + _format_km(airport['km'])) if airport else '-':<34}"
         )
     lines += ["", f"{'from':<32} {'to':<32} {'straight km':>11} {'road km':>8}"]
     for pair in report["pairs"]:
