@@ -37,6 +37,7 @@ def zone_table(atlas: Atlas, mask: pd.Series) -> pd.DataFrame:
         }
     )
     table["workforce"] = table["workforce"].astype("Int64")
+    table["measured_area_ha"] = table["measured_area_ha"].round(1)  # a geodesic area to 0.1 ha
     return table.reset_index(drop=True)
 
 
