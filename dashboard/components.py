@@ -336,7 +336,7 @@ def zone_table_children(atlas: Atlas, table: pd.DataFrame, lang: str) -> list[An
         for column, value in zip(table.columns, record, strict=True):
             if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
                 text = ""
-            elif column in ("area_ha", "investment_idr_trillion", "lon", "lat"):
+            elif column in ("area_ha", "measured_area_ha", "investment_idr_trillion", "lon", "lat"):
                 text = format_number(float(value), lang, 5 if column in ("lon", "lat") else 2)
             elif column == "workforce":
                 text = format_number(int(value), lang)
