@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -159,6 +160,8 @@ class Parcel:
     attributed: bool
     slug: str = ""
     match: str = ""
+    km: float = 0.0  # a parcel matched by location: from the marker of its KEK, and from the next nearest
+    next_km: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -247,13 +250,24 @@ def match_parcels(reference: Reference) -> list[Parcel]:
             if slug not in reference.profiles:
                 raise ValueError(f"parcel {parcel.position} names an unknown kek.go.id slug '{slug}'")
             how = f"attributes (slug {slug}; NAMOBJ '{props.get('NAMOBJ', '')}')"
+            matched.append(Parcel(parcel.position, props, parcel.geometry, True, slug, how))
         else:
-            slug, how = _match_by_location(parcel, reference.profiles)
-        matched.append(Parcel(parcel.position, props, parcel.geometry, parcel.attributed, slug, how))
+            matched.append(_match_by_location(parcel, reference.profiles))
     return matched
 
 
-def _match_by_location(parcel: Parcel, profiles: dict[str, Profile]) -> tuple[str, str]:
+def _distance(km: float) -> str:
+    return f"{km * 1000:.0f} m" if km < 1 else f"{km:.1f} km"
+
+
+def _slug_check(parcels: Sequence[Parcel]) -> str:
+    wrong = [p.properties.get("slug", "") for p in parcels if p.properties.get("slug", "") != p.slug]
+    return (
+        "the copy's slug agrees" if not wrong else f"the copy's slug disagrees (it says {', '.join(wrong)})"
+    )
+
+
+def _match_by_location(parcel: Parcel, profiles: dict[str, Profile]) -> Parcel:
     distances = sorted(
         (
             0.0
@@ -273,12 +287,28 @@ def _match_by_location(parcel: Parcel, profiles: dict[str, Profile]) -> tuple[st
         how = f"location: unattributed parcel contains the kek.go.id marker of {title}"
     else:
         how = (
-            f"location: unattributed parcel; the nearest kek.go.id marker is {title}'s, {km:.1f} km away "
-            f"(next: {profiles[next_slug].title}'s, {next_km:.1f} km)"
+            f"location: unattributed parcel; the nearest kek.go.id marker is {title}'s, {_distance(km)} away "
+            f"(next: {profiles[next_slug].title}'s, {_distance(next_km)})"
         )
-    copy_slug = parcel.properties.get("slug", "")
-    agrees = "agrees" if copy_slug == slug else f"disagrees (it says '{copy_slug}')"
-    return slug, f"{how}; the copy's slug {agrees}"
+    located = Parcel(parcel.position, parcel.properties, parcel.geometry, False, slug, "", km, next_km)
+    return dataclasses.replace(located, match=f"{how}; {_slug_check([located])}")
+
+
+def match_summary(parcels: Sequence[Parcel], title: str) -> str:
+    """How a KEK's parcels were matched, in one line: each attribute match once; several parcels
+    matched by location summarised by their farthest distance to the KEK's marker and the closest
+    distance to any other KEK's marker (the per-parcel lines are in KEK_PROVENANCE.md)."""
+    lines = list(dict.fromkeys(p.match for p in parcels if p.attributed))
+    located = [p for p in parcels if not p.attributed]
+    if len(located) == 1:
+        lines.append(located[0].match)
+    elif located:
+        lines.append(
+            f"location: {len(located)} unattributed parcels, each nearest to the kek.go.id marker of {title} "
+            f"(at most {_distance(max(p.km for p in located))} away; every other KEK's marker at least "
+            f"{_distance(min(p.next_km for p in located))} away); {_slug_check(located)}"
+        )
+    return " | ".join(lines)
 
 
 def _first(parcels: Iterable[Parcel], *keys: str) -> tuple[str, str]:
@@ -343,7 +373,7 @@ def footprint_feature(
         "legal_basis": legal,
         "metadata_year": metadata_year(metadata),
         "map_sources": map_sources,
-        "match": " | ".join(dict.fromkeys(p.match for p in parcels)),
+        "match": match_summary(parcels, profile.title),
         "parts": len(pieces),
         "notes": "; ".join(notes),
     }
@@ -363,7 +393,7 @@ def zone_point(profile: Profile, boundary: BaseGeometry) -> tuple[float, float, 
     if not largest.covers(Point(lon, lat)):
         raise ValueError(f"the rounded representative point of {profile.slug} left its parcel")
     km = _km_to_polygon(profile.marker.x, profile.marker.y, boundary)
-    off = f"{km * 1000:.0f} m" if km < 1 else f"{km:.1f} km"
+    off = _distance(km)
     return (
         lon,
         lat,
