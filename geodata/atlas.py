@@ -6,7 +6,7 @@ This is the only module that reads the data files. A planner edits a CSV or drop
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from geodata.schema import (
     ROAD_COLUMNS,
     SECTOR_COLUMNS,
     ZONE_COLUMNS,
+    Column,
     parse_records,
 )
 from geodata.sources import read_csv_records, read_geojson_features
@@ -179,7 +180,7 @@ def _zones(
 
 def _points_layer(
     path: Path,
-    columns,
+    columns: Sequence[Column],
     zones: gpd.GeoDataFrame,
     *,
     taken: set[str] = frozenset(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Collection
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,9 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def zone_records(atlas: Atlas, kinds=(), provinces=(), sectors=()) -> list[dict[str, Any]]:
+def zone_records(
+    atlas: Atlas, kinds: Collection[str] = (), provinces: Collection[str] = (), sectors: Collection[str] = ()
+) -> list[dict[str, Any]]:
     """The zones matching the filters (province names or ids), with the ``zones`` command's fields."""
     mask = select_zones(
         atlas.zones, sectors=sectors, kinds=kinds, provinces=[province_id(p) for p in provinces]
