@@ -255,8 +255,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "import.mode": {"id": "Gunakan sebagai", "en": "Use it as"},
     "import.mode.overlay": {"id": "Lapisan tambahan", "en": "Overlay layer"},
     "import.mode.footprints": {
-        "id": "Batas kawasan (ganti batas indikatif)",
-        "en": "Zone boundaries (replace indicative)",
+        "id": "Batas kawasan (ganti batas resmi atau indikatif)",
+        "en": "Zone boundaries (replace the official or indicative one)",
     },
     "import.confirm": {"id": "Terapkan impor", "en": "Apply import"},
     "import.checked": {
