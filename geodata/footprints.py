@@ -22,7 +22,6 @@ OFFICIAL = "official"
 IMPORTED = "imported"
 INDICATIVE = "indicative"
 NO_FOOTPRINT = "none"
-BOUNDARIES = (OFFICIAL, IMPORTED, INDICATIVE, NO_FOOTPRINT)
 # What a real boundary says about itself (footprints.geojson properties), kept beside its geometry.
 DETAILS = (
     "source",

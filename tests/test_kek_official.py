@@ -13,6 +13,7 @@ from shapely.geometry import Point
 from geodata import AtlasDataError, load_atlas
 from geodata.atlas import DATA_DIR
 from geodata.footprints import OFFICIAL
+from geodata.schema import INFRASTRUCTURE_KINDS
 from geodata.sources import read_geojson_features
 from tools import build_kek
 
@@ -164,3 +165,7 @@ def test_the_tool_patches_only_the_kek_rows_point_columns(tmp_path):
         if now[0] in keks:
             assert now[header.index("coord_precision")] == "official"
             assert now[header.index("lon")] != "100.0"
+
+
+def test_the_tool_classifies_into_the_schemas_kinds():
+    assert {kind for kind, _ in build_kek.KIND_RULES} | {"other"} <= set(INFRASTRUCTURE_KINDS)
