@@ -3,6 +3,7 @@ builds them: on the shipped data, and the tool itself on the reference copy."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import shutil
@@ -149,9 +150,10 @@ def test_the_tool_patches_only_the_kek_rows_point_columns(tmp_path):
     rows.append(rows.pop(1))  # and the row order differs
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path.write_text("\ufeff" + out.getvalue(), encoding="utf-8")  # and Excel saved it with a BOM
     assert build_kek.main(["--data", str(data)]) == 0
-    after = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    assert path.read_bytes().startswith(codecs.BOM_UTF8)
+    after = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
     assert after[0] == header and len(after) == len(rows)
     patched = [header.index(c) for c in build_kek.PATCHED_COLUMNS]
     keks = {r[0] for r in after[1:] if r[2] == "KEK" and r[3] not in ("candidate", "revoked")}

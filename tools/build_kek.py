@@ -21,6 +21,7 @@ Running it twice gives identical bytes.
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import dataclasses
 import io
@@ -201,7 +202,7 @@ def read_reference(folder: Path) -> Reference:
 
 def read_zones(path: Path) -> tuple[list[list[str]], list[dict[str, str]]]:
     """zones.csv as raw rows (header first), to write back unchanged, and as dicts to read."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
     header = rows[0]
     return rows, [dict(zip(header, row, strict=True)) for row in rows[1:]]
 
@@ -553,7 +554,8 @@ def build(reference_dir: Path, zones_path: Path) -> Build:
         [INFRASTRUCTURE_HEADER, *([r[c] for c in INFRASTRUCTURE_HEADER] for r in infrastructure)]
     )
     provenance = _provenance(reference, parcels, slug_zone, points, infrastructure, dropped)
-    return Build(footprints, patch_zones(rows, points), infra_text, provenance, parcels)
+    bom = "\ufeff" if zones_path.read_bytes().startswith(codecs.BOM_UTF8) else ""  # as Excel saved it
+    return Build(footprints, bom + patch_zones(rows, points), infra_text, provenance, parcels)
 
 
 def _provenance(
