@@ -154,7 +154,7 @@ window.atlasFootprints = (function () {
     return subplot ? subplot.map : null;
   }
   // The layers of dashboard.figures.footprint_layers; each filter is ["all", <source test>, <shown>].
-  const LAYERS = ["indicative", "surveyed"].flatMap((s) => [`footprints-${s}`, `footprints-${s}-outline`]);
+  const LAYERS = ["indicative", "official", "imported"].flatMap((s) => [`footprints-${s}`, `footprints-${s}-outline`]);
   function apply(map) {
     // The figure's style carries an empty footprint source; fill it from the URL in layout.meta
     // (again after Plotly replaces the style), outside Plotly's own wait for sources.

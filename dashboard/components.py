@@ -12,6 +12,7 @@ from dashboard.i18n import format_hectares, format_idr_trillion, format_km, form
 from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel
 from dashboard.state import ViewState
 from geodata import Atlas
+from geodata.footprints import OFFICIAL
 from geodata.query import Summary, Total
 from geodata.scoring import CRITERIA
 
@@ -101,9 +102,6 @@ def detail_children(atlas: Atlas, state: ViewState, visible: pd.Series) -> list[
     missing = t("value.missing", lang)
     sectors = ", ".join(atlas.sectors.at[s, f"label_{lang}"] for s in zone["sectors"])
     footprint = atlas.footprints.loc[state.zone] if state.zone in atlas.footprints.index else None
-    footprint_text = t("footprint." + zone["footprint_source"], lang)
-    if footprint is not None:
-        footprint_text += f" – {footprint['footprint_note']}"
     rows: list[tuple[str, Any]] = [
         ("field.kind", t("kind." + zone["kind"], lang)),
         ("field.status", t("status." + zone["status"], lang)),
@@ -128,7 +126,7 @@ def detail_children(atlas: Atlas, state: ViewState, visible: pd.Series) -> list[
         ("field.point", f"{zone['lon']:.5f}, {zone['lat']:.5f}"),
         ("field.precision", t("precision." + zone["coord_precision"], lang)),
         ("field.coord_method", zone["coord_method"]),
-        ("field.footprint", footprint_text),
+        *_boundary_rows(zone, footprint, lang),
         ("field.as_of", zone["as_of"]),
         ("field.notes", zone["notes"] or "–"),
     ]
@@ -140,6 +138,33 @@ def detail_children(atlas: Atlas, state: ViewState, visible: pd.Series) -> list[
         html.H3(zone["name"], id="zone-detail-name"),
         html.Dl(items, className="detail-list"),
     ]
+
+
+def _boundary_rows(zone: pd.Series, footprint: pd.Series | None, lang: str) -> list[tuple[str, Any]]:
+    """The footprint's rows of the detail panel: what kind it is, and for a real boundary its measured
+    geodesic area beside what its source says (official area, legal basis, map sources, matching)."""
+    kind = zone["boundary"]
+    text = t("footprint." + kind, lang)
+    if footprint is None:
+        return [("field.footprint", text)]
+    if kind != OFFICIAL:
+        rows = [("field.footprint", f"{text} – {footprint['footprint_note']}")]
+    else:
+        official, year = footprint["official_area_ha"], footprint["metadata_year"]
+        rows = [
+            ("field.footprint", text),
+            ("field.boundary.legal_basis", footprint["legal_basis"] or t("value.missing", lang)),
+            (
+                "field.boundary.official_area",
+                format_hectares(official, lang) if pd.notna(official) else t("value.missing", lang),
+            ),
+            ("field.boundary.metadata_year", str(year) if pd.notna(year) else t("value.missing", lang)),
+            ("field.boundary.map_sources", footprint["map_sources"] or t("value.missing", lang)),
+            ("field.boundary.match", footprint["match"]),
+        ]
+    if pd.notna(footprint["measured_area_ha"]):
+        rows.append(("field.boundary.measured_area", format_hectares(footprint["measured_area_ha"], lang)))
+    return rows
 
 
 def legend_children(
@@ -161,8 +186,9 @@ def legend_children(
                     _swatch(model.sector_colors[sector], atlas.sectors.at[sector, f"label_{lang}"])
                 )
     entries += [
+        _swatch("#999999", t("legend.footprint.official", lang), shape="official"),
+        _swatch("#999999", t("legend.footprint.imported", lang), shape="imported"),
         _swatch("#999999", t("legend.footprint.indicative", lang), shape="indicative"),
-        _swatch("#999999", t("legend.footprint.surveyed", lang), shape="surveyed"),
     ]
     if state.view == "kaltim":
         entries += [
@@ -223,16 +249,8 @@ def distance_tables(report: dict[str, Any], atlas: Atlas, lang: str) -> list[Any
                         format_number(ring, lang) if ring is not None else t("kaltim.outside", lang),
                         **{"data-ring": ring},
                     ),
-                    html.Td(
-                        f"{names.get(port['id'], port['id'])} ({format_km(port['km'], lang)})"
-                        if port
-                        else "–"
-                    ),
-                    html.Td(
-                        f"{names.get(airport['id'], airport['id'])} ({format_km(airport['km'], lang)})"
-                        if airport
-                        else "–"
-                    ),
+                    html.Td(f"{port['name']} ({format_km(port['km'], lang)})" if port else "–"),
+                    html.Td(f"{airport['name']} ({format_km(airport['km'], lang)})" if airport else "–"),
                 ],
                 **{"data-zone": site["id"]},
             )
@@ -321,7 +339,7 @@ def zone_table_children(atlas: Atlas, table: pd.DataFrame, lang: str) -> list[An
         for column, value in zip(table.columns, record, strict=True):
             if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
                 text = ""
-            elif column in ("area_ha", "investment_idr_trillion", "lon", "lat"):
+            elif column in ("area_ha", "measured_area_ha", "investment_idr_trillion", "lon", "lat"):
                 text = format_number(float(value), lang, 5 if column in ("lon", "lat") else 2)
             elif column == "workforce":
                 text = format_number(int(value), lang)

@@ -27,7 +27,7 @@ from dashboard.i18n import format_hectares, format_idr_trillion, format_number, 
 from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel, category_colors, feature_collection
 from dashboard.state import ViewState
 from geodata import Atlas
-from geodata.footprints import INDICATIVE, SURVEYED
+from geodata.footprints import IMPORTED, INDICATIVE, OFFICIAL
 from geodata.measure import buffer_rings
 from geodata.national import national_rows, target
 
@@ -47,8 +47,13 @@ ONLINE_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 # Below zoom 5 a pixel is ~5 km and even the largest estate is a dot: the zone points say it all.
 FOOTPRINT_MINZOOM = 5
-# (fill opacity, outline width, outline colour) per footprint source: surveyed reads as firmer.
-FOOTPRINT_LOOK = {INDICATIVE: (0.35, 0.6, "#ffffff"), SURVEYED: (0.75, 1.2, "#222222")}
+# (fill opacity, outline width, outline colour, outline dashes) per boundary kind: a real boundary
+# reads as firmer; an indicative circle is dashed, so that it never passes for a boundary.
+FOOTPRINT_LOOK = {
+    INDICATIVE: (0.3, 1.0, "#333333", [3, 2]),
+    OFFICIAL: (0.75, 1.2, "#222222", None),
+    IMPORTED: (0.75, 1.2, "#222222", None),
+}
 UNKNOWN_COLOR = "#888888"
 EMPTY_COLLECTION: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 CHART_BARS = 40
@@ -90,17 +95,15 @@ def footprint_layers(model: MapModel, state: ViewState, shown: Any = True) -> li
     pairs = [item for category in categories for item in (category, palette.get(category, UNKNOWN_COLOR))]
     color = ["match", ["get", prop], *pairs, UNKNOWN_COLOR] if pairs else UNKNOWN_COLOR
     layers: list[dict[str, Any]] = []
-    for source, (opacity, width, outline) in FOOTPRINT_LOOK.items():
+    for source, (opacity, width, outline, dashes) in FOOTPRINT_LOOK.items():
         only = ["all", ["==", ["get", "src"], source], shown]
         common = {"source": "footprints", "minzoom": FOOTPRINT_MINZOOM, "filter": only}
+        line = {"line-color": outline, "line-width": width} | ({"line-dasharray": dashes} if dashes else {})
         layers.append(
             {"id": f"footprints-{source}", "type": "fill", **common,
              "paint": {"fill-color": color, "fill-opacity": opacity}}
         )  # fmt: skip
-        layers.append(
-            {"id": f"footprints-{source}-outline", "type": "line", **common,
-             "paint": {"line-color": outline, "line-width": width}}
-        )  # fmt: skip
+        layers.append({"id": f"footprints-{source}-outline", "type": "line", **common, "paint": line})
     return layers
 
 
@@ -159,7 +162,7 @@ def zone_hover(zone: Mapping[str, Any], sector_labels: Mapping[str, str], lang: 
         f"{t('field.workforce', lang)}: {figure(zone['workforce'], format_number(zone['workforce'], lang))}",
         f"{t('field.as_of', lang)}: {zone['as_of']}",
         f"{t('field.precision', lang)}: {t('precision.' + zone['coord_precision'], lang)}; "
-        f"{t('field.footprint', lang)}: {t('footprint.' + zone['footprint_source'], lang)}",
+        f"{t('field.footprint', lang)}: {t('footprint.' + zone['boundary'], lang)}",
     ]
     return "<br>".join(lines)
 

@@ -60,7 +60,7 @@ def footprint_document(zone_ids: list[str], footprints: pd.DataFrame, zones: pd.
     """The footprints as one GeoJSON FeatureCollection (bytes), coordinates rounded to 5 decimals.
 
     Each feature carries what the map styles and filters by: ``i`` (the zone's position in
-    ``zone_ids``, which the filter matches), ``src`` (surveyed or indicative), ``sector`` (primary)
+    ``zone_ids``, which the filter matches), ``src`` (official, imported or indicative), ``sector`` (primary)
     and ``kind``. Rounding is vectorised in GEOS and written by GEOS, so 20,000 footprints take about
     a second, once.
     """
@@ -70,7 +70,7 @@ def footprint_document(zone_ids: list[str], footprints: pd.DataFrame, zones: pd.
     )
     properties = zip(
         footprints.index,
-        footprints["footprint_source"],
+        footprints["boundary"],
         zones["primary_sector"].reindex(footprints.index),
         zones["kind"].reindex(footprints.index),
         strict=True,

@@ -6,7 +6,7 @@ This is the only module that reads the data files. A planner edits a CSV or drop
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,12 +21,14 @@ from geodata.national import period_end
 from geodata.problems import AtlasDataError, Problem
 from geodata.schema import (
     FOOTPRINT_PROPERTIES,
+    INFRASTRUCTURE_COLUMNS,
     NATIONAL_COLUMNS,
     PLACE_COLUMNS,
     PROVINCES,
     ROAD_COLUMNS,
     SECTOR_COLUMNS,
     ZONE_COLUMNS,
+    Column,
     parse_records,
 )
 from geodata.sources import read_csv_records, read_geojson_features
@@ -39,6 +41,7 @@ LAYER_FILES: dict[str, str] = {
     "zones": "zones.csv",
     "footprints": "footprints.geojson",
     "places": "places.csv",
+    "infrastructure": "infrastructure.csv",
     "roads": "roads.csv",
     "national": "national.csv",
     "facilities": "facilities.csv",
@@ -49,12 +52,13 @@ LAYER_FILES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Atlas:
-    """Every layer, validated. Zones, places, footprints and facilities are indexed by their id."""
+    """Every layer, validated. Zones, places, infrastructure, footprints and facilities are indexed by their id."""
 
     sectors: pd.DataFrame
     zones: gpd.GeoDataFrame
     footprints: gpd.GeoDataFrame
     places: gpd.GeoDataFrame
+    infrastructure: gpd.GeoDataFrame
     roads: gpd.GeoDataFrame
     national: pd.DataFrame
     facilities: gpd.GeoDataFrame
@@ -177,12 +181,26 @@ def _zones(
     return zones.set_index("id", drop=False), problems
 
 
-def _places(path: Path, zone_ids: set[str]) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    frame, problems = _csv_layer(path, PLACE_COLUMNS)
-    problems += validate.check_unique(frame, "id", path.name, taken=zone_ids)
+def _points_layer(
+    path: Path,
+    columns: Sequence[Column],
+    zones: gpd.GeoDataFrame,
+    *,
+    taken: set[str] = frozenset(),
+    zone_column: str | None = None,
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """A layer of points (places, infrastructure): unique ids, coordinates in range, references to
+    zones, and no port or airport on a zone's own point (a placeholder copied from the zone)."""
+    frame, problems = _csv_layer(path, columns)
+    problems += validate.check_unique(frame, "id", path.name, taken=taken)
     problems += validate.check_coordinates(frame, path.name)
-    places = _numeric(gpd.GeoDataFrame(frame, geometry=_points(frame), crs=CRS), ["lon", "lat"])
-    return places.set_index("id", drop=False), problems
+    if zone_column:
+        problems += validate.check_references(
+            frame, zone_column, {z for z in zones.index if z}, path.name, "zone"
+        )
+    problems += validate.check_transport_off_zone_points(frame, zones, path.name)
+    points = _numeric(gpd.GeoDataFrame(frame, geometry=_points(frame), crs=CRS), ["lon", "lat"])
+    return points.set_index("id", drop=False), problems
 
 
 def _roads(path: Path, nodes: gpd.GeoSeries) -> tuple[gpd.GeoDataFrame, list[Problem]]:
@@ -227,9 +245,13 @@ def read_atlas(paths: Mapping[str, Path]) -> tuple[Atlas | None, list[Problem]]:
     zones, found = _zones(paths["zones"], vocabulary, provinces)
     problems += found
     zone_ids = {z for z in zones["id"] if z}
-    surveyed, found = _read_footprints(paths["footprints"], zone_ids)
+    shipped, found = _read_footprints(paths["footprints"], zone_ids)
     problems += found
-    places, found = _places(paths["places"], zone_ids)
+    places, found = _points_layer(paths["places"], PLACE_COLUMNS, zones, taken=zone_ids)
+    problems += found
+    infrastructure, found = _points_layer(
+        paths["infrastructure"], INFRASTRUCTURE_COLUMNS, zones, zone_column="zone_id"
+    )
     problems += found
     nodes = gpd.GeoSeries(pd.concat([zones.geometry, places.geometry]))
     roads, found = _roads(paths["roads"], nodes)
@@ -240,13 +262,14 @@ def read_atlas(paths: Mapping[str, Path]) -> tuple[Atlas | None, list[Problem]]:
     problems += found
     if problems:
         return None, problems
-    footprints = fp.build_footprints(zones, surveyed)
-    zones["footprint_source"] = fp.footprint_sources(zones, footprints)
+    footprints = fp.build_footprints(zones, shipped)
+    zones = fp.with_boundaries(zones, footprints)
     atlas = Atlas(
         sectors=sectors.set_index("id", drop=False),
         zones=zones,
         footprints=footprints,
         places=places,
+        infrastructure=infrastructure,
         roads=roads,
         national=national,
         facilities=facilities,

@@ -1,4 +1,4 @@
-"""The planner's shell commands: ``python -m geodata validate``, ``kaltim``, ``facilities`` and ``import``.
+"""The planner's shell commands: ``python -m geodata validate``, ``kaltim``, ``zones``, ``facilities`` and ``import``.
 
 Exit codes: 0 when all is well, 2 when the data (or the request) is not valid; messages never
 come as tracebacks.
@@ -9,21 +9,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Collection
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from geodata.atlas import layer_for_file, layer_paths, load_atlas, read_atlas
+from geodata.atlas import Atlas, layer_for_file, layer_paths, load_atlas, read_atlas
 from geodata.connectivity import DEFAULT_RINGS_KM, kaltim_analysis, parse_rings
 from geodata.facilities import DEFAULT_RADIUS_KM, facilities_near
 from geodata.import_plan import MODES, OVERLAY, ImportPlan, apply_import, plan_import
 from geodata.problems import AtlasDataError, Problem
+from geodata.query import province_id, select_zones
+from geodata.schema import KINDS
 from geodata.store import LayerInfo, Store
 from geodata.upload import ImportLimits, ImportRejected
 
 OK, INVALID = 0, 2
 _FOOTPRINT_BEFORE = {
-    "surveyed": "a surveyed boundary",
+    "official": "an official boundary",
+    "imported": "an imported boundary",
     "indicative": "an indicative circle",
     "none": "no footprint",
 }
@@ -88,8 +92,8 @@ def _kaltim_table(report: dict[str, Any]) -> str:
         lines.append(
             f"{site['name'][:48]:<48} {_format_km(site['straight_km_to_ikn']):>8} "
             f"{_format_km(site['road_km_to_ikn'], site['road_km_estimated']):>8} {ring:>6}  "
-            f"{(port['id'] + ' ' + _format_km(port['km'])) if port else '-':<34} "
-            f"{(airport['id'] + ' ' + _format_km(airport['km'])) if airport else '-':<34}"
+            f"{(port['name'][:27] + ' ' + _format_km(port['km'])) if port else '-':<34} "
+            f"{(airport['name'][:27] + ' ' + _format_km(airport['km'])) if airport else '-':<34}"
         )
     lines += ["", f"{'from':<32} {'to':<32} {'straight km':>11} {'road km':>8}"]
     for pair in report["pairs"]:
@@ -156,6 +160,67 @@ def _facilities(args: argparse.Namespace) -> int:
         f"{len(rows)} facilit{'y' if len(rows) == 1 else 'ies'}; sources and licences in FACILITIES.md"
     )
     print("\n".join(lines))
+
+
+ZONE_FIELDS = (
+    "id", "name", "kind", "status", "province", "regency", "lon", "lat", "coord_precision", "boundary", "area_ha",
+    "measured_area_ha", "established", "sectors", "investment_idr_trillion", "investment_as_of", "sources",
+)  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    """A zone cell as JSON: tuples as lists, missing numbers as null, numpy numbers as Python ones."""
+    if isinstance(value, tuple):
+        return list(value)
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def zone_records(
+    atlas: Atlas, kinds: Collection[str] = (), provinces: Collection[str] = (), sectors: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """The zones matching the filters (province names or ids), with the ``zones`` command's fields."""
+    mask = select_zones(
+        atlas.zones, sectors=sectors, kinds=kinds, provinces=[province_id(p) for p in provinces]
+    )
+    rows = atlas.zones.loc[mask, list(ZONE_FIELDS)]
+    records = [{field: _plain(value) for field, value in row.items()} for row in rows.to_dict("records")]
+    for record in records:
+        if record["measured_area_ha"] is not None:
+            record["measured_area_ha"] = round(record["measured_area_ha"], 1)
+    return records
+
+
+def _zones_table(records: list[dict[str, Any]]) -> str:
+    head = (
+        f"{'id':<30} {'kind':<5} {'status':<12} {'province':<26} {'lon':>11} {'lat':>10} {'precision':<11} "
+    )
+    head += f"{'boundary':<10} {'area ha':>9} {'measured':>9}"
+    lines = [head, "-" * len(head)]
+    for z in records:
+        area = f"{z['area_ha']:.0f}" if z["area_ha"] is not None else "-"
+        measured = f"{z['measured_area_ha']:.0f}" if z["measured_area_ha"] is not None else "-"
+        lines.append(
+            f"{z['id'][:30]:<30} {z['kind']:<5} {z['status']:<12} {z['province'][:26]:<26} {z['lon']:>11.6f} "
+            f"{z['lat']:>10.6f} {z['coord_precision']:<11} {z['boundary']:<10} {area:>9} {measured:>9}"
+        )
+    lines.append(f"{len(records)} zone{'s' if len(records) != 1 else ''}")
+    return "\n".join(lines)
+
+
+def _zones(args: argparse.Namespace) -> int:
+    atlas = load_atlas()
+    unknown = [s for s in args.sector or () if s not in atlas.sectors.index]
+    known_provinces = {province_id(p) for p in atlas.zones["province"]}
+    unknown += [p for p in args.province or () if province_id(p) not in known_provinces]
+    if unknown:
+        print(f"no zone has sector or province {', '.join(repr(u) for u in unknown)}", file=sys.stderr)
+        return INVALID
+    records = zone_records(atlas, args.kind or (), args.province or (), args.sector or ())
+    print(
+        json.dumps({"zones": records}, ensure_ascii=False, indent=2) if args.json else _zones_table(records)
+    )
     return OK
 
 
@@ -243,6 +308,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plants.add_argument("--json", action="store_true", help="print JSON instead of a table")
     plants.set_defaults(run=_facilities)
+    zones = commands.add_parser("zones", help="list the zones, filtered by kind, province or sector")
+    zones.add_argument("--kind", action="append", choices=KINDS, help="KEK, KI or KIHT (repeatable)")
+    zones.add_argument("--province", action="append", help="a province name or id, e.g. 'Kalimantan Timur'")
+    zones.add_argument("--sector", action="append", help="a sector id from sectors.csv, e.g. nickel")
+    zones.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    zones.set_defaults(run=_zones)
     load = commands.add_parser(
         "import", help="import a GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ or lon/lat CSV into the store"
     )

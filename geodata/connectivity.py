@@ -11,6 +11,7 @@ from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
+import pandas as pd
 
 from geodata.atlas import Atlas
 from geodata.measure import distance_km, distances_km
@@ -22,6 +23,9 @@ KALTIM = "Kalimantan Timur"
 IKN_REFERENCE = "ikn_kipp"
 DEFAULT_RINGS_KM = (25.0, 50.0, 100.0)
 DECIMALS = 1
+TRANSPORT_KINDS = ("port", "airport")
+# A profile's port or airport this close to a place of the same kind is that place.
+SAME_SITE_KM = 2.0
 
 
 def road_graph(roads: gpd.GeoDataFrame) -> nx.Graph:
@@ -73,8 +77,27 @@ def parse_rings(text: str) -> tuple[float, ...]:
     return radii
 
 
-def _nearest(zone, places: gpd.GeoDataFrame, kind: str) -> dict[str, Any] | None:
-    candidates = places[places["kind"] == kind]
+def transport_points(atlas: Atlas) -> pd.DataFrame:
+    """Every port and airport the atlas knows, each with the layer it comes from: the places, and the
+    KEK profiles' infrastructure (e.g. Tanjung Bara airport) except the items within ``SAME_SITE_KM``
+    of a place of the same kind, which are that place again (Sepinggan, Maloy Port)."""
+    columns = ["name", "kind", "lon", "lat"]
+    places = atlas.places.loc[atlas.places["kind"].isin(TRANSPORT_KINDS), columns]
+    infrastructure = atlas.infrastructure.loc[atlas.infrastructure["kind"].isin(TRANSPORT_KINDS), columns]
+
+    def is_a_place(item) -> bool:
+        same = places[places["kind"] == item.kind]
+        return (
+            bool(len(same))
+            and distances_km(item.lon, item.lat, same["lon"], same["lat"]).min() < SAME_SITE_KM
+        )
+
+    extra = infrastructure[[not is_a_place(item) for item in infrastructure.itertuples()]]
+    return pd.concat([places.assign(layer="places"), extra.assign(layer="infrastructure")])
+
+
+def _nearest(zone, points: pd.DataFrame, kind: str) -> dict[str, Any] | None:
+    candidates = points[points["kind"] == kind]
     if candidates.empty:
         return None
     km = distances_km(zone["lon"], zone["lat"], candidates["lon"], candidates["lat"])
@@ -82,6 +105,7 @@ def _nearest(zone, places: gpd.GeoDataFrame, kind: str) -> dict[str, Any] | None
     return {
         "id": candidates.index[best],
         "name": candidates["name"].iloc[best],
+        "layer": candidates["layer"].iloc[best],
         "km": round(float(km[best]), DECIMALS),
     }
 
@@ -96,9 +120,16 @@ def kaltim_sites(atlas: Atlas, province: str = KALTIM) -> gpd.GeoDataFrame:
 
 
 def site_connectivity(
-    atlas: Atlas, zone_id: str, graph: nx.Graph, rings_km: Sequence[float], reference_id: str = IKN_REFERENCE
+    atlas: Atlas,
+    zone_id: str,
+    graph: nx.Graph,
+    rings_km: Sequence[float],
+    reference_id: str = IKN_REFERENCE,
+    transport: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """One zone's distances to IKN (straight and by road), its ring, and its nearest port and airport."""
+    """One zone's distances to IKN (straight and by road), its ring, and its nearest port and airport
+    among ``transport`` (default: ``transport_points``)."""
+    transport = transport_points(atlas) if transport is None else transport
     zone = atlas.zones.loc[zone_id]
     reference = atlas.places.loc[reference_id]
     straight = distance_km(zone["lon"], zone["lat"], reference["lon"], reference["lat"])
@@ -115,8 +146,8 @@ def site_connectivity(
         "road_km_to_ikn": _km(route[0]) if route else None,
         "road_km_estimated": route[1] if route else None,
         "within_ring_km": ring_of(straight, rings_km),
-        "nearest_port": _nearest(zone, atlas.places, "port"),
-        "nearest_airport": _nearest(zone, atlas.places, "airport"),
+        "nearest_port": _nearest(zone, transport, "port"),
+        "nearest_airport": _nearest(zone, transport, "airport"),
     }
 
 
@@ -131,7 +162,10 @@ def kaltim_analysis(
     rings = sorted(float(r) for r in rings_km)
     graph = road_graph(atlas.roads)
     sites = kaltim_sites(atlas)
-    site_rows = [site_connectivity(atlas, zone_id, graph, rings, reference_id) for zone_id in sites.index]
+    transport = transport_points(atlas)
+    site_rows = [
+        site_connectivity(atlas, zone_id, graph, rings, reference_id, transport) for zone_id in sites.index
+    ]
     pairs = []
     for (a, zone_a), (b, zone_b) in combinations(sites.iterrows(), 2):
         route = road_route(graph, a, b)

@@ -1,7 +1,7 @@
 """Exports of a zone selection: the same rows and columns as the zone table on screen, with sources.
 
 CSV, Excel, GeoJSON and GeoPackage are plain functions from data to bytes; every file carries each
-zone's sources, as-of dates, coordinate precision and footprint source.
+zone's sources, as-of dates, coordinate precision and boundary (official, imported, indicative or none).
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ import pyogrio
 from shapely.geometry import mapping
 
 from geodata.atlas import Atlas
+from geodata.footprints import COLUMNS
 
 TABLE_COLUMNS = (
-    "id", "name", "kind", "status", "province", "regency", "sectors", "area_ha", "investment_idr_trillion",
-    "investment_as_of", "workforce", "workforce_as_of", "coord_precision", "footprint_source", "lon", "lat",
-    "as_of", "sources",
+    "id", "name", "kind", "status", "province", "regency", "sectors", "area_ha", "measured_area_ha",
+    "investment_idr_trillion", "investment_as_of", "workforce", "workforce_as_of", "coord_precision", "boundary",
+    "lon", "lat", "as_of", "sources",
 )  # fmt: skip
 
 
@@ -36,6 +37,7 @@ def zone_table(atlas: Atlas, mask: pd.Series) -> pd.DataFrame:
         }
     )
     table["workforce"] = table["workforce"].astype("Int64")
+    table["measured_area_ha"] = table["measured_area_ha"].round(1)  # a geodesic area to 0.1 ha
     return table.reset_index(drop=True)
 
 
@@ -79,9 +81,7 @@ def to_gpkg(atlas: Atlas, table: pd.DataFrame, about: Mapping[str, str]) -> byte
     """A GeoPackage with a 'zones' point layer (all table columns), a 'footprints' polygon layer and 'about'."""
     points = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs="EPSG:4326")
     ids = [z for z in table["id"] if z in atlas.footprints.index]
-    footprints = atlas.footprints.loc[
-        ids, ["zone_id", "footprint_source", "footprint_note", "footprint_area_ha", "geometry"]
-    ]
+    footprints = atlas.footprints.loc[ids, COLUMNS]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "zones.gpkg"
         points.to_file(path, layer="zones", driver="GPKG")

@@ -2,8 +2,8 @@
 
 ``plan_import`` reads and checks a file and, for footprints, proposes which zone each boundary
 belongs to (by id, else by name), changing nothing. ``apply_import`` stores the confirmed part.
-``with_imports`` puts the stored footprints into an Atlas, where they count as surveyed boundaries
-(with their provenance) in the map, filters, KPIs and exports, like shipped data.
+``with_imports`` puts the stored footprints into an Atlas, where they count as imported boundaries
+(with their provenance; they replace an official boundary or an indicative circle) in the map, filters, KPIs and exports, like shipped data.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import shapely
 
 from geodata.atlas import Atlas
 from geodata.fieldmap import KIND_WORDS, as_text, normalise
-from geodata.footprints import SURVEYED, footprint_sources
+from geodata.footprints import IMPORTED, boundary_record, footprint_frame, with_boundaries
 from geodata.importer import ImportedLayer, read_upload
 from geodata.measure import area_ha
 from geodata.problems import Problem
@@ -49,7 +49,7 @@ class Match:
     area_ha: float
     official_area_ha: float | None
     distance_km: float  # from the zone's point to the boundary; 0 when the point is inside
-    replaces: str  # the zone's footprint now: surveyed, indicative or none
+    replaces: str  # the zone's footprint now: official, imported, indicative or none
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def _propose(layer: ImportedLayer, atlas: Atlas) -> tuple[list[Match], list[Prob
                 area_ha=area_ha(boundary),
                 official_area_ha=None if pd.isna(official) else float(official),
                 distance_km=distance,
-                replaces=str(zone["footprint_source"]),
+                replaces=str(zone["boundary"]),
             )
         )
     return matches, notes
@@ -253,25 +253,14 @@ def apply_import(
 
 def merge_footprints(atlas: Atlas, imported: gpd.GeoDataFrame) -> Atlas:
     """A new Atlas whose zones use the ``imported`` boundaries (zone_id, note, geometry; the last
-    row of a zone wins) as surveyed footprints. Zones the atlas no longer has are skipped."""
+    row of a zone wins) as imported footprints. Zones the atlas no longer has are skipped."""
     records = {zone_id: row for zone_id, row in atlas.footprints.iterrows()}
     for zone_id, note, geometry in zip(imported["zone_id"], imported["note"], imported.geometry, strict=True):
         if zone_id in atlas.zones.index:
-            records[zone_id] = pd.Series(
-                {
-                    "zone_id": zone_id,
-                    "footprint_source": SURVEYED,
-                    "footprint_note": note,
-                    "footprint_area_ha": area_ha(geometry),
-                    "geometry": geometry,
-                }
-            )
+            records[zone_id] = pd.Series(boundary_record(zone_id, IMPORTED, note, geometry))
     ordered = [records[z] for z in atlas.zones.index if z in records]
-    footprints = gpd.GeoDataFrame(
-        pd.DataFrame(ordered, columns=atlas.footprints.columns), geometry="geometry", crs=atlas.footprints.crs
-    ).set_index("zone_id", drop=False)
-    zones = atlas.zones.copy()
-    zones["footprint_source"] = footprint_sources(zones, footprints)
+    footprints = footprint_frame(ordered, crs=atlas.footprints.crs)
+    zones = with_boundaries(atlas.zones.copy(), footprints)
     return dataclasses.replace(atlas, zones=zones, footprints=footprints)
 
 

@@ -18,6 +18,19 @@ KINDS = ("KEK", "KI", "KIHT")
 STATUSES = ("operating", "development", "candidate", "revoked")
 PRECISIONS = ("official", "surveyed", "approximate", "town-level")
 PLACE_KINDS = ("capital", "city", "port", "airport", "bridge")
+INFRASTRUCTURE_KINDS = (
+    "port",
+    "airport",
+    "toll_gate",
+    "station",
+    "power",
+    "water",
+    "telecom",
+    "road",
+    "other",
+)
+# Where a shipped footprint comes from: a published official boundary, or a planner's own file.
+FOOTPRINT_BOUNDARIES = ("official", "imported")
 ROAD_KINDS = ("toll", "national", "provincial", "bridge", "access", "route")
 PERIOD_TYPES = ("annual", "cumulative", "quarter", "half", "target", "snapshot")
 FACILITY_STATUSES = ("operating", "construction", "planned", "idle", "closed", "cancelled", "unknown")
@@ -71,7 +84,9 @@ ZONE_COLUMNS = (
     Column("sectors", "tags", True, doc="semicolon-separated ids from sectors.csv; the first is primary"),
     Column("legal_basis", "text"),
     Column("operator", "text", doc="operator, developer or proposer"),
-    Column("established", "integer", minimum=1900, doc="year of the PP, decree or licence that made the zone"),
+    Column(
+        "established", "integer", minimum=1900, doc="year of the PP, decree or licence that made the zone"
+    ),
     Column("established_source", "sources", doc="where the establishment year comes from"),
     Column("investment_idr_trillion", "number", minimum=0.0, doc="realized investment, IDR trillion"),
     Column("investment_as_of", "date"),
@@ -150,10 +165,32 @@ FACILITY_COLUMNS = (
     Column("merged_from", "text", doc="ids of the source rows merged into this plant, ';'-separated"),
 )
 
+INFRASTRUCTURE_COLUMNS = (
+    Column("id", "id", True),
+    Column("name", "text", True),
+    Column("kind", "choice", True, INFRASTRUCTURE_KINDS, doc="classified from the title and description"),
+    Column("zone_id", "id", True, doc="the KEK whose profile lists it"),
+    Column("inside_sez", "bool", True, doc="inside the zone, as its profile says"),
+    Column("lon", "number", True),
+    Column("lat", "number", True),
+    Column("as_of", "date", True),
+    Column("sources", "sources", True),
+    Column("notes", "text"),
+)
+
 FOOTPRINT_PROPERTIES = (
     Column("zone_id", "id", True),
+    Column(
+        "boundary", "choice", choices=FOOTPRINT_BOUNDARIES, doc="empty means a planner's own (imported) file"
+    ),
     Column("source", "sources", True),
     Column("as_of", "date", True),
+    Column("official_area_ha", "number", minimum=0.0, doc="the area the legal basis gives (Luas_ha)"),
+    Column("legal_basis", "text"),
+    Column("metadata_year", "integer", minimum=1900, doc="year of the map's BIG metadata"),
+    Column("map_sources", "text", doc="the maps the boundary was drawn from (BIG REMARK)"),
+    Column("match", "text", doc="how the published parcels were matched to the zone"),
+    Column("parts", "integer", minimum=1, doc="number of separate parcels"),
     Column("notes", "text"),
 )
 

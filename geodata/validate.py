@@ -15,10 +15,14 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import Point
 
+from geodata.measure import distances_km
 from geodata.problems import Problem
 from geodata.schema import LAT_RANGE, LON_RANGE
 
 COAST_TOLERANCE_KM = 5.0
+# A port or airport closer than this to a zone's point is the zone's point copied, not a location.
+OWN_POINT_KM = 0.5
+TRANSPORT_KINDS = ("port", "airport")
 FIGURE_SOURCES = {
     "area_ha": "area_source",
     "investment_idr_trillion": "investment_source",
@@ -109,6 +113,31 @@ def check_references(
         for index, value in frame[column].items()
         if value is not None and value not in known_ids
     ]
+
+
+def check_transport_off_zone_points(points: pd.DataFrame, zones: pd.DataFrame, file: str) -> list[Problem]:
+    """No port or airport lies within ``OWN_POINT_KM`` of a zone's own point: such a point was
+    copied from the zone as a placeholder, and would make the zone's nearest port 0 km away."""
+    problems: list[Problem] = []
+    located = zones[zones["lon"].notna() & zones["lat"].notna()]
+    if located.empty:
+        return problems
+    for index, point in points.iterrows():
+        if point["kind"] not in TRANSPORT_KINDS or point["lon"] is None or point["lat"] is None:
+            continue
+        km = distances_km(point["lon"], point["lat"], located["lon"], located["lat"])
+        for position in np.flatnonzero(km < OWN_POINT_KM):
+            zone = located.iloc[position]
+            problems.append(
+                Problem(
+                    file,
+                    spreadsheet_row(index),
+                    "lon",
+                    f"the {point['kind']} '{point['name']}' lies {km[position] * 1000:.0f} m from the point of "
+                    f"zone '{zone['name']}' ({zone['id']}); give the {point['kind']}'s own coordinate",
+                )
+            )
+    return problems
 
 
 def check_roads(roads: pd.DataFrame, file: str) -> list[Problem]:

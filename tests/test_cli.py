@@ -80,3 +80,52 @@ def test_kaltim_table_is_readable(capsys):
 def test_bad_rings_exit_two(rings):
     result = run("kaltim", "--rings", rings)
     assert result.returncode == 2 and "--rings" in result.stderr
+
+
+def test_validate_json_counts_the_infrastructure_layer(atlas):
+    report = json.loads(run("validate", "--json").stdout)
+    assert report["layers"]["infrastructure"] == len(atlas.infrastructure) > 0
+
+
+def test_kaltim_json_nearest_ports_are_real_ports():
+    sites = {s["id"]: s for s in json.loads(run("kaltim", "--json").stdout)["sites"]}
+    maloy = sites["maloy_batuta_trans_kalimantan"]["nearest_port"]
+    assert "Maloy" in maloy["name"] and maloy["km"] > 0
+    bontang = sites["ki_kaltim_industrial_estate"]["nearest_port"]
+    assert "Bontang" in bontang["name"] and bontang["km"] < 15
+
+
+def test_zones_json_has_every_field_and_filters_like_the_core(atlas):
+    result = run("zones", "--kind", "KEK", "--province", "Kalimantan Timur", "--json")
+    assert result.returncode == 0, result.stderr
+    zones = json.loads(result.stdout)["zones"]
+    expected = atlas.zones[(atlas.zones["kind"] == "KEK") & (atlas.zones["province"] == "Kalimantan Timur")]
+    assert [z["id"] for z in zones] == list(expected.index)
+    assert set(zones[0]) == {
+        "id", "name", "kind", "status", "province", "regency", "lon", "lat", "coord_precision", "boundary",
+        "area_ha", "measured_area_ha", "established", "sectors", "investment_idr_trillion", "investment_as_of",
+        "sources",
+    }  # fmt: skip
+    maloy = next(z for z in zones if z["id"] == "maloy_batuta_trans_kalimantan")
+    assert maloy["boundary"] == "official" and maloy["coord_precision"] == "official"
+    assert maloy["measured_area_ha"] == round(atlas.zones.at[maloy["id"], "measured_area_ha"], 1)
+    assert isinstance(maloy["sectors"], list) and isinstance(maloy["sources"], list)
+    candidate = next(z for z in zones if z["status"] == "candidate")
+    assert candidate["boundary"] in ("indicative", "none") and candidate["measured_area_ha"] is None
+
+
+def test_zones_sector_and_province_id_filters(atlas):
+    nickel = json.loads(run("zones", "--sector", "nickel", "--json").stdout)["zones"]
+    assert nickel and all("nickel" in z["sectors"] for z in nickel)
+    assert len(nickel) == sum("nickel" in tags for tags in atlas.zones["sectors"])
+    by_id = json.loads(run("zones", "--province", "kalimantan_timur", "--json").stdout)["zones"]
+    assert {z["province"] for z in by_id} == {"Kalimantan Timur"}
+
+
+def test_zones_table_and_unknown_filters(capsys):
+    assert main(["zones", "--kind", "KI"]) == 0
+    out = capsys.readouterr().out
+    assert "ki_kariangau" in out and "boundary" in out and "maloy" not in out
+    result = run("zones", "--sector", "unicorns")
+    assert result.returncode == 2 and "unicorns" in result.stderr and "Traceback" not in result.stderr
+    assert run("zones", "--kind", "SEZ").returncode == 2

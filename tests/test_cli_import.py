@@ -72,7 +72,7 @@ def test_footprints_dry_run_shows_matches_and_stores_nothing(tmp_path, capsys):
     assert main([*args, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "kendal.geojson can be imported as footprints (1 feature, 0 repaired); nothing stored" in out
-    assert "kendal <- row 1 (by name)" in out and "it had an indicative circle" in out
+    assert "kendal <- row 1 (by name)" in out and "it had an official boundary" in out
     assert Store(tmp_path / "store").layers() == []
     assert main([*args, "--layer", "Batas Kendal"]) == 0
     assert "as footprints layer 'batas_kendal'" in capsys.readouterr().out

@@ -5,7 +5,14 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
-from geodata.connectivity import kaltim_analysis, parse_rings, ring_of, road_graph, road_route
+from geodata.connectivity import (
+    kaltim_analysis,
+    parse_rings,
+    ring_of,
+    road_graph,
+    road_route,
+    transport_points,
+)
 from geodata.measure import distance_km
 
 
@@ -82,3 +89,37 @@ def test_rings_change_membership(atlas):
     assert wide["ki_kariangau"] == 25 and wide["ki_buluminung"] == 50
     assert narrow["ki_kariangau"] is None and narrow["ki_buluminung"] is None
     assert wide["maloy_batuta_trans_kalimantan"] is None
+
+
+def test_nearest_ports_and_airports_include_the_kek_profiles_infrastructure(atlas):
+    sites = {site["id"]: site for site in kaltim_analysis(atlas)["sites"]}
+    maloy = sites["maloy_batuta_trans_kalimantan"]
+    assert maloy["nearest_port"]["id"] == "port_maloy" and maloy["nearest_port"]["km"] > 0
+    airport = maloy["nearest_airport"]  # Tanjung Bara, listed in MBTK's kek.go.id profile, not in places.csv
+    assert airport["layer"] == "infrastructure" and airport["id"] in atlas.infrastructure.index
+    zone = atlas.zones.loc["maloy_batuta_trans_kalimantan"]
+    candidate = atlas.infrastructure.loc[airport["id"]]
+    assert airport["km"] == round(
+        distance_km(zone["lon"], zone["lat"], candidate["lon"], candidate["lat"]), 1
+    )
+    assert airport["km"] < min(
+        distance_km(zone["lon"], zone["lat"], place["lon"], place["lat"])
+        for _, place in atlas.places[atlas.places["kind"] == "airport"].iterrows()
+    )
+    # kek.go.id's own Sepinggan point is the same airport as places.csv's: the place is the one named
+    assert sites["ki_kariangau"]["nearest_airport"]["id"] == "airport_bpn"
+    bontang = sites["ki_kaltim_industrial_estate"]["nearest_port"]
+    assert bontang["id"] == "port_bontang_lng" and bontang["layer"] == "places"
+
+
+def test_transport_points_drop_profile_items_that_repeat_a_place(atlas):
+    points = transport_points(atlas)
+    extra = points[points["layer"] == "infrastructure"]
+    assert set(points["kind"]) == {"port", "airport"}
+    for _, item in extra.iterrows():
+        same = atlas.places[atlas.places["kind"] == item["kind"]]
+        assert (
+            min(distance_km(item["lon"], item["lat"], p["lon"], p["lat"]) for _, p in same.iterrows()) >= 2.0
+        )
+    sepinggan = atlas.infrastructure[atlas.infrastructure["name"].str.contains("Sepinggan")]
+    assert len(sepinggan) and not set(sepinggan.index) & set(points.index)

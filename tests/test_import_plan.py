@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from geodata.footprints import INDICATIVE, SURVEYED
+from geodata.footprints import IMPORTED, INDICATIVE, OFFICIAL
 from geodata.import_plan import OVERLAY_COLOURS, apply_import, merge_footprints, plan_import, with_imports
 from geodata.query import select_zones, summarize
 from geodata.store import Store
 from geodata.upload import ImportRejected
 from tests.import_corpus.build import KARIANGAU, kariangau_utm
 
-KENDAL = box(110.19, -6.93, 110.22, -6.90)
+KENDAL = box(110.23, -6.95, 110.26, -6.92)  # about 1,100 ha around KEK Kendal's official point
 MALOY = box(117.55, 0.80, 117.60, 0.85)
 WHEN = datetime(2025, 6, 1, 8, 30, tzinfo=UTC)
 
@@ -46,7 +46,7 @@ def test_footprints_are_matched_by_id_and_by_name(tmp_path, atlas):
         ("gresik", "name", (3,)),
     ]
     kendal = plan.matches[0]
-    assert kendal.replaces == INDICATIVE and kendal.distance_km == 0.0
+    assert kendal.replaces == OFFICIAL and kendal.distance_km == 0.0
     assert kendal.area_ha == pytest.approx(1101, rel=0.02) and kendal.official_area_ha == 1000.0
     notes = [str(n) for n in plan.notes]
     assert (
@@ -121,13 +121,14 @@ def test_only_confirmed_footprints_are_stored_and_then_shown(tmp_path, atlas):
     assert store.read(stored.id)["zone_id"].tolist() == ["kendal"]
 
     shown = with_imports(atlas, Store(tmp_path / "store"))
-    assert shown.zones.at["kendal", "footprint_source"] == SURVEYED
-    assert shown.zones.at["maloy_batuta_trans_kalimantan", "footprint_source"] == INDICATIVE
-    assert shown.footprints.at["kendal", "footprint_area_ha"] == pytest.approx(1101, rel=0.02)
+    assert shown.zones.at["kendal", "boundary"] == IMPORTED  # it replaces the official boundary
+    assert shown.zones.at["maloy_batuta_trans_kalimantan", "boundary"] == OFFICIAL
+    assert shown.footprints.at["kendal", "measured_area_ha"] == pytest.approx(1101, rel=0.02)
+    assert shown.zones.at["kendal", "measured_area_ha"] == shown.footprints.at["kendal", "measured_area_ha"]
     assert shown.footprints.at["kendal", "footprint_note"] == (
         "imported from batas.geojson on 2025-06-01 (layer 'batas'); source: https://example.org/kendal"
     )
-    assert atlas.zones.at["kendal", "footprint_source"] == INDICATIVE  # the shipped atlas is untouched
+    assert atlas.zones.at["kendal", "boundary"] == OFFICIAL  # the shipped atlas is untouched
     assert list(shown.zones.index) == list(atlas.zones.index)
     assert list(shown.footprints.index) == [z for z in atlas.zones.index if z in shown.footprints.index]
     assert (
@@ -136,9 +137,9 @@ def test_only_confirmed_footprints_are_stored_and_then_shown(tmp_path, atlas):
     )
 
     store.remove(stored.id)
-    assert with_imports(atlas, store).zones.at["kendal", "footprint_source"] == INDICATIVE
+    assert with_imports(atlas, store).zones.at["kendal", "boundary"] == OFFICIAL
     store.restore(stored.id)
-    assert with_imports(atlas, store).zones.at["kendal", "footprint_source"] == SURVEYED
+    assert with_imports(atlas, store).zones.at["kendal", "boundary"] == IMPORTED
 
 
 def test_a_zipped_utm_shapefile_becomes_a_zone_footprint(tmp_path, atlas):
@@ -146,8 +147,9 @@ def test_a_zipped_utm_shapefile_becomes_a_zone_footprint(tmp_path, atlas):
     assert [(m.zone_id, m.by) for m in plan.matches] == [("ki_kariangau", "name")]
     store = Store(tmp_path / "store")
     apply_import(plan, store)
+    assert atlas.zones.at["ki_kariangau", "boundary"] == INDICATIVE
     footprint = with_imports(atlas, store).footprints.loc["ki_kariangau"]
-    assert footprint["footprint_source"] == SURVEYED
+    assert footprint["boundary"] == IMPORTED
     assert footprint.geometry.symmetric_difference(KARIANGAU).area < 1e-9
 
 

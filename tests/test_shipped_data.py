@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from geodata.footprints import INDICATIVE
 from geodata.measure import area_ha
 from geodata.schema import PROVINCES
+from geodata.sources import read_geojson_features
 
 REQUIRED_SECTORS = {
     "palm_oil", "rubber", "bauxite", "smelter", "nickel", "petrochemical", "fertilizer", "tobacco", "tourism",
@@ -71,14 +73,18 @@ def test_kaltim_estates_are_no_longer_the_city_points(atlas):
     assert buluminung["coord_precision"] == "approximate"
 
 
-def test_indicative_footprints_have_the_official_area(atlas):
+def test_indicative_footprints_have_the_official_area_and_only_where_no_boundary_exists(atlas):
     footprints = atlas.footprints
-    indicative = footprints[footprints["footprint_source"] == INDICATIVE]
-    assert len(indicative) >= 25
+    indicative = footprints[footprints["boundary"] == INDICATIVE]
+    assert len(indicative) >= 1
     for zone_id, footprint in indicative.iterrows():
         assert area_ha(footprint.geometry) == pytest.approx(atlas.zones.at[zone_id, "area_ha"], rel=0.01)
-    no_area = atlas.zones[atlas.zones["area_ha"].isna()]
-    assert (no_area["footprint_source"] == "none").all()
+        assert pd.isna(footprint["measured_area_ha"])  # a circle is not a measurement
+    shipped = read_geojson_features(atlas.files["footprints"])[0]
+    with_boundary = {props["zone_id"] for props, _ in shipped}
+    assert not with_boundary & set(indicative.index)
+    no_area = atlas.zones[atlas.zones["area_ha"].isna() & ~atlas.zones.index.isin(list(with_boundary))]
+    assert (no_area["boundary"] == "none").all()
 
 
 def test_province_layer_covers_all_38_provinces_and_is_labelled_derived(atlas):

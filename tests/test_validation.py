@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geodata import AtlasDataError, load_atlas
@@ -155,14 +156,28 @@ def test_load_atlas_raises_one_error_listing_every_problem(data_copy):
     assert "zones.csv" in report and "roads.csv" in report
 
 
-def test_a_valid_surveyed_boundary_replaces_the_indicative_circle(data_copy):
+def test_a_planners_boundary_file_counts_as_imported_and_replaces_the_circle(data_copy):
     (data_copy / "footprints.geojson").write_text(
         '{"type": "FeatureCollection", "features": ['
         '{"type": "Feature", "properties": {"zone_id": "kendal", "source": "https://example.org/kendal.geojson",'
         ' "as_of": "2025-06"}, "geometry": {"type": "Polygon", "coordinates":'
-        " [[[110.19,-6.93],[110.22,-6.93],[110.22,-6.90],[110.19,-6.90],[110.19,-6.93]]]}}]}"
+        " [[[110.23,-6.95],[110.26,-6.95],[110.26,-6.92],[110.23,-6.92],[110.23,-6.95]]]}}]}"
     )
     atlas = load_atlas(data_copy)
-    assert atlas.zones.at["kendal", "footprint_source"] == "surveyed"
-    assert atlas.footprints.at["kendal", "footprint_area_ha"] == pytest.approx(1101, rel=0.02)
-    assert atlas.zones.at["sei_mangkei", "footprint_source"] == "indicative"
+    assert atlas.zones.at["kendal", "boundary"] == "imported"
+    assert atlas.footprints.at["kendal", "measured_area_ha"] == pytest.approx(1101, rel=0.02)
+    assert atlas.zones.at["sei_mangkei", "boundary"] == "indicative"  # no boundary in this file: a circle
+    assert pd.isna(atlas.zones.at["sei_mangkei", "measured_area_ha"])
+
+
+def test_a_footprint_boundary_kind_must_be_official_or_imported(data_copy):
+    (data_copy / "footprints.geojson").write_text(
+        '{"type": "FeatureCollection", "features": ['
+        '{"type": "Feature", "properties": {"zone_id": "kendal", "boundary": "surveyed",'
+        ' "source": "https://example.org/kendal.geojson", "as_of": "2025-06"}, "geometry": {"type": "Polygon",'
+        ' "coordinates": [[[110.23,-6.95],[110.26,-6.95],[110.26,-6.92],[110.23,-6.95]]]}}]}'
+    )
+    assert (
+        "footprints.geojson, row 1, column 'boundary': 'surveyed' is not one of: official, imported"
+        in problems_for(data_copy)
+    )

@@ -140,7 +140,7 @@ def test_table_exports_have_the_screen_rows_and_columns(session, tmp_path):
     gpkg = download(session, "export-gpkg", tmp_path)
     layer = gpd.read_file(gpkg, layer="zones")
     assert list(layer["id"]) == ids and set(screen["head"]) <= set(layer.columns)
-    assert set(layer["footprint_source"]) <= {"surveyed", "indicative", "none"}
+    assert set(layer["boundary"]) <= {"official", "imported", "indicative", "none"}
     with sqlite3.connect(gpkg) as db:
         assert (
             db.execute("select count(*) from gpkg_contents where table_name='footprints'").fetchone()[0] == 1

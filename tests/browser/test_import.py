@@ -29,7 +29,7 @@ def test_import_boundaries_confirm_and_see_them(browser, tmp_path, atlas):
         session, context = new_session(browser, url)
         session.open("?zone=ki_kariangau")
         assert "indikatif" in session.text("#zone-detail")
-        session.page.get_by_label("Batas kawasan (ganti batas indikatif)").check()
+        session.page.get_by_label("Batas kawasan (ganti batas resmi atau indikatif)").check()
         session.page.locator("#import-upload input[type=file]").set_input_files(
             boundary_file(tmp_path, atlas)
         )
