@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere: geodata is this repository's
 
-from geodata.schema import PRECISIONS, PROVINCES, ZONE_COLUMNS, parse_records  # noqa: E402
+from geodata.schema import LAT_RANGE, LON_RANGE, PRECISIONS, PROVINCES, ZONE_COLUMNS, parse_records  # noqa: E402
 
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference"
 DEFAULT_ZONES = ROOT / "geodata" / "data" / "zones.csv"
@@ -68,6 +68,12 @@ COAST_TOLERANCE_KM = 5.0  # a coastal estate's point may fall just off the simpl
 LARGE_OFFSET_KM = 5.0  # a cross-check further than this, outside the check village, disagrees with the point
 CONTEXT_CHECKS = ("kab:",)  # a regency centroid is context, not an independent point
 LOG_COLUMNS = ("worksheet_id", "zone_id", "action", "precision", "detail")
+# Sources that place or list an estate but state no year: left out of established_source.
+PLACING_SOURCES = (
+    "https://github.com/cahyadsn/wilayah_boundaries",
+    "https://tanahair.indonesia.go.id",
+    "https://github.com/herlambangp/Direktori-Perusahaan-Kawasan",
+)
 _GEOD = Geod(ellps="WGS84")
 _SOURCE_WITH_REMARK = re.compile(r"^(https?://\S+)\s+\((.+)\)$")
 
@@ -126,7 +132,12 @@ def province_polygons(reference: Path) -> dict[str, BaseGeometry]:
 
 
 def km_outside(point: Point, polygon: BaseGeometry) -> float:
-    """Geodesic km from a point to the nearest point of a polygon it lies outside (0 when inside)."""
+    """Geodesic km from a point to the nearest point of a polygon it lies outside (0 when inside).
+
+    A point outside Indonesia's extent (a swapped pair puts the latitude near 100) is infinitely far.
+    """
+    if not (LON_RANGE[0] <= point.x <= LON_RANGE[1] and LAT_RANGE[0] <= point.y <= LAT_RANGE[1]):
+        return math.inf
     if polygon.covers(point):
         return 0.0
     nearest = ops.nearest_points(polygon, point)[0]
@@ -164,6 +175,12 @@ def clean_sources(text: str) -> tuple[str, list[str]]:
         else:
             kept.append(part)
     return ";".join(kept), remarks
+
+
+def year_sources(sources: str) -> str:
+    """The row's sources that can state a year (the worksheet does not say which one does)."""
+    parts = [p for p in sources.split(";") if not p.startswith(PLACING_SOURCES)]
+    return ";".join(parts) or sources
 
 
 def stated_error_km(coord_method: str) -> float:
@@ -286,7 +303,7 @@ def build_zone(
         "sectors": row["sectors"].strip(),
         "operator": row["operator"].strip(),
         "established": year,
-        "established_source": sources if year else "",
+        "established_source": year_sources(sources) if year else "",
         "as_of": row["as_of"].strip(),
         "sources": sources,
         "notes": " ".join(notes),
