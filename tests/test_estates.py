@@ -201,9 +201,13 @@ def test_no_duplicate_ids_names_or_unexplained_identical_points(atlas):
 
 
 @needs_reference
-def test_every_worksheet_row_is_accounted_for_once(shipped_log, atlas):
+def test_every_worksheet_and_supplement_row_is_accounted_for_once(shipped_log, atlas):
     worksheet = rows(REFERENCE / be.WORKSHEET)
-    assert Counter(r["worksheet_id"] for r in shipped_log) == Counter(r["id"] for r in worksheet)
+    supplement = rows(be.DEFAULT_SUPPLEMENT)
+    assert Counter(r["worksheet_id"] for r in shipped_log) == Counter(r["id"] for r in worksheet + supplement)
+    assert {r["worksheet_id"] for r in shipped_log if r["origin"] == "supplement"} == {
+        r["id"] for r in supplement
+    }
     provenance = (DATA_DIR / "ESTATES.md").read_text(encoding="utf-8")
     for entry in shipped_log:
         if entry["action"] == "left_out":
@@ -236,3 +240,14 @@ def test_validate_passes_on_the_shipped_data():
         [sys.executable, "-m", "geodata", "validate"], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_reference
+def test_a_supplement_that_repeats_a_worksheet_id_is_refused(tmp_path, data_copy):
+    worksheet = rows(REFERENCE / be.WORKSHEET)
+    supplement = tmp_path / "supplement.csv"
+    be.write_csv(supplement, list(worksheet[0]), worksheet[:1])
+    before = data_copy.read_bytes()
+    with pytest.raises(SystemExit, match=worksheet[0]["id"]):
+        be.build(REFERENCE, supplement, data_copy, tmp_path / "log.csv")
+    assert data_copy.read_bytes() == before

@@ -6,7 +6,10 @@ the worksheet's own point cross-checks before it enters the atlas. Rows are upse
 tool is idempotent and leaves every row it does not own (KEKs, the five shipped KIs) untouched.
 A log of what happened to each worksheet row goes to ``estates_log.csv`` beside zones.csv.
 
-    python tools/build_estates.py [--reference DIR] [--zones PATH] [--log PATH]
+Estates the worksheet lacks, found later in public sources, are in ``tools/estates_supplement.csv``
+(the worksheet's columns; status may also be ``candidate``) and go through the same checks.
+
+    python tools/build_estates.py [--reference DIR] [--supplement CSV] [--zones PATH] [--log PATH]
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from geodata.schema import LAT_RANGE, LON_RANGE, PRECISIONS, PROVINCES, ZONE_COL
 
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference"
 DEFAULT_ZONES = ROOT / "geodata" / "data" / "zones.csv"
+DEFAULT_SUPPLEMENT = ROOT / "tools" / "estates_supplement.csv"
 WORKSHEET = "industrial_estates.csv"
 CROSSCHECK = "audit/industrial_estates_crosscheck.csv"
 PROVINCE_SQL = "boundaries/wilayah_boundaries/db/prov"
@@ -60,14 +64,19 @@ SAME_SITE = {
     "ki_batuta_bcip": "cand_bcip_kutai_timur",
     "ki_kipi_tanah_kuning": "cand_mangkupadi",
 }
-STATUS = {"operating": "operating", "development": "development", "planned": "candidate"}
+STATUS = {
+    "operating": "operating",
+    "development": "development",
+    "planned": "candidate",
+    "candidate": "candidate",
+}
 PLANNED_NOTE = (
     "Worksheet status 'planned' (designated in a plan, no evidence of construction): shown as candidate."
 )
 COAST_TOLERANCE_KM = 5.0  # a coastal estate's point may fall just off the simplified province outline
 LARGE_OFFSET_KM = 5.0  # a cross-check further than this, outside the check village, disagrees with the point
 CONTEXT_CHECKS = ("kab:",)  # a regency centroid is context, not an independent point
-LOG_COLUMNS = ("worksheet_id", "zone_id", "action", "precision", "detail")
+LOG_COLUMNS = ("worksheet_id", "origin", "zone_id", "action", "precision", "detail")
 # Sources that place or list an estate but state no year: left out of established_source.
 PLACING_SOURCES = (
     "https://github.com/cahyadsn/wilayah_boundaries",
@@ -83,6 +92,7 @@ class Outcome:
     """What the build did with one worksheet row: the zone row it made, or why it left the row out."""
 
     worksheet_id: str
+    origin: str = "worksheet"  # worksheet | supplement
     zone: dict[str, str] | None = None
     action: str = "upserted"  # upserted | mapped_to_shipped | left_out
     reasons: list[str] = field(default_factory=list)
@@ -346,9 +356,13 @@ def same_estate(row: dict[str, str], zone: dict[str, str]) -> bool:
     return row["id"] == zone["id"] or row["name"].strip().lower() == zone["name"].strip().lower()
 
 
-def build(reference: Path, zones_path: Path, log_path: Path) -> list[Outcome]:
-    """Check the worksheet, upsert its estates into zones.csv and write the log; return the outcomes."""
+def build(reference: Path, supplement: Path, zones_path: Path, log_path: Path) -> list[Outcome]:
+    """Check the worksheet and supplement, upsert their estates into zones.csv, write the log."""
     _, worksheet = read_csv(reference / WORKSHEET)
+    _, extra = read_csv(supplement)
+    repeated = {r["id"] for r in worksheet} & {r["id"] for r in extra}
+    if repeated:
+        raise SystemExit(f"the supplement repeats worksheet ids: {', '.join(sorted(repeated))}")
     _, crosscheck = read_csv(reference / CROSSCHECK)
     header, zones = read_csv(zones_path)
     _, sectors = read_csv(zones_path.parent / "sectors.csv")
@@ -360,16 +374,18 @@ def build(reference: Path, zones_path: Path, log_path: Path) -> list[Outcome]:
 
     shipped = [z for z in zones if z["id"] in SHIPPED_KI]
     outcomes: list[Outcome] = []
-    for row in worksheet:
+    for origin, row in [("worksheet", r) for r in worksheet] + [("supplement", r) for r in extra]:
         match = (
             row["id"]
             if row["id"] in SHIPPED_KI
             else next((z["id"] for z in shipped if same_estate(row, z)), None)
         )
         if match is not None:
-            outcomes.append(Outcome(row["id"], action="mapped_to_shipped", reasons=[match]))
+            outcomes.append(Outcome(row["id"], origin, action="mapped_to_shipped", reasons=[match]))
             continue
-        outcomes.append(build_zone(row, checks_by_id[row["id"]], provinces, vocabulary))
+        outcome = build_zone(row, checks_by_id[row["id"]], provinces, vocabulary)
+        outcome.origin = origin
+        outcomes.append(outcome)
 
     owned = {o.worksheet_id for o in outcomes if o.action != "mapped_to_shipped"}
     clash = owned & {z["id"] for z in zones if z["kind"] not in ("KI", "KIHT")}
@@ -396,6 +412,7 @@ def log_row(outcome: Outcome) -> dict[str, str]:
     )
     return {
         "worksheet_id": outcome.worksheet_id,
+        "origin": outcome.origin,
         "zone_id": zone_id,
         "action": outcome.action,
         "precision": outcome.zone["coord_precision"] if outcome.zone else "",
@@ -409,13 +426,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--reference", type=Path, default=DEFAULT_REFERENCE, help="the shared reference folder"
     )
+    parser.add_argument(
+        "--supplement", type=Path, default=DEFAULT_SUPPLEMENT, help="estates added from public sources"
+    )
     parser.add_argument("--zones", type=Path, default=DEFAULT_ZONES, help="the zones.csv to patch in place")
     parser.add_argument(
         "--log", type=Path, help="where to write the log (default: estates_log.csv beside zones)"
     )
     args = parser.parse_args(argv)
     log = args.log or args.zones.parent / "estates_log.csv"
-    outcomes = build(args.reference, args.zones, log)
+    outcomes = build(args.reference, args.supplement, args.zones, log)
     counts: dict[str, int] = defaultdict(int)
     for outcome in outcomes:
         counts[outcome.action] += 1
