@@ -100,7 +100,12 @@ def test_the_checks_fix_swaps_leave_out_bad_points_and_never_touch_shipped_kis(t
     bad_source = {**source["ki_jababeka"], "sources": "Kompas"}
     moved_kariangau = {**source["ki_kariangau"], "lon": "116.9", "name": "Kariangau moved"}
     planned = source["ki_tanggamus"]
-    reference = make_reference(tmp_path, [swapped, elsewhere, no_point, bad_source, moved_kariangau, planned])
+    other_regency = {**source["ki_sei_mangkei"], "regency_city": "Kabupaten Langkat (Kec. Stabat)"}
+    unnamed_regency = {**source["ki_piyungan"], "regency_city": "Bantul area"}
+    reference = make_reference(
+        tmp_path,
+        [swapped, elsewhere, no_point, bad_source, moved_kariangau, planned, other_regency, unnamed_regency],
+    )
     shipped_before = {r["id"]: r for r in rows(data_copy) if r["id"] in be.SHIPPED_KI}
     header = list(rows(data_copy)[0])
     be.write_csv(
@@ -130,6 +135,8 @@ def test_the_checks_fix_swaps_leave_out_bad_points_and_never_touch_shipped_kis(t
     assert (
         zones["ki_tanggamus"]["status"] == "candidate" and be.PLANNED_NOTE in zones["ki_tanggamus"]["notes"]
     )
+    assert "ki_sei_mangkei" not in zones and "outside Kabupaten Langkat" in log["ki_sei_mangkei"]["detail"]
+    assert "ki_piyungan" in zones and "regency not checked" in log["ki_piyungan"]["detail"]
 
 
 @needs_reference

@@ -43,6 +43,7 @@ DEFAULT_SUPPLEMENT = ROOT / "tools" / "estates_supplement.csv"
 WORKSHEET = "industrial_estates.csv"
 CROSSCHECK = "audit/industrial_estates_crosscheck.csv"
 PROVINCE_SQL = "boundaries/wilayah_boundaries/db/prov"
+REGENCY_SQL = "boundaries/wilayah_boundaries/db/kab"
 
 # The five KIs already in zones.csv belong to the zone audit tool: their worksheet rows are mapped, not written.
 SHIPPED_KI = (
@@ -95,7 +96,8 @@ class Outcome:
     origin: str = "worksheet"  # worksheet | supplement
     zone: dict[str, str] | None = None
     action: str = "upserted"  # upserted | mapped_to_shipped | left_out
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # why it was left out, or what was not checked
+    shipped_id: str = ""  # the shipped zone a mapped row describes
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -114,18 +116,28 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[dict[str, str]])
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
 
 
-def province_polygons(reference: Path) -> dict[str, BaseGeometry]:
-    """The official province polygons by name, from the wilayah_boundaries SQL dumps.
+@dataclass(frozen=True)
+class Boundaries:
+    """Official province polygons, and the regency polygons that the rows name, by official name."""
+
+    provinces: dict[str, BaseGeometry]
+    regencies: dict[str, BaseGeometry]
+
+
+def read_boundaries(folder: Path, names: set[str] | None = None) -> dict[str, BaseGeometry]:
+    """Official polygons by name from the wilayah_boundaries SQL dumps (only ``names`` when given).
 
     Each row is ``(kode, nama, lat, lng, 'path')`` with ``path`` JSON rings of [lat, lng] pairs,
     either one polygon (rings) or a multipolygon (polygons of rings).
     """
     row = re.compile(
-        r"\(\s*'(\d{2})'\s*,\s*'([^']+)'\s*,\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,\s*'(\[.*?\])'\s*\)"
+        r"\(\s*'([\d.]+)'\s*,\s*'([^']+)'\s*,\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,\s*'(\[.*?\])'\s*\)"
     )
-    provinces: dict[str, BaseGeometry] = {}
-    for sql in sorted((reference / PROVINCE_SQL).glob("*.sql")):
+    polygons_by_name: dict[str, BaseGeometry] = {}
+    for sql in sorted(folder.glob("*.sql")):
         for match in row.finditer(sql.read_text(encoding="utf-8")):
+            if names is not None and match.group(2) not in names:
+                continue
             path = json.loads(match.group(5))
             polygons = [path] if isinstance(path[0][0][0], float | int) else path
             geometry = MultiPolygon(
@@ -134,11 +146,23 @@ def province_polygons(reference: Path) -> dict[str, BaseGeometry]:
             )  # fmt: skip
             geometry = shapely.make_valid(geometry)
             shapely.prepare(geometry)
-            provinces[match.group(2)] = geometry
+            polygons_by_name[match.group(2)] = geometry
+    return polygons_by_name
+
+
+def regency_names(text: str) -> list[str]:
+    """The regency names of a worksheet's regency text ("Kota Medan & Kabupaten Deli Serdang (Kec. ...)")."""
+    return [name.strip() for name in re.split(r"&|/|;|,| and ", text.split("(")[0]) if name.strip()]
+
+
+def load_boundaries(reference: Path, rows: Iterable[dict[str, str]]) -> Boundaries:
+    """Every official province, and the official regencies the rows name."""
+    provinces = read_boundaries(reference / PROVINCE_SQL)
     missing = sorted(set(PROVINCES) - set(provinces))
     if missing:
         raise SystemExit(f"no official polygon read for {', '.join(missing)} in {reference / PROVINCE_SQL}")
-    return provinces
+    named = {name for row in rows for name in regency_names(row["regency_city"])}
+    return Boundaries(provinces, read_boundaries(reference / REGENCY_SQL, named))
 
 
 def km_outside(point: Point, polygon: BaseGeometry) -> float:
@@ -242,7 +266,7 @@ def schema_problems(zone: dict[str, str], vocabulary: Sequence[str]) -> list[str
 def build_zone(
     row: dict[str, str],
     checks: Sequence[dict[str, str]],
-    provinces: dict[str, BaseGeometry],
+    boundaries: Boundaries,
     vocabulary: Sequence[str],
 ) -> Outcome:
     """Check one worksheet row and turn it into a zones.csv row, or say why it cannot be one."""
@@ -259,7 +283,7 @@ def build_zone(
     lon, lat = row["lon"].strip(), row["lat"].strip()
     precision = row["coord_precision"]
     method = row["coord_method"].strip()
-    polygon = provinces.get(row["province"])
+    polygon = boundaries.provinces.get(row["province"])
     if polygon is None or row["province"] not in PROVINCES:
         outcome.action = "left_out"
         outcome.reasons.append(f"'{row['province']}' is not an official province name")
@@ -277,6 +301,14 @@ def build_zone(
             return outcome
     elif km > 0:
         method += f"; point lies {km:.1f} km off the simplified official outline of {row['province']} (coast)"
+    regencies = [n for n in regency_names(row["regency_city"]) if n in boundaries.regencies]
+    point = Point(float(lon), float(lat))
+    if not regencies:
+        outcome.reasons.append(f"regency not checked: no official regency name in '{row['regency_city']}'")
+    elif (km := min(km_outside(point, boundaries.regencies[n]) for n in regencies)) > COAST_TOLERANCE_KM:
+        outcome.action = "left_out"
+        outcome.reasons.append(f"point ({lon}, {lat}) is {km:.1f} km outside {' or '.join(regencies)}")
+        return outcome
     disagreeing, supporting = weigh_checks(row, checks)
     if disagreeing and not supporting:
         lower = PRECISIONS[min(PRECISIONS.index(precision) + 1, len(PRECISIONS) - 1)]
@@ -367,7 +399,7 @@ def build(reference: Path, supplement: Path, zones_path: Path, log_path: Path) -
     header, zones = read_csv(zones_path)
     _, sectors = read_csv(zones_path.parent / "sectors.csv")
     vocabulary = [s["id"] for s in sectors]
-    provinces = province_polygons(reference)
+    boundaries = load_boundaries(reference, [*worksheet, *extra])
     checks_by_id: dict[str, list[dict[str, str]]] = defaultdict(list)
     for check in crosscheck:
         checks_by_id[check["id"]].append(check)
@@ -381,9 +413,9 @@ def build(reference: Path, supplement: Path, zones_path: Path, log_path: Path) -
             else next((z["id"] for z in shipped if same_estate(row, z)), None)
         )
         if match is not None:
-            outcomes.append(Outcome(row["id"], origin, action="mapped_to_shipped", reasons=[match]))
+            outcomes.append(Outcome(row["id"], origin, action="mapped_to_shipped", shipped_id=match))
             continue
-        outcome = build_zone(row, checks_by_id[row["id"]], provinces, vocabulary)
+        outcome = build_zone(row, checks_by_id[row["id"]], boundaries, vocabulary)
         outcome.origin = origin
         outcomes.append(outcome)
 
@@ -405,18 +437,14 @@ def build(reference: Path, supplement: Path, zones_path: Path, log_path: Path) -
 
 def log_row(outcome: Outcome) -> dict[str, str]:
     """One line of estates_log.csv."""
-    zone_id = (
-        outcome.zone["id"]
-        if outcome.zone
-        else (outcome.reasons[0] if outcome.action == "mapped_to_shipped" else "")
-    )
+    zone_id = outcome.zone["id"] if outcome.zone else outcome.shipped_id
     return {
         "worksheet_id": outcome.worksheet_id,
         "origin": outcome.origin,
         "zone_id": zone_id,
         "action": outcome.action,
         "precision": outcome.zone["coord_precision"] if outcome.zone else "",
-        "detail": "; ".join(outcome.reasons) if outcome.action == "left_out" else "",
+        "detail": "; ".join(outcome.reasons),
     }
 
 
