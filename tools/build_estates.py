@@ -84,6 +84,8 @@ PLACING_SOURCES = (
     "https://tanahair.indonesia.go.id",
     "https://github.com/herlambangp/Direktori-Perusahaan-Kawasan",
 )
+# A leading year qualified by one of these is the year of an intention, not of the estate.
+NOT_ESTABLISHED = r"\bMoU\b|recommendation|spatial plan"
 _GEOD = Geod(ellps="WGS84")
 _SOURCE_WITH_REMARK = re.compile(r"^(https?://\S+)\s+\((.+)\)$")
 
@@ -182,13 +184,16 @@ def parse_year(text: str) -> str:
     """The year of the IUKI licence when the text names one, else the leading year; '' when none.
 
     "2018 (IUKI 19 Oct 2018; inaugurated 20 Dec 2018)" gives 2018; "PSN (Perpres 109/2020)" gives
-    nothing, because a listing as a national strategic project is not the estate's establishment.
+    nothing, because a listing as a national strategic project is not the estate's establishment, and
+    neither does "2019 (MoU 27 Mar 2019)": an agreement or a recommendation establishes nothing.
     """
     licence = re.search(r"IUKI\D{0,20}((?:19|20)\d{2})", text)
     if licence:
         return licence.group(1)
-    leading = re.match(r"\s*((?:19|20)\d{2})\b", text)
-    return leading.group(1) if leading else ""
+    leading = re.match(r"\s*((?:19|20)\d{2})\b\s*(\([^)]*\))?", text)
+    if not leading or re.search(NOT_ESTABLISHED, leading.group(2) or "", re.IGNORECASE):
+        return ""
+    return leading.group(1)
 
 
 def clean_sources(text: str) -> tuple[str, list[str]]:
