@@ -176,7 +176,7 @@ def atlas_collections(
     footprints = footprints.assign(
         name=zones["name"].reindex(footprints.index).to_numpy(),
         kind=zones["kind"].reindex(footprints.index).to_numpy(),
-    )[["zone_id", "name", "kind", "footprint_source", "footprint_note", "footprint_area_ha", "geometry"]]
+    )
     found = [
         make_collection(
             "zones",
@@ -191,8 +191,10 @@ def atlas_collections(
         make_collection(
             "footprints",
             "Zone footprints",
-            "Zone boundaries. footprint_source 'surveyed' is a boundary from a source (footprint_note names "
-            "it); 'indicative' is a geodesic circle of the official area, not a boundary.",
+            "Zone boundaries. boundary 'official' is the KEK's official boundary from kek.go.id (legal_basis, "
+            "official_area_ha, map_sources and match say where it comes from); 'imported' is a planner's own "
+            "file; 'indicative' is a geodesic circle of the official area, not a boundary. measured_area_ha "
+            "is the geodesic area of a real boundary.",
             footprints,
         ),
         make_collection(

@@ -129,15 +129,16 @@ def test_non_kek_points_take_the_proposal_only_where_its_error_is_smaller(atlas)
         assert "source:" in zone["coord_method"]
 
 
-def test_distinct_zones_share_a_point_only_where_the_kek_tool_will_move_them(atlas, log):
-    superseded = {
-        row["target"] for row in log if row["applied_by"] == "tools/build_kek.py" and row["field"] == "lon"
-    }
+def test_distinct_zones_share_a_point_only_where_their_notes_say_why(atlas, log):
+    audited = {row["target"] for row in log if row["file"] == "zones.csv"}
     groups = atlas.zones.groupby(["lon", "lat"]).groups
-    shared = [set(ids) for ids in groups.values() if len(ids) > 1]
-    for ids in shared:
-        assert ids <= superseded, ids
-    assert {"nongsa", "batam_health_tourism"} <= set().union(*shared)
+    for ids in (set(ids) for ids in groups.values() if len(ids) > 1):
+        for zone_id in ids & audited:
+            others = ids - {zone_id}
+            notes = atlas.zones.at[zone_id, "notes"] or ""
+            assert any(o in notes or atlas.zones.at[o, "name"] in notes for o in others), (zone_id, others)
+    batam = atlas.zones.loc[["nongsa", "batam_aero_technic", "batam_health_tourism"], ["lon", "lat"]]
+    assert not batam.duplicated().any()  # the three Batam KEKs no longer share the city point
 
 
 def test_statuses_operators_and_palu_follow_the_audit(atlas):

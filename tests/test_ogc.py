@@ -199,7 +199,7 @@ def test_links_keep_the_filters_and_serve_an_oversized_limit_as_the_maximum(coll
 def test_zones_carry_every_public_attribute(atlas, collections):
     zones = collections["zones"]
     assert [f["id"] for f in zones.features] == list(atlas.zones.index)
-    names = {c.name for c in ZONE_COLUMNS} | {"primary_sector", "footprint_source"}
+    names = {c.name for c in ZONE_COLUMNS} | {"primary_sector", "boundary", "measured_area_ha"}
     for feature, (_, zone) in zip(zones.features, atlas.zones.iterrows(), strict=True):
         properties = feature["properties"]
         assert names <= set(properties), names - set(properties)
@@ -216,13 +216,15 @@ def test_zones_carry_every_public_attribute(atlas, collections):
 def test_footprints_say_when_they_are_indicative_circles(atlas, collections):
     footprints = collections["footprints"]
     assert [f["id"] for f in footprints.features] == list(atlas.footprints.index)
-    kinds = {f["properties"]["footprint_source"] for f in footprints.features}
-    assert kinds <= {"surveyed", "indicative"}
+    kinds = {f["properties"]["boundary"] for f in footprints.features}
+    assert kinds == {"official", "indicative"}  # the shipped data: 25 official KEK boundaries, circles elsewhere
     for feature in footprints.features:
         properties = feature["properties"]
         assert properties["name"] == atlas.zones.at[feature["id"], "name"]
-        if properties["footprint_source"] == "indicative":
+        if properties["boundary"] == "indicative":
             assert properties["footprint_note"].startswith("circle of the official")
+        else:  # an official boundary names where it comes from
+            assert "kek.go.id" in properties["source"] and properties["legal_basis"]
         assert shapely.geometry.shape(feature["geometry"]).equals(
             atlas.footprints.at[feature["id"], "geometry"]
         )
@@ -240,19 +242,13 @@ def test_single_feature_by_id_and_unknown_ids(collections):
 
 
 def test_extra_atlas_layers_and_imports_become_collections(atlas):
-    @dataclasses.dataclass(frozen=True)
-    class WithFacilities(Atlas):
-        facilities: gpd.GeoDataFrame | None = None
-
     lonlat = [(116.83, -1.26), (117.15, -0.5)]
     facilities = gpd.GeoDataFrame(
         {"id": ["pelabuhan_a", "gudang_b"], "open": [True, False], "berths": [np.int64(4), np.int64(1)]},
         geometry=[Point(xy) for xy in lonlat],
         crs=4326,
     ).to_crs(32750)  # a projected layer comes out in lon/lat
-    # (written to keep passing once Atlas itself has facilities or infrastructure layers)
-    layers = {f.name: getattr(atlas, f.name) for f in dataclasses.fields(Atlas)}
-    extended = WithFacilities(**{**layers, "facilities": facilities})
+    extended = dataclasses.replace(atlas, facilities=facilities)
     overlay = gpd.GeoDataFrame(
         {"row": [1, 2], "nama": ["Calon A", None]}, geometry=[Point(110, -7), None], crs=4326
     )
@@ -454,7 +450,7 @@ def test_gdal_oapif_driver_reads_the_layers_like_qgis(server, atlas, tmp_path):
     url, data_dir = server
     source = f"OAPIF:{url}/ogc"
     layers = dict(pyogrio.list_layers(source).tolist())
-    assert {"zones": "Point", "footprints": "Polygon", "places": "Point"}.items() <= layers.items()
+    assert {"zones": "Point", "footprints": "MultiPolygon", "places": "Point"}.items() <= layers.items()
     zones = pyogrio.read_dataframe(source, layer="zones")
     assert list(zones["id"]) == list(atlas.zones.index)
     assert np.allclose(zones.geometry.x, atlas.zones["lon"]) and np.allclose(
@@ -465,7 +461,7 @@ def test_gdal_oapif_driver_reads_the_layers_like_qgis(server, atlas, tmp_path):
     box = shapely.box(*KALTIM)
     expected = [z for z, g in atlas.footprints.geometry.items() if g.intersects(box)]
     assert sorted(footprints["zone_id"]) == sorted(expected) and expected
-    indicative = footprints[footprints["footprint_source"] == "indicative"]
+    indicative = footprints[footprints["boundary"] == "indicative"]
     assert indicative["footprint_note"].str.startswith("circle of the official").all()
     info = import_sites(tmp_path, atlas, data_dir)
     sites = pyogrio.read_dataframe(source, layer=f"imports-{info.id}")
