@@ -49,6 +49,7 @@ def test_every_shipped_footprint_names_a_kek_and_says_where_it_comes_from(atlas)
     for props, geometry in features:
         assert props["boundary"] == "official" and "kek.go.id" in props["source"]
         assert geometry.is_valid and geometry.geom_type in ("Polygon", "MultiPolygon")
+        assert not geometry.has_z  # flat: GIS clients read the layer as (Multi)Polygon, not "Z"
         assert props["parts"] == len(getattr(geometry, "geoms", [geometry]))
         assert props["match"].startswith(("attributes", "location"))
     kendal = atlas.footprints.loc["kendal"]

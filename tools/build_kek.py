@@ -322,7 +322,8 @@ def _first(parcels: Iterable[Parcel], *keys: str) -> tuple[str, str]:
 
 
 def _rounded(geometry: BaseGeometry) -> BaseGeometry:
-    return shapely.set_precision(geometry, GRID)
+    """Flat (the published parcels carry a meaningless Z) and snapped to the output grid."""
+    return shapely.set_precision(shapely.force_2d(geometry), GRID)
 
 
 def _polygons(geometry: BaseGeometry) -> list[Polygon]:
