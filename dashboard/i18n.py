@@ -22,6 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "filter.kind": {"id": "Jenis kawasan", "en": "Zone type"},
     "filter.status": {"id": "Status", "en": "Status"},
     "filter.province": {"id": "Provinsi", "en": "Province"},
+    "filter.regency": {"id": "Kabupaten/kota", "en": "Regency/city"},
     "filter.search": {"id": "Cari kawasan", "en": "Find a zone"},
     "filter.any": {"id": "Semua", "en": "All"},
     "filter.reset": {"id": "Atur ulang filter", "en": "Reset filters"},
@@ -29,6 +30,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "color.sector": {"id": "Sektor utama", "en": "Primary sector"},
     "color.kind": {"id": "Jenis kawasan", "en": "Zone type"},
     "control.basemap": {"id": "Peta dasar", "en": "Basemap"},
+    "control.layers": {"id": "Lapisan", "en": "Layers"},
+    "layer.regencies": {"id": "Batas kabupaten/kota", "en": "Regency boundaries"},
     "basemap.offline": {"id": "Luring (bawaan)", "en": "Offline (shipped)"},
     "basemap.online": {"id": "Daring (OpenStreetMap)", "en": "Online (OpenStreetMap)"},
     "basemap.unreachable": {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -97,6 +98,8 @@ class MapModel:
     footprint_geojson: bytes
     footprint_version: str
     provinces_geojson: dict
+    #: the shipped regencies file as it is (already compact GeoJSON): served, never put in a figure
+    regencies_geojson: bytes
     sector_order: list[str]
     sector_colors: dict[str, str]
     bounds: dict[str, tuple[float, float, float, float]]
@@ -125,6 +128,7 @@ def build_map_model(atlas: Atlas) -> MapModel:
             list(provinces.geometry),
             [{"name": n} for n in provinces["name"]],
         ),
+        regencies_geojson=Path(atlas.files["regencies"]).read_bytes(),
         sector_order=list(atlas.sectors.index),
         sector_colors=dict(zip(atlas.sectors.index, atlas.sectors["color"], strict=True)),
         bounds=bounds,

@@ -26,7 +26,7 @@ from dashboard.exports import (
     png_export,
     table_export,
 )
-from dashboard.figures import FOOTPRINTS_URL, PROVINCES_URL
+from dashboard.figures import FOOTPRINTS_URL, PROVINCES_URL, REGENCIES_URL
 from dashboard.runtime import LiveRuntime
 from dashboard.savedviews import SavedViewStore
 from dashboard.state import QUERY_NAMES, from_query
@@ -99,11 +99,17 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
     server = app.server
     provinces = json.dumps(live.get().model.provinces_geojson, separators=(",", ":")).encode()
     provinces_etag = hashlib.sha256(provinces).hexdigest()[:16]
+    regencies = live.get().model.regencies_geojson
+    regencies_etag = hashlib.sha256(regencies).hexdigest()[:16]
     compressed = _GzipCache()
 
     @server.route(PROVINCES_URL)
     def provinces_geojson() -> Response:
         return _geojson_response(provinces, provinces_etag, compressed)
+
+    @server.route(REGENCIES_URL)
+    def regencies_geojson() -> Response:
+        return _geojson_response(regencies, regencies_etag, compressed)
 
     @server.route(FOOTPRINTS_URL)
     def footprints_geojson() -> Response:

@@ -192,7 +192,7 @@ def test_sync_from_url_sets_every_control(runtime):
     assert state["view"] == "kaltim" and state["sector"] == ["bauxite"] and state["lang"] == "en"
     assert out[1] is no_update
     assert list(out[2 : 3 + len(callbacks.CONTROL_IDS)]) == [
-        "kaltim", ["bauxite"], [], [], [], None, "sector", "offline", "en", "10,20",
+        "kaltim", ["bauxite"], [], [], [], [], None, "sector", "offline", [], "en", "10,20",
         ["ki_kariangau", "ki_buluminung", "maloy_batuta_trans_kalimantan"], [3.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0],
     ]  # fmt: skip
 
@@ -250,7 +250,7 @@ def test_language_outputs_cover_every_text(runtime):
 
 def test_sync_from_a_weight_returns_a_list_for_the_wildcard_output(runtime):
     controls = Controls(
-        "kaltim", [], [], [], [], None, "sector", "offline", "id", "25,50,100",
+        "kaltim", [], [], [], [], [], None, "sector", "offline", [], "id", "25,50,100",
         ["ki_kariangau", "ki_buluminung"], [0, 1, 2, 1, 10, 1, 1, 1],
     )  # fmt: skip
     out = callbacks.sync_state(
