@@ -58,6 +58,7 @@ def separators(lang: str) -> str:
 
 
 PROVINCES_URL = "/basemap/provinces.geojson"
+LAND_URL = "/basemap/land.geojson"  # neighbouring countries (Natural Earth), under the provinces
 REGENCIES_URL = "/basemap/regencies.geojson"
 REGENCY_LINE_WIDTH = 0.4  # the province style, thinner: regencies nest inside provinces
 FOOTPRINTS_URL = "/basemap/footprints.geojson"
@@ -132,6 +133,10 @@ def map_style(
         }
         drawn.append({"id": "osm", "type": "raster", "source": "osm"})
     else:
+        sources["neighbours"] = {"type": "geojson", "data": LAND_URL}
+        drawn.append(
+            {"id": "neighbours", "type": "fill", "source": "neighbours", "paint": {"fill-color": LAND}}
+        )
         drawn.append({"id": "land", "type": "fill", "source": "provinces", "paint": {"fill-color": LAND}})
     if "regencies" in layers:
         sources["regencies"] = {"type": "geojson", "data": REGENCIES_URL}
@@ -468,6 +473,7 @@ def full_map_figure(
     style = map_style("offline", model, footprint_layers(model, state, footprint_filter(mask)), state.layers)
     figure["layout"]["map"]["style"] = style
     style["sources"]["provinces"]["data"] = model.provinces_geojson
+    style["sources"]["neighbours"]["data"] = orjson.loads(model.land_geojson)
     if "regencies" in style["sources"]:
         style["sources"]["regencies"]["data"] = orjson.loads(model.regencies_geojson)
     style["sources"]["footprints"]["data"] = orjson.loads(model.footprint_geojson)

@@ -98,8 +98,9 @@ class MapModel:
     footprint_geojson: bytes
     footprint_version: str
     provinces_geojson: dict
-    #: the shipped regencies file as it is (already compact GeoJSON): served, never put in a figure
+    #: the shipped regencies and land files as they are (compact GeoJSON): served, not in a figure
     regencies_geojson: bytes
+    land_geojson: bytes
     sector_order: list[str]
     sector_colors: dict[str, str]
     bounds: dict[str, tuple[float, float, float, float]]
@@ -129,6 +130,7 @@ def build_map_model(atlas: Atlas) -> MapModel:
             [{"name": n} for n in provinces["name"]],
         ),
         regencies_geojson=Path(atlas.files["regencies"]).read_bytes(),
+        land_geojson=Path(atlas.files["land"]).read_bytes(),
         sector_order=list(atlas.sectors.index),
         sector_colors=dict(zip(atlas.sectors.index, atlas.sectors["color"], strict=True)),
         bounds=bounds,

@@ -44,6 +44,7 @@ GAP_WIDTH = 0.001
 MIN_PART_KM2 = {"provinces": 0.5, "regencies": 0.5}
 #: Output coordinate decimals (1e-4 degree is about 11 m).
 DECIMALS = 4
+WRITE_DECIMALS = 6
 KM2_PER_DEG2 = 111.32**2
 
 LICENSE_PREFACE = """\
@@ -145,26 +146,30 @@ def _drop_specks(geometry: BaseGeometry, min_km2: float) -> BaseGeometry:
 
 
 def simplify(geometries: list[BaseGeometry], tolerance: float, min_km2: float) -> list[BaseGeometry]:
-    """Clean and simplify all areas of a layer together, then snap to the output grid and orient.
+    """Clean and simplify all areas of a layer together, snap them to the output grid and orient.
 
-    ``coverage_clean`` makes the polygons edge-matched; ``coverage_simplify`` moves each shared edge once, so neighbours stay edge-matched; snapping
-    rounds shared vertices identically; RFC 7946 wants exterior rings counter-clockwise.
+    ``coverage_clean`` makes the upstream polygons edge-matched; ``coverage_simplify`` moves each
+    shared edge once, so neighbours stay edge-matched. Snapping each area to the grid on its own
+    can pull a shared edge apart where vertices collapse, so a last clean (no gap filling, no
+    snapping) re-nodes those few places; RFC 7946 wants exterior rings counter-clockwise.
     """
     cleaned = shapely.coverage_clean(np.array(geometries, dtype=object), gap_width=GAP_WIDTH)
     simplified = shapely.coverage_simplify(cleaned, tolerance)
-    out = []
-    for geometry in simplified:
-        snapped = _polygonal(shapely.set_precision(geometry, 10.0**-DECIMALS))
-        out.append(shapely.orient_polygons(_drop_specks(snapped, min_km2), exterior_cw=False))
-    return out
+    snapped = [
+        _drop_specks(_polygonal(shapely.set_precision(geometry, 10.0**-DECIMALS)), min_km2)
+        for geometry in simplified
+    ]
+    renoded = shapely.coverage_clean(np.array(snapped, dtype=object), snapping_distance=0.0)
+    return [shapely.orient_polygons(_polygonal(geometry), exterior_cw=False) for geometry in renoded]
 
 
 def _coordinates(geometry: BaseGeometry) -> list:
-    """GeoJSON MultiPolygon coordinates, rounded so that the JSON carries no float noise."""
+    """GeoJSON MultiPolygon coordinates without float noise: grid vertices print with DECIMALS, the
+    few nodes the last clean added keep WRITE_DECIMALS (rounding them to the grid could reopen it)."""
     polygons = []
     for polygon in shapely.get_parts(geometry):
         rings = [polygon.exterior, *polygon.interiors]
-        polygons.append([np.round(np.asarray(r.coords), DECIMALS).tolist() for r in rings])
+        polygons.append([np.round(np.asarray(r.coords), WRITE_DECIMALS).tolist() for r in rings])
     return polygons
 
 
