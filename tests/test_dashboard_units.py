@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from dash import no_update
 from plotly.io.json import to_json_plotly
 
-from dashboard import callbacks, components, figures
+from dashboard import callbacks, components, figures, layout
 from dashboard.reducer import Controls
 from dashboard.runtime import build_runtime
 from dashboard.state import ViewState
@@ -288,3 +289,87 @@ def test_investment_note_says_when_the_chart_shows_only_the_largest(runtime):
     assert components.investment_note(summary, "en", reporting - 1).endswith(
         f"the chart shows the {reporting - 1} largest"
     )
+
+
+def test_regency_layer_is_in_the_style_only_when_switched_on(runtime):
+    atlas, model = runtime.atlas, runtime.model
+    everything = select_zones(atlas.zones)
+    base = figures.base_map_figure(atlas, model, runtime.hovers)["layout"]["map"]["style"]
+    assert "regencies" not in base["sources"]  # the 1.4 MB document is not fetched by default
+    assert base["sources"]["provinces"]["data"] == figures.PROVINCES_URL
+    assert base["sources"]["neighbours"]["data"] == figures.LAND_URL
+    on = ViewState(layers=("regencies",))
+    ops = patch_ops(
+        figures.map_patch(
+            figures.map_updates(atlas, model, runtime.hovers, on, everything, "offline", figures.BASE_DRAWN)
+        )
+    )
+    assert set(ops) == {"layout.map.style"}  # a toggle restyles; no zone array is resent
+    style = ops["layout.map.style"]
+    assert style["sources"]["regencies"] == {"type": "geojson", "data": figures.REGENCIES_URL}
+    ids = [layer["id"] for layer in style["layers"]]
+    assert ids.index("regency-lines") < ids.index("province-lines")  # province lines stay on top
+    regency, province = (
+        next(x for x in style["layers"] if x["id"] == i) for i in ("regency-lines", "province-lines")
+    )
+    assert regency["paint"]["line-color"] == province["paint"]["line-color"]
+    assert regency["paint"]["line-width"] < province["paint"]["line-width"]
+
+
+def test_regency_filter_blanks_the_other_zones_and_the_export_draws_regencies_inline(runtime):
+    atlas = runtime.atlas
+    state = ViewState(regency=("64.71",), layers=("regencies",))
+    mask = state.selection(atlas.zones)
+    assert set(atlas.zones.index[mask]) == set(atlas.zones.index[atlas.zones["regency_code"] == "64.71"])
+    ops = patch_ops(
+        figures.map_patch(
+            figures.map_updates(
+                atlas, runtime.model, runtime.hovers, state, mask, "offline", figures.BASE_DRAWN
+            )
+        )
+    )
+    lon = ops[f"data.{figures.TRACE_ZONES}.lon"]
+    assert [x is not None for x in lon] == mask.tolist()
+    figure = figures.export_map_figure(atlas, runtime.model, runtime.hovers, state, mask).to_plotly_json()
+    sources = figure["layout"]["map"]["style"]["sources"]
+    assert len(sources["regencies"]["data"]["features"]) == 514
+
+
+def test_regency_options_hold_zones_and_narrow_to_the_chosen_provinces(runtime):
+    atlas = runtime.atlas
+    every = layout.regency_options(atlas)
+    assert {o["value"] for o in every} == set(atlas.zones["regency_code"])
+    assert [o["label"] for o in every] == sorted(o["label"] for o in every)
+    kaltim = layout.regency_options(atlas, ["kalimantan_timur"])
+    codes = {o["value"] for o in kaltim}
+    assert codes and all(code.startswith("64.") for code in codes)
+    assert {"label": "Kota Balikpapan", "value": "64.71"} in kaltim
+    assert set(runtime.vocabulary.regencies) == {o["value"] for o in every}
+
+
+def test_province_filter_lists_all_38_provinces(runtime):
+    options = layout.option_sets(runtime.atlas, "id")["province-filter"]
+    assert len(options) == 38 and {o["value"] for o in options} == set(runtime.vocabulary.provinces)
+
+
+def test_choosing_a_province_drops_chosen_regencies_elsewhere(runtime):
+    previous = ViewState(regency=("64.71",))
+    controls = Controls(province=["bali"], regency=["64.71"])
+    out = callbacks.sync_state(
+        runtime, "province-filter", "?regency=64.71", controls, None, previous.as_dict()
+    )
+    assert out[0]["province"] == ["bali"] and out[0]["regency"] == []
+    assert out[2 + callbacks.CONTROL_IDS.index(("regency-filter", "value"))] == []  # the dropdown is cleared
+
+
+def test_basemap_documents_are_served_gzipped_with_an_etag(tmp_path, monkeypatch):
+    from dashboard.factory import create_app
+
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    client = create_app().server.test_client()
+    for url, features in ((figures.REGENCIES_URL, 514), (figures.PROVINCES_URL, 38), (figures.LAND_URL, 1)):
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+        assert len(json.loads(gzip.decompress(response.data))["features"]) == features
+        again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
