@@ -84,8 +84,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Trunk-road link, schematic line (estimated length)",
     },
     "legend.provinces": {
-        "id": "Batas provinsi turunan Natural Earth, bukan batas resmi",
-        "en": "Province lines derived from Natural Earth, not official",
+        "id": "Batas provinsi dan kabupaten/kota: Kepmendagri 2025 (wilayah_boundaries, MIT), disederhanakan",
+        "en": "Province and regency lines: Kepmendagri 2025 (wilayah_boundaries, MIT), simplified",
     },
     "detail.title": {"id": "Rincian kawasan", "en": "Zone detail"},
     "detail.empty": {

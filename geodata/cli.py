@@ -42,7 +42,7 @@ def _validate(args: argparse.Namespace) -> int:
                     None,
                     "cannot tell which layer this is; name it like the shipped file "
                     "(zones.csv, places.csv, roads.csv, national.csv, sectors.csv, footprints.geojson, "
-                    "provinces.geojson, land.geojson)",
+                    "provinces.geojson, regencies.geojson, land.geojson)",
                 )
             )
         elif not path.is_file():
