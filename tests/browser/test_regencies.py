@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard.figures import REGENCIES_URL
+from tests.browser.harness import SHOWN_ZONES_JS
 
 LIVE_MAP_JS = "document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
 
@@ -16,6 +17,8 @@ def test_regency_layer_loads_only_when_switched_on_and_the_url_filters_by_regenc
     session.page.wait_for_function(
         "(n) => document.querySelector('#kpi-zones .kpi-value').innerText === String(n)", arg=len(balikpapan)
     )
+    # the map applies its Patch after the panels of the same response: wait for it, then compare
+    session.page.wait_for_function(f"(n) => ({SHOWN_ZONES_JS})().length === n", arg=len(balikpapan))
     assert sorted(session.shown_zones()) == sorted(balikpapan.index)
     assert "Kota Balikpapan" in session.text("#regency-filter")
     assert session.page.evaluate(f"() => !{LIVE_MAP_JS}.getSource('regencies')")
