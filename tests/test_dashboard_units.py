@@ -373,3 +373,10 @@ def test_basemap_documents_are_served_gzipped_with_an_etag(tmp_path, monkeypatch
         assert len(json.loads(gzip.decompress(response.data))["features"]) == features
         again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304
+
+
+def test_exports_describe_the_regency_filter_by_name(runtime):
+    from dashboard.exports import describe_filters
+
+    text = describe_filters(runtime, ViewState(regency=("64.71",), lang="en"))
+    assert text == "Regency/city: Kota Balikpapan"
