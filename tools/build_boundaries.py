@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,13 +40,13 @@ TOLERANCE = {"provinces": 0.02, "regencies": 0.006}
 #: of the province edges); ``coverage_clean`` snaps them into a coverage first and gives slivers
 #: narrower than this (degrees, about 110 m) to the neighbour with the longest shared border.
 GAP_WIDTH = 0.001
-#: Island parts smaller than this (km², on the ellipsoid, approximated at the equator) are dropped
+#: Island parts smaller than this (km², geodesic area on the WGS84 ellipsoid) are dropped
 #: after simplification: they are below a pixel at the zooms the layers draw at.
 MIN_PART_KM2 = {"provinces": 0.5, "regencies": 0.5}
 #: Output coordinate decimals (1e-4 degree is about 11 m).
 DECIMALS = 4
 WRITE_DECIMALS = 6
-KM2_PER_DEG2 = 111.32**2
+WGS84 = Geod(ellps="WGS84")
 
 LICENSE_PREFACE = """\
 provinces.geojson and regencies.geojson are derived from wilayah_boundaries
@@ -140,7 +141,7 @@ def _drop_specks(geometry: BaseGeometry, min_km2: float) -> BaseGeometry:
     parts = list(shapely.get_parts(geometry))
     if not parts:
         return geometry
-    areas = shapely.area(parts) * KM2_PER_DEG2
+    areas = np.array([abs(WGS84.geometry_area_perimeter(part)[0]) / 1e6 for part in parts])
     keep = [p for p, a in zip(parts, areas, strict=True) if a >= min_km2]
     return shapely.MultiPolygon(keep or [parts[int(np.argmax(areas))]])
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pyogrio
 import shapely
+from pyproj import Geod
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "geodata" / "data" / "basemap"
@@ -51,8 +52,9 @@ INDONESIAN_SHARE = 0.5
 #: Coverage-simplification tolerance (degrees, ~1.1 km) and output decimals (~11 m).
 TOLERANCE = 0.01
 DECIMALS = 4
-#: Islets smaller than this (square degrees, ~1 km²) are dropped.
-MIN_PART_DEG2 = 1e-4
+#: Islets smaller than this (km², geodesic) are dropped.
+MIN_PART_KM2 = 1.0
+WGS84 = Geod(ellps="WGS84")
 
 
 def _sha256(data: bytes) -> str:
@@ -99,7 +101,11 @@ def neighbours(paths: dict[str, str], provinces: shapely.Geometry) -> shapely.Ge
     )
     foreign = shapely.union_all(faces[~indonesian], grid_size=NODING_GRID)
     simplified = shapely.coverage_simplify(foreign, TOLERANCE)
-    parts = [p for p in shapely.get_parts(simplified) if p.area >= MIN_PART_DEG2]
+    parts = [
+        p
+        for p in shapely.get_parts(simplified)
+        if abs(WGS84.geometry_area_perimeter(p)[0]) >= MIN_PART_KM2 * 1e6
+    ]
     snapped = shapely.set_precision(shapely.MultiPolygon(parts), 10.0**-DECIMALS)
     return shapely.orient_polygons(snapped, exterior_cw=False)
 
