@@ -73,6 +73,7 @@ def naive_map_figure(runtime: Any, stored: Any) -> dict[str, Any]:
     )
     style = figure["layout"]["map"]["style"]
     style["sources"]["provinces"]["data"] = figures.PROVINCES_URL
+    style["sources"]["neighbours"]["data"] = figures.LAND_URL
     document = style["sources"].pop("footprints")["data"]
     style["layers"] = [layer for layer in style["layers"] if layer.get("source") != "footprints"]
     figure["data"] = footprint_traces(document, mask, runtime.model, state) + figure["data"]

@@ -41,13 +41,13 @@ KM_PER_DEG_LON_EQUATOR = 111.320
 
 
 def _province_sampler(source: Path) -> list[dict[str, Any]]:
-    """Province polygons (prepared for fast containment tests) with the names each one covers."""
+    """Province polygons (prepared for fast containment tests) with their official names."""
     document = json.loads((source / "basemap" / "provinces.geojson").read_text())
     provinces = []
     for feature in document["features"]:
         geometry = shape(feature["geometry"])
         shapely.prepare(geometry)
-        provinces.append({"geometry": geometry, "names": list(feature["properties"]["includes"])})
+        provinces.append({"geometry": geometry, "names": [feature["properties"]["name"]]})
     return provinces
 
 

@@ -18,7 +18,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dashboard import components, facilitypanel, figures
 from dashboard.i18n import LANGUAGES, t
 from dashboard.importing import apply_upload, layer_items, plan_upload
-from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets
+from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets, regency_options
 from dashboard.reducer import Controls, apply_controls, ring_text
 from dashboard.runtime import LiveRuntime, Runtime, kaltim_report
 from dashboard.savedviews import SavedViewError, SavedViewStore
@@ -36,9 +36,11 @@ CONTROL_IDS = (
     ("kind-filter", "value"),
     ("status-filter", "value"),
     ("province-filter", "value"),
+    ("regency-filter", "value"),
     ("zone-search", "value"),
     ("color-mode", "value"),
     ("basemap-toggle", "value"),
+    ("map-layers", "value"),
     ("lang-toggle", "value"),
     ("ring-distances", "value"),
     ("comparison-sites", "value"),
@@ -57,11 +59,20 @@ OPTION_IDS = (
     "zone-search",
     "color-mode",
     "basemap-toggle",
+    "map-layers",
     "facilities-toggle",
 )
-DROPDOWN_IDS = ("sector-filter", "province-filter", "zone-search", "comparison-sites")
+DROPDOWN_IDS = ("sector-filter", "province-filter", "regency-filter", "zone-search", "comparison-sites")
 # Triggers after which the controls must be rewritten from the state (the user did not set them directly).
-REWRITES_CONTROLS = ("map", "investment-chart", "filter-reset", "ring-distances", "facility-radius")
+# (A province change may drop chosen regencies of other provinces.)
+REWRITES_CONTROLS = (
+    "map",
+    "investment-chart",
+    "filter-reset",
+    "ring-distances",
+    "province-filter",
+    "facility-radius",
+)
 
 
 def control_values(state: ViewState) -> list[Any]:
@@ -69,8 +80,9 @@ def control_values(state: ViewState) -> list[Any]:
     FACILITY_CONTROL_IDS."""
     return [
         state.view, list(state.sector), list(state.kind), list(state.status), list(state.province),
-        state.zone, state.color, state.basemap, state.lang, ring_text(state.rings), list(state.sites),
-        list(state.weights), ["on"] if state.facilities else [], state.radius,
+        list(state.regency), state.zone, state.color, state.basemap, list(state.layers), state.lang,
+        ring_text(state.rings), list(state.sites), list(state.weights), ["on"] if state.facilities else [],
+        state.radius,
     ]  # fmt: skip
 
 
@@ -120,7 +132,8 @@ def _language_outputs(atlas: Any, lang: str) -> tuple[Any, ...]:
                 *(t(key, lang) for key in TEXT_ELEMENTS.values()),
                 *(options[cid] for cid in OPTION_IDS),
                 *(labels for _ in DROPDOWN_IDS),
-                t("filter.any", lang), t("filter.any", lang), t("filter.search", lang), options["zone-search"],
+                t("filter.any", lang), t("filter.any", lang), t("filter.any", lang), t("filter.search", lang),
+                options["zone-search"],
                 lang,
                 figures.national_figure(atlas, lang),
                 components.national_sources(atlas, lang),
@@ -182,7 +195,7 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
     kaltim = state.view == "kaltim"
     visible = bool(state.zone) and bool(mask.get(state.zone, False))
     present = tuple(sorted(set(shown["kind" if state.color == "kind" else "primary_sector"])))
-    filters = (state.sector, state.kind, state.status, state.province)
+    filters = (state.sector, state.kind, state.status, state.province, state.regency)
     keys = {
         "kpis": (lang, summary, len(mask)),
         "chart": (lang, state.color, state.zone, filters),
@@ -359,7 +372,7 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         *(Output(element_id, "children") for element_id in TEXT_ELEMENTS),
         *(Output(cid, "options") for cid in OPTION_IDS),
         *(Output(cid, "labels") for cid in DROPDOWN_IDS),
-        *(Output(cid, "placeholder") for cid in DROPDOWN_IDS[:3]),
+        *(Output(cid, "placeholder") for cid in DROPDOWN_IDS[:4]),
         Output("comparison-sites", "options"),
         Output("app-root", "lang"),
         Output("national-chart", "figure"),
@@ -397,6 +410,14 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         return (
             *map_outputs(runtime, stored, basemap, map_drawn),
             *panel_outputs(runtime, stored, panels_drawn),
+        )
+
+    @app.callback(Output("regency-filter", "options"), Input("view-state", "data"))
+    def _regency_options(stored: Any) -> list[dict[str, str]]:
+        runtime = live.get()
+        state = ViewState.from_dict(stored, runtime.vocabulary)
+        return runtime.cached(
+            ("regency-options", state.province), lambda: regency_options(runtime.atlas, state.province)
         )
 
     app.clientside_callback(

@@ -323,7 +323,9 @@ def national_sources(atlas: Atlas, lang: str) -> list[Any]:
         if index:
             links.append("; ")
         if source.startswith(("http://", "https://")):
-            links.append(html.A(source.split("/")[2], href=source, target="_blank", rel="noopener noreferrer"))
+            links.append(
+                html.A(source.split("/")[2], href=source, target="_blank", rel="noopener noreferrer")
+            )
         else:
             links.append(source)  # a printed citation: text, never a link to nowhere
         links.append(f" ({as_of})")

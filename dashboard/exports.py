@@ -64,6 +64,9 @@ def describe_filters(runtime: Runtime, state: ViewState) -> str:
         )
     if state.province:
         parts.append(t("filter.province", lang) + ": " + ", ".join(state.province))
+    if state.regency:
+        names = dict(zip(runtime.atlas.regencies["code"], runtime.atlas.regencies["name"], strict=True))
+        parts.append(t("filter.regency", lang) + ": " + ", ".join(names[code] for code in state.regency))
     return "; ".join(parts) or t("filter.any", lang)
 
 

@@ -65,6 +65,9 @@ def separators(lang: str) -> str:
 
 
 PROVINCES_URL = "/basemap/provinces.geojson"
+LAND_URL = "/basemap/land.geojson"  # neighbouring countries (Natural Earth), under the provinces
+REGENCIES_URL = "/basemap/regencies.geojson"
+REGENCY_LINE_WIDTH = 0.4  # the province style, thinner: regencies nest inside provinces
 FOOTPRINTS_URL = "/basemap/footprints.geojson"
 
 
@@ -107,9 +110,13 @@ def footprint_layers(model: MapModel, state: ViewState, shown: Any = True) -> li
     return layers
 
 
-def map_style(basemap: str, model: MapModel, footprints: list[dict[str, Any]]) -> dict[str, Any]:
+def map_style(
+    basemap: str, model: MapModel, footprints: list[dict[str, Any]], layers: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """A MapLibre style: offline, shipped land and province lines over a sea colour (no tiles, no
     glyphs); online, OpenStreetMap raster tiles under the province lines; the footprints on top.
+    With "regencies" in ``layers`` the regency lines are drawn too: their 1.4 MB source is only in
+    the style, and so only fetched, while that layer is switched on.
 
     Provinces and footprints come from this server's own URLs (the footprints' is the figure's
     ``layout.meta.footprints``), fetched and cached by the browser, so the style stays small and a
@@ -121,7 +128,7 @@ def map_style(basemap: str, model: MapModel, footprints: list[dict[str, Any]]) -
         # take MapLibre seconds to index: as a style URL they held back the first filters.
         "footprints": {"type": "geojson", "data": EMPTY_COLLECTION},
     }
-    layers: list[dict[str, Any]] = [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}]
+    drawn: list[dict[str, Any]] = [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}]
     if basemap == "online":
         sources["osm"] = {
             "type": "raster",
@@ -129,10 +136,24 @@ def map_style(basemap: str, model: MapModel, footprints: list[dict[str, Any]]) -
             "tileSize": 256,
             "attribution": "© OpenStreetMap contributors",
         }
-        layers.append({"id": "osm", "type": "raster", "source": "osm"})
+        drawn.append({"id": "osm", "type": "raster", "source": "osm"})
     else:
-        layers.append({"id": "land", "type": "fill", "source": "provinces", "paint": {"fill-color": LAND}})
-    layers.append(
+        sources["neighbours"] = {"type": "geojson", "data": LAND_URL}
+        drawn.append(
+            {"id": "neighbours", "type": "fill", "source": "neighbours", "paint": {"fill-color": LAND}}
+        )
+        drawn.append({"id": "land", "type": "fill", "source": "provinces", "paint": {"fill-color": LAND}})
+    if "regencies" in layers:
+        sources["regencies"] = {"type": "geojson", "data": REGENCIES_URL}
+        drawn.append(
+            {
+                "id": "regency-lines",
+                "type": "line",
+                "source": "regencies",
+                "paint": {"line-color": PROVINCE_LINE, "line-width": REGENCY_LINE_WIDTH},
+            }
+        )
+    drawn.append(
         {
             "id": "province-lines",
             "type": "line",
@@ -140,7 +161,7 @@ def map_style(basemap: str, model: MapModel, footprints: list[dict[str, Any]]) -
             "paint": {"line-color": PROVINCE_LINE, "line-width": 0.8},
         }
     )
-    return {"version": 8, "sources": sources, "layers": layers + footprints}
+    return {"version": 8, "sources": sources, "layers": drawn + footprints}
 
 
 def zone_hover(zone: Mapping[str, Any], sector_labels: Mapping[str, str], lang: str) -> str:
@@ -254,9 +275,9 @@ def _line_trace(
     )
 
 
-MAP_FILTERS = ("sector", "kind", "status", "province")
+MAP_FILTERS = ("sector", "kind", "status", "province", "regency")
 FACILITY_FILTERS = ("sector", "province")  # a plant has no zone kind or status
-MAP_FIELDS = ("view", *MAP_FILTERS, "zone", "rings", "color", "lang", "facilities")
+MAP_FIELDS = ("view", *MAP_FILTERS, "zone", "rings", "color", "layers", "lang", "facilities")
 
 
 def drawn_map(state: ViewState, basemap: str) -> dict[str, Any]:
@@ -393,8 +414,10 @@ def map_updates(
         return drawn is None or any(drawn.get(name) != now[name] for name in names)
 
     updates: MapUpdates = {}
-    if changed("color", "basemap"):
-        updates["layout", "map", "style"] = map_style(basemap, model, footprint_layers(model, state))
+    if changed("color", "basemap", "layers"):
+        updates["layout", "map", "style"] = map_style(
+            basemap, model, footprint_layers(model, state), state.layers
+        )
     shown = mask.to_numpy(dtype=bool)
     if changed(*MAP_FILTERS):
         lon = [float(x) if keep else None for x, keep in zip(model.lon, shown, strict=True)]
@@ -459,9 +482,12 @@ def full_map_figure(
         base_map_figure(atlas, model, hovers, overlays),
         map_updates(atlas, model, hovers, state, mask, "offline", None),
     )
-    style = map_style("offline", model, footprint_layers(model, state, footprint_filter(mask)))
+    style = map_style("offline", model, footprint_layers(model, state, footprint_filter(mask)), state.layers)
     figure["layout"]["map"]["style"] = style
     style["sources"]["provinces"]["data"] = model.provinces_geojson
+    style["sources"]["neighbours"]["data"] = orjson.loads(model.land_geojson)
+    if "regencies" in style["sources"]:
+        style["sources"]["regencies"]["data"] = orjson.loads(model.regencies_geojson)
     style["sources"]["footprints"]["data"] = orjson.loads(model.footprint_geojson)
     return figure
 

@@ -22,6 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "filter.kind": {"id": "Jenis kawasan", "en": "Zone type"},
     "filter.status": {"id": "Status", "en": "Status"},
     "filter.province": {"id": "Provinsi", "en": "Province"},
+    "filter.regency": {"id": "Kabupaten/kota", "en": "Regency/city"},
     "filter.search": {"id": "Cari kawasan", "en": "Find a zone"},
     "filter.any": {"id": "Semua", "en": "All"},
     "filter.reset": {"id": "Atur ulang filter", "en": "Reset filters"},
@@ -29,6 +30,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "color.sector": {"id": "Sektor utama", "en": "Primary sector"},
     "color.kind": {"id": "Jenis kawasan", "en": "Zone type"},
     "control.basemap": {"id": "Peta dasar", "en": "Basemap"},
+    "control.layers": {"id": "Lapisan", "en": "Layers"},
+    "layer.regencies": {"id": "Batas kabupaten/kota", "en": "Regency boundaries"},
     "basemap.offline": {"id": "Luring (bawaan)", "en": "Offline (shipped)"},
     "basemap.online": {"id": "Daring (OpenStreetMap)", "en": "Online (OpenStreetMap)"},
     "basemap.unreachable": {
@@ -82,8 +85,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Trunk-road link, schematic line (estimated length)",
     },
     "legend.provinces": {
-        "id": "Batas provinsi turunan Natural Earth, bukan batas resmi",
-        "en": "Province lines derived from Natural Earth, not official",
+        "id": "Batas provinsi dan kabupaten/kota: Kepmendagri 2025 (wilayah_boundaries, MIT), disederhanakan",
+        "en": "Province and regency lines: Kepmendagri 2025 (wilayah_boundaries, MIT), simplified",
     },
     "detail.title": {"id": "Rincian kawasan", "en": "Zone detail"},
     "detail.empty": {

@@ -1,13 +1,14 @@
 """The page: header controls, filters, map with legend, KPIs, charts, the Kaltim panel and zone detail.
 
 Element ids are a contract with the tests (see the issue list): map, sector-filter, kind-filter,
-status-filter, province-filter, zone-search, color-mode, kpi-*, investment-chart, national-chart,
-zone-detail, view-tabs, ring-distances, distance-table, basemap-toggle, lang-toggle.
+status-filter, province-filter, regency-filter, zone-search, color-mode, kpi-*, investment-chart, national-chart,
+zone-detail, view-tabs, ring-distances, distance-table, basemap-toggle, map-layers, lang-toggle.
 Every translatable text has its own id so that one callback can switch the language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from dash import dcc, html
@@ -30,10 +31,12 @@ TEXT_ELEMENTS: dict[str, str] = {
     "label-kind": "filter.kind",
     "label-status": "filter.status",
     "label-province": "filter.province",
+    "label-regency": "filter.regency",
     "label-search": "filter.search",
     "filter-reset": "filter.reset",
     "label-color": "control.color",
     "label-basemap": "control.basemap",
+    "label-layers": "control.layers",
     "label-lang": "control.language",
     "label-view": "control.view",
     "title-investment": "chart.investment",
@@ -71,7 +74,7 @@ GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemov
 def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
     """Translated options of every choice control; sector options keep the vocabulary's order."""
     sectors = atlas.sectors
-    provinces = sorted(set(atlas.zones["province"]))
+    provinces = sorted(atlas.provinces["name"])
     return {
         "sector-filter": [{"label": sectors.at[s, f"label_{lang}"], "value": s} for s in sectors.index],
         "kind-filter": [{"label": t("kind." + k, lang), "value": k} for k in KINDS],
@@ -93,6 +96,7 @@ def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
             {"label": t("basemap.offline", lang), "value": "offline"},
             {"label": t("basemap.online", lang), "value": "online"},
         ],
+        "map-layers": [{"label": t("layer.regencies", lang), "value": "regencies"}],
         "facilities-toggle": [{"label": t("facilities.toggle", lang), "value": "on"}],
         "export-target": [
             {"label": t("export.target.map", lang), "value": "map"},
@@ -104,6 +108,15 @@ def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
             {"label": t("export.size.print", lang), "value": "print"},
         ],
     }
+
+
+def regency_options(atlas: Atlas, provinces: Collection[str] = ()) -> list[dict[str, str]]:
+    """The regencies that hold at least one zone, within the chosen provinces (ids) if any, by name."""
+    zones = atlas.zones[atlas.zones["regency_code"].notna()]
+    if provinces:
+        zones = zones[zones["province"].map(province_id).isin(list(provinces))]
+    found = dict(zip(zones["regency_code"], zones["regency_name"], strict=True))
+    return [{"label": name, "value": code} for code, name in sorted(found.items(), key=lambda item: item[1])]
 
 
 def dropdown_labels(lang: str) -> dict[str, str]:
@@ -281,6 +294,14 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any, overlays: 
                             ),
                         ],
                     ),
+                    html.Fieldset(
+                        [
+                            _text("label-layers", html.Legend),
+                            dcc.Checklist(
+                                id="map-layers", options=options["map-layers"], value=[], inline=True
+                            ),
+                        ],
+                    ),
                     _text(
                         "presentation-toggle",
                         html.Button,
@@ -339,6 +360,18 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any, overlays: 
                 dcc.Dropdown(
                     id="province-filter",
                     options=options["province-filter"],
+                    value=[],
+                    multi=True,
+                    searchable=True,
+                    labels=labels,
+                    placeholder=t("filter.any", lang),
+                ),
+            ),
+            _field(
+                "label-regency",
+                dcc.Dropdown(
+                    id="regency-filter",
+                    options=regency_options(atlas),
                     value=[],
                     multi=True,
                     searchable=True,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -98,6 +99,9 @@ class MapModel:
     footprint_geojson: bytes
     footprint_version: str
     provinces_geojson: dict
+    #: the shipped regencies and land files as they are (compact GeoJSON): served, not in a figure
+    regencies_geojson: bytes
+    land_geojson: bytes
     sector_order: list[str]
     sector_colors: dict[str, str]
     bounds: dict[str, tuple[float, float, float, float]]
@@ -128,6 +132,8 @@ def build_map_model(atlas: Atlas) -> MapModel:
             list(provinces.geometry),
             [{"name": n} for n in provinces["name"]],
         ),
+        regencies_geojson=Path(atlas.files["regencies"]).read_bytes(),
+        land_geojson=Path(atlas.files["land"]).read_bytes(),
         sector_order=list(atlas.sectors.index),
         sector_colors=sector_colors,
         bounds=bounds,

@@ -18,9 +18,11 @@ class Controls:
     kind: Any = None
     status: Any = None
     province: Any = None
+    regency: Any = None
     zone: Any = None
     color: Any = None
     basemap: Any = None
+    layers: Any = None
     lang: Any = None
     rings: Any = None
     sites: Any = None
@@ -75,10 +77,12 @@ def apply_controls(
         "kind": controls.kind,
         "status": controls.status,
         "province": controls.province,
+        "regency": controls.regency,
         "zone": zone,
         "rings": list(rings),
         "color": controls.color,
         "basemap": controls.basemap,
+        "layers": controls.layers,
         "lang": controls.lang,
         "sites": controls.sites if controls.sites else "",
         "weights": [0 if w in (None, "") else w for w in controls.weights]
@@ -89,5 +93,5 @@ def apply_controls(
     }
     state, _ = sanitize(raw, vocabulary)
     if trigger == "filter-reset":
-        state = with_changes(state, sector=(), kind=(), status=(), province=())
+        state = with_changes(state, sector=(), kind=(), status=(), province=(), regency=())
     return state, rings_error

@@ -26,7 +26,7 @@ from dashboard.exports import (
     png_export,
     table_export,
 )
-from dashboard.figures import FOOTPRINTS_URL, PROVINCES_URL
+from dashboard.figures import FOOTPRINTS_URL, LAND_URL, PROVINCES_URL, REGENCIES_URL
 from dashboard.runtime import LiveRuntime
 from dashboard.savedviews import SavedViewStore
 from dashboard.state import QUERY_NAMES, from_query
@@ -64,7 +64,7 @@ def _refuse(message: str, status: int) -> Response:
 class _GzipCache:
     """gzip of each served document, made once per content version (an import makes a new one)."""
 
-    def __init__(self, keep: int = 4) -> None:
+    def __init__(self, keep: int = 6) -> None:
         self._keep = keep
         self._bodies: dict[str, bytes] = {}
         self._lock = threading.Lock()
@@ -97,13 +97,23 @@ def _geojson_response(body: bytes, etag: str, compressed: _GzipCache) -> Respons
 def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None:
     """Attach the export, saved-view and basemap routes to the Flask server."""
     server = app.server
-    provinces = json.dumps(live.get().model.provinces_geojson, separators=(",", ":")).encode()
-    provinces_etag = hashlib.sha256(provinces).hexdigest()[:16]
+    model = live.get().model
+    # The basemap documents do not change while the server runs (an import changes only footprints).
+    static = {
+        url: (body, hashlib.sha256(body).hexdigest()[:16])
+        for url, body in (
+            (PROVINCES_URL, json.dumps(model.provinces_geojson, separators=(",", ":")).encode()),
+            (REGENCIES_URL, model.regencies_geojson),
+            (LAND_URL, model.land_geojson),
+        )
+    }
     compressed = _GzipCache()
 
-    @server.route(PROVINCES_URL)
-    def provinces_geojson() -> Response:
-        return _geojson_response(provinces, provinces_etag, compressed)
+    @server.route(PROVINCES_URL, endpoint="provinces_geojson")
+    @server.route(REGENCIES_URL, endpoint="regencies_geojson")
+    @server.route(LAND_URL, endpoint="land_geojson")
+    def basemap_geojson() -> Response:
+        return _geojson_response(*static[request.path], compressed)
 
     @server.route(FOOTPRINTS_URL)
     def footprints_geojson() -> Response:

@@ -84,6 +84,7 @@ def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFram
     attributes = pd.DataFrame(zones.drop(columns=zones.geometry.name))
     records = attributes.to_dict("records")  # row dicts: 20x faster than pandas rows for the hovers
     labels = {lang: atlas.sectors[f"label_{lang}"].to_dict() for lang in LANGUAGES}
+    held = set(zones["regency_code"].dropna())  # regencies a URL may name: those that hold a zone
     return Runtime(
         atlas=atlas,
         model=build_map_model(atlas),
@@ -92,8 +93,13 @@ def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFram
             sectors=frozenset(atlas.sectors.index),
             kinds=frozenset(KINDS),
             statuses=frozenset(STATUSES),
-            provinces=frozenset(province_id(p) for p in zones["province"]),
+            provinces=frozenset(province_id(p) for p in atlas.provinces["name"]),
             zones=frozenset(zones.index),
+            regencies={
+                code: province_id(province)
+                for code, province in zip(atlas.regencies["code"], atlas.regencies["province"], strict=True)
+                if code in held
+            },
         ),
         overlays=overlays,
         attributes=attributes,

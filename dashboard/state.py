@@ -1,14 +1,14 @@
 """The view's state, kept in the URL query string so that a copied link restores the same view.
 
-Query names: view, sector, kind, status, province, zone, rings, color, basemap, lang, plus the
-site comparison's sites and weights, and the facilities layer (``facilities=1``) with the radius of
-the zone detail's "facilities within" (``radius`` in km). Anything
+Query names: view, sector, kind, status, province, regency, zone, rings, color, basemap, layers,
+lang, plus the site comparison's sites and weights, and the facilities layer (``facilities=1``) with
+the radius of the zone detail's "facilities within" (``radius`` in km). Anything
 unknown or malformed in a URL is dropped (and reported), never trusted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -25,9 +25,10 @@ from geodata.scoring import CRITERIA, MAX_WEIGHT
 VIEWS = ("national", "kaltim")
 COLOR_MODES = ("sector", "kind")
 BASEMAPS = ("offline", "online")
+MAP_LAYERS = ("regencies",)  # optional map layers, fetched only when switched on
 QUERY_NAMES = (
-    "view", "sector", "kind", "status", "province", "zone", "rings", "color", "basemap", "lang", "sites", "weights",
-    "facilities", "radius",
+    "view", "sector", "kind", "status", "province", "regency", "zone", "rings", "color", "basemap", "layers",
+    "lang", "sites", "weights", "facilities", "radius",
 )  # fmt: skip
 MAX_LIST = 64  # more values than any vocabulary has: a longer list is not from this app
 MAX_SITES = 12
@@ -44,6 +45,8 @@ class Vocabulary:
     statuses: Collection[str]
     provinces: Collection[str]
     zones: Collection[str]
+    #: official code of each regency that holds a zone -> its province id
+    regencies: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,12 @@ class ViewState:
     kind: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     province: tuple[str, ...] = ()
+    regency: tuple[str, ...] = ()
     zone: str | None = None
     rings: tuple[float, ...] = field(default=DEFAULT_RINGS_KM)
     color: str = "sector"
     basemap: str = "offline"
+    layers: tuple[str, ...] = ()
     lang: str = DEFAULT_LANGUAGE
     sites: tuple[str, ...] = KALTIM_ESTATES
     weights: tuple[float, ...] = DEFAULT_WEIGHTS
@@ -67,7 +72,7 @@ class ViewState:
 
     def selection(self, zones: pd.DataFrame) -> pd.Series:
         """Which zones this state's filters show (the one place the filters are applied)."""
-        return select_zones(zones, self.sector, self.kind, self.status, self.province)
+        return select_zones(zones, self.sector, self.kind, self.status, self.province, self.regency)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for a dcc.Store."""
@@ -168,16 +173,22 @@ def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, li
     if zone is not None and not (isinstance(zone, str) and zone in vocabulary.zones):
         dropped.append(f"zone={zone!r}")
         zone = None
+    province = _known(_as_list(raw.get("province")), vocabulary.provinces, "province", dropped)
+    regency = _known(_as_list(raw.get("regency")), vocabulary.regencies, "regency", dropped)
+    outside = [code for code in regency if province and vocabulary.regencies[code] not in province]
+    dropped += [f"regency={code!r} (outside the chosen provinces)" for code in outside]
     state = ViewState(
         view=_one_of(raw.get("view"), VIEWS, "national", "view", dropped),
         sector=_known(_as_list(raw.get("sector")), vocabulary.sectors, "sector", dropped),
         kind=_known(_as_list(raw.get("kind")), vocabulary.kinds, "kind", dropped),
         status=_known(_as_list(raw.get("status")), vocabulary.statuses, "status", dropped),
-        province=_known(_as_list(raw.get("province")), vocabulary.provinces, "province", dropped),
+        province=province,
+        regency=tuple(code for code in regency if code not in outside),
         zone=zone,
         rings=rings,
         color=_one_of(raw.get("color"), COLOR_MODES, "sector", "color", dropped),
         basemap=_one_of(raw.get("basemap"), BASEMAPS, "offline", "basemap", dropped),
+        layers=_known(_as_list(raw.get("layers")), MAP_LAYERS, "layers", dropped),
         lang=_one_of(raw.get("lang"), LANGUAGES, DEFAULT_LANGUAGE, "lang", dropped),
         sites=_known(_as_list(raw.get("sites")), vocabulary.zones, "sites", dropped)[:MAX_SITES]
         if raw.get("sites") not in (None, "")

@@ -16,6 +16,7 @@ from shapely.geometry import LineString, Point
 
 from geodata import footprints as fp
 from geodata import validate
+from geodata.areas import AreaIndex
 from geodata.facilities import read_facilities
 from geodata.national import period_end
 from geodata.problems import AtlasDataError, Problem
@@ -35,6 +36,8 @@ from geodata.sources import read_csv_records, read_geojson_features
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CRS = "EPSG:4326"
+PROVINCE_PROPERTIES = ("code", "name")
+REGENCY_PROPERTIES = ("code", "name", "province_code", "province")
 
 LAYER_FILES: dict[str, str] = {
     "sectors": "sectors.csv",
@@ -46,6 +49,7 @@ LAYER_FILES: dict[str, str] = {
     "national": "national.csv",
     "facilities": "facilities.csv",
     "provinces": "basemap/provinces.geojson",
+    "regencies": "basemap/regencies.geojson",
     "land": "basemap/land.geojson",
 }
 
@@ -63,6 +67,7 @@ class Atlas:
     national: pd.DataFrame
     facilities: gpd.GeoDataFrame
     provinces: gpd.GeoDataFrame
+    regencies: gpd.GeoDataFrame
     land: gpd.GeoDataFrame
     files: dict[str, Path] = field(default_factory=dict)
 
@@ -139,35 +144,71 @@ def _read_footprints(path: Path, zone_ids: set[str]) -> tuple[gpd.GeoDataFrame, 
     return gpd.GeoDataFrame(frame, geometry=geometries, crs=CRS), problems
 
 
-def _read_basemap(path: Path, with_names: bool) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def _read_areas(
+    path: Path, properties: tuple[str, ...], known: Mapping[str, str] | None = None
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """An administrative layer (provinces or regencies) with the given properties, one row per feature.
+
+    Provinces must carry the 38 official names; a regency must name a province of ``known``
+    (code -> name) by code and by name.
+    """
     features, problems = read_geojson_features(path)
     problems += _check_polygons(features, path.name)
-    rows = []
-    for position, (props, _) in enumerate(features, start=1):
-        row = {
-            "id": props.get("id"),
-            "name": props.get("name"),
-            "includes": tuple(props.get("includes") or ()),
-        }
-        if with_names:
-            unknown = [name for name in row["includes"] if name not in PROVINCES]
-            if not row["id"] or not row["name"] or not row["includes"]:
-                problems.append(
-                    Problem(path.name, position, "includes", "a province needs id, name and includes")
+    frame = pd.DataFrame(
+        [
+            [None if props.get(key) is None else str(props[key]) for key in properties]
+            for props, _ in features
+        ],
+        columns=list(properties),
+        dtype=object,
+    )
+    for position, row in enumerate(frame.itertuples(index=False), start=1):
+        if not all(row):
+            problems.append(Problem(path.name, position, "code", f"a feature needs {', '.join(properties)}"))
+        elif known is None and row.name not in PROVINCES:
+            problems.append(Problem(path.name, position, "name", f"'{row.name}' is not an official province"))
+        elif known is not None and known.get(row.province_code) != row.province:
+            problems.append(
+                Problem(
+                    path.name, position, "province", f"'{row.province_code} {row.province}' is not a province"
                 )
-            elif unknown:
-                problems.append(
-                    Problem(path.name, position, "includes", f"unknown province {', '.join(unknown)}")
-                )
-        rows.append(row)
+            )
+    problems += validate.check_unique(frame, "code", path.name, first_row=1)
+    if known is None and len(features) and set(frame["name"]) != set(PROVINCES):
+        missing = ", ".join(sorted(set(PROVINCES) - set(frame["name"])))
+        problems.append(Problem(path.name, None, "name", f"provinces without a boundary: {missing}"))
     geometries = [geometry for _, geometry in features]
-    return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=["id", "name", "includes"]), geometry=geometries, crs=CRS
-    ), problems
+    return gpd.GeoDataFrame(frame, geometry=geometries, crs=CRS), problems
+
+
+def _read_land(path: Path) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Neighbouring countries' land, drawn under the map; only its geometry matters."""
+    features, problems = read_geojson_features(path)
+    problems += _check_polygons(features, path.name)
+    names = [props.get("name") for props, _ in features]
+    return gpd.GeoDataFrame({"name": names}, geometry=[g for _, g in features], crs=CRS), problems
+
+
+def _with_regencies(zones: gpd.GeoDataFrame, regencies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Derive each zone's regency (code, name) from its point; fill an empty ``regency`` from it.
+
+    A coastal or offshore point takes the nearest regency within the coast tolerance; a point
+    farther out keeps both empty. The row's own ``regency`` text is never overwritten.
+    """
+    found = AreaIndex(list(regencies.geometry)).locate(list(zones.geometry))
+    codes = regencies["code"].to_numpy(dtype=object)
+    names = regencies["name"].to_numpy(dtype=object)
+    zones["regency_code"] = [codes[i] if i >= 0 else None for i in found]
+    zones["regency_name"] = [names[i] if i >= 0 else None for i in found]
+    zones["regency"] = [
+        text if text else derived
+        for text, derived in zip(zones["regency"], zones["regency_name"], strict=True)
+    ]
+    return zones
 
 
 def _zones(
-    path: Path, vocabulary: list[str], provinces: gpd.GeoDataFrame
+    path: Path, vocabulary: list[str], provinces: gpd.GeoDataFrame, regencies: gpd.GeoDataFrame
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     frame, problems = _csv_layer(path, ZONE_COLUMNS, vocabulary)
     problems += validate.check_unique(frame, "id", path.name)
@@ -178,6 +219,8 @@ def _zones(
         problems += validate.check_points_in_provinces(zones, provinces, path.name)
     zones = _numeric(zones, ["lon", "lat", "area_ha", "investment_idr_trillion", "workforce"])
     zones["primary_sector"] = [tags[0] if tags else None for tags in zones["sectors"]]
+    if len(regencies):
+        zones = _with_regencies(zones, regencies)
     return zones.set_index("id", drop=False), problems
 
 
@@ -238,11 +281,14 @@ def read_atlas(paths: Mapping[str, Path]) -> tuple[Atlas | None, list[Problem]]:
     sectors, found = _csv_layer(paths["sectors"], SECTOR_COLUMNS)
     problems += found + validate.check_unique(sectors, "id", paths["sectors"].name)
     vocabulary = [s for s in sectors["id"] if s]
-    provinces, found = _read_basemap(paths["provinces"], with_names=True)
+    provinces, found = _read_areas(paths["provinces"], PROVINCE_PROPERTIES)
     problems += found
-    land, found = _read_basemap(paths["land"], with_names=False)
+    known = dict(zip(provinces["code"], provinces["name"], strict=True))
+    regencies, found = _read_areas(paths["regencies"], REGENCY_PROPERTIES, known)
     problems += found
-    zones, found = _zones(paths["zones"], vocabulary, provinces)
+    land, found = _read_land(paths["land"])
+    problems += found
+    zones, found = _zones(paths["zones"], vocabulary, provinces, regencies)
     problems += found
     zone_ids = {z for z in zones["id"] if z}
     shipped, found = _read_footprints(paths["footprints"], zone_ids)
@@ -274,6 +320,7 @@ def read_atlas(paths: Mapping[str, Path]) -> tuple[Atlas | None, list[Problem]]:
         national=national,
         facilities=facilities,
         provinces=provinces,
+        regencies=regencies,
         land=land,
         files=dict(paths),
     )

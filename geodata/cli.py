@@ -46,8 +46,8 @@ def _validate(args: argparse.Namespace) -> int:
                     None,
                     None,
                     "cannot tell which layer this is; name it like the shipped file "
-                    "(zones.csv, places.csv, roads.csv, national.csv, facilities.csv, sectors.csv, footprints.geojson, "
-                    "provinces.geojson, land.geojson)",
+                    "(zones.csv, places.csv, roads.csv, national.csv, facilities.csv, sectors.csv, "
+                    "footprints.geojson, provinces.geojson, regencies.geojson, land.geojson)",
                 )
             )
         elif not path.is_file():

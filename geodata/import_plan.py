@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geodata.areas import km_to_polygon
 from geodata.atlas import Atlas
 from geodata.fieldmap import KIND_WORDS, as_text, normalise
 from geodata.footprints import IMPORTED, boundary_record, footprint_frame, with_boundaries
@@ -27,7 +28,6 @@ from geodata.measure import area_ha
 from geodata.problems import Problem
 from geodata.store import LayerInfo, Store, now_iso
 from geodata.upload import ImportLimits, ImportRejected
-from geodata.validate import _km_to_polygon
 
 FOOTPRINTS, OVERLAY = "footprints", "overlay"
 MODES = (FOOTPRINTS, OVERLAY)
@@ -133,7 +133,7 @@ def _propose(layer: ImportedLayer, atlas: Atlas) -> tuple[list[Match], list[Prob
                     file, None, None, f"rows {listed} are parcels of {zone_id}; joined into one footprint"
                 )
             )
-        distance = _km_to_polygon(float(zone["lon"]), float(zone["lat"]), boundary)
+        distance = km_to_polygon(float(zone["lon"]), float(zone["lat"]), boundary)
         if distance > FAR_KM:
             notes.append(
                 Problem(

@@ -178,9 +178,7 @@ def atlas_collections(
         kind=zones["kind"].reindex(footprints.index).to_numpy(),
         # one geometry type per collection, as GIS clients expect of a layer: circles and single
         # parcels become one-part MultiPolygons beside the multi-parcel official boundaries
-        geometry=[
-            shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in footprints.geometry
-        ],
+        geometry=[shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in footprints.geometry],
     )
     found = [
         make_collection(

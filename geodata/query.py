@@ -1,4 +1,4 @@
-"""Selecting zones by sector, kind, status and province, and summarising a selection honestly.
+"""Selecting zones by sector, kind, status, province and regency, and summarising a selection honestly.
 
 A figure some zones lack is never counted as zero: every total says how many zones report it.
 """
@@ -26,10 +26,12 @@ def select_zones(
     kinds: Collection[str] = (),
     statuses: Collection[str] = (),
     provinces: Collection[str] = (),
+    regencies: Collection[str] = (),
 ) -> pd.Series:
     """Boolean mask of zones matching every given filter; an empty filter matches all.
 
-    A zone matches a sector filter when any of its sector tags is chosen; ``provinces`` are ids.
+    A zone matches a sector filter when any of its sector tags is chosen; ``provinces`` are ids;
+    ``regencies`` are official codes ("64.71"), matched against the zone's derived ``regency_code``.
     """
     mask = np.ones(len(zones), dtype=bool)
     if sectors:
@@ -43,6 +45,8 @@ def select_zones(
         mask &= zones["status"].isin(list(statuses)).to_numpy()
     if provinces:
         mask &= zones["province"].map(province_id).isin(list(provinces)).to_numpy()
+    if regencies:
+        mask &= zones["regency_code"].isin(list(regencies)).to_numpy()
     return pd.Series(mask, index=zones.index)
 
 

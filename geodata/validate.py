@@ -11,15 +11,13 @@ from collections.abc import Iterable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from pyproj import CRS, Transformer
 from shapely.geometry import Point
 
+from geodata.areas import COAST_TOLERANCE_KM, AreaIndex, km_to_polygon
 from geodata.measure import distances_km
 from geodata.problems import Problem
 from geodata.schema import LAT_RANGE, LON_RANGE
 
-COAST_TOLERANCE_KM = 5.0
 # A port or airport closer than this to a zone's point is the zone's point copied, not a location.
 OWN_POINT_KM = 0.5
 TRANSPORT_KINDS = ("port", "airport")
@@ -164,50 +162,42 @@ def _in_indonesia(point: Point) -> bool:
     return LON_RANGE[0] <= point.x <= LON_RANGE[1] and LAT_RANGE[0] <= point.y <= LAT_RANGE[1]
 
 
-def _km_to_polygon(lon: float, lat: float, polygon) -> float:
-    """Distance in km from a point to a polygon, measured in an equidistant projection centred on the point."""
-    local = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
-    to_local = Transformer.from_crs("EPSG:4326", local, always_xy=True)
-
-    def project(coords: np.ndarray) -> np.ndarray:
-        return np.column_stack(to_local.transform(coords[:, 0], coords[:, 1]))
-
-    return shapely.transform(polygon, project).distance(Point(0.0, 0.0)) / 1000.0
-
-
 def check_points_in_provinces(
-    zones: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, file: str
+    zones: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, file: str, index: AreaIndex | None = None
 ) -> list[Problem]:
-    """Each zone's point lies in its declared province, or within 5 km of that province's coast.
+    """Each zone's point lies in its declared province, or within 5 km (geodesic) of it.
 
-    The derived province layer merges provinces it cannot separate (its ``includes`` lists them),
-    so a zone declared in a merged province is checked against the polygon that includes it.
+    The tolerance absorbs the generalised coastline; a problem names the distance and the province
+    the point actually falls in, so a swapped lon/lat or a wrong province is told apart.
     """
-    covering: dict[str, object] = {}
-    for includes, geometry in zip(provinces["includes"], provinces.geometry, strict=True):
-        for name in includes:
-            covering[name] = geometry
-    for polygon in covering.values():
-        shapely.prepare(polygon)  # thousands of point-in-polygon tests against the same provinces
+    index = index or AreaIndex(list(provinces.geometry))
+    polygons = dict(zip(provinces["name"], provinces.geometry, strict=True))
+    candidates = [
+        (row, province, point)
+        for row, province, point in zip(zones.index, zones["province"], zones.geometry, strict=True)
+        if province is not None and point is not None and _in_indonesia(point)
+    ]  # a missing or out-of-range point is reported by check_coordinates
+    inside = index.containing([point for _, _, point in candidates])
+    names = list(provinces["name"])
     problems: list[Problem] = []
-    for index, province, point in zip(zones.index, zones["province"], zones.geometry, strict=True):
-        if province is None or point is None or not _in_indonesia(point):
-            continue  # a missing or out-of-range point is reported by check_coordinates
-        polygon = covering.get(province)
-        row = spreadsheet_row(index)
+    for (row, province, point), found in zip(candidates, inside, strict=True):
+        polygon = polygons.get(province)
         if polygon is None:
-            problems.append(Problem(file, row, "province", f"no boundary for province '{province}'"))
+            problems.append(
+                Problem(file, spreadsheet_row(row), "province", f"no boundary for province '{province}'")
+            )
             continue
-        if polygon.covers(point):
+        if found >= 0 and names[found] == province:
             continue
-        km = _km_to_polygon(point.x, point.y, polygon)
+        km = km_to_polygon(point.x, point.y, polygon)
         if km > COAST_TOLERANCE_KM:
+            actual = f"it is in {names[found]}" if found >= 0 else "it is in no province"
             problems.append(
                 Problem(
                     file,
-                    row,
+                    spreadsheet_row(row),
                     "lon",
-                    f"point ({point.x}, {point.y}) is {km:.1f} km outside {province}; "
+                    f"point ({point.x}, {point.y}) lies {km:.1f} km outside {province} ({actual}); "
                     "check lon/lat or the province",
                 )
             )

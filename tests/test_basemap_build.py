@@ -1,12 +1,16 @@
-"""Checks on the committed basemap built by ``geodata/build_basemap.py``.
+"""The boundary build tool on a real slice of the reference SQL, and the committed official layers.
 
-These read only the committed GeoJSON (no Natural Earth wheel needed), so a
-rebuild that breaks province look-ups or geometry validity fails here.
+The build test runs ``tools/build_boundaries.py`` on one province file and one regency file copied
+from the reference (skipped only when the reference folder is absent from this machine); the
+remaining tests read the committed GeoJSON that the tool wrote.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import shutil
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -16,89 +20,125 @@ import shapely
 
 from geodata.schema import PROVINCES
 
-BASEMAP = Path(__file__).resolve().parents[1] / "geodata" / "data" / "basemap"
-KM_PER_DEG = 111.32
-COAST_SLACK_KM = 5.0
+ROOT = Path(__file__).resolve().parents[1]
+BASEMAP = ROOT / "geodata" / "data" / "basemap"
 
 
-# (place, lat, lon, province it must map to via the feature's `includes`)
+def _tool(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+boundaries = _tool("build_boundaries")
+REFERENCE = boundaries.DEFAULT_REFERENCE / boundaries.SOURCE
+needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason=f"no reference copy at {REFERENCE}")
+
+# (place, lon, lat, province, regency) checked against the committed layers
 SAMPLES = [
-    ("Medan", 3.59, 98.67, "Sumatera Utara"),
-    ("Lhokseumawe", 5.18, 97.15, "Aceh"),
-    ("Batam", 1.15, 104.02, "Kepulauan Riau"),
-    ("Bintan Galang Batang", 0.98, 104.6, "Kepulauan Riau"),
-    ("Tanjung Pandan", -2.75, 107.65, "Kepulauan Bangka Belitung"),
-    ("Panimbang", -6.49, 105.80, "Banten"),
-    ("Kendal", -6.92, 110.20, "Jawa Tengah"),
-    ("Gresik", -7.15, 112.66, "Jawa Timur"),
-    ("Singosari", -7.89, 112.67, "Jawa Timur"),
-    ("Lombok Pujut", -8.89, 116.29, "Nusa Tenggara Barat"),
-    ("Denpasar", -8.65, 115.22, "Bali"),
-    ("Balikpapan", -1.27, 116.83, "Kalimantan Timur"),
-    ("Penajam", -1.25, 116.77, "Kalimantan Timur"),
-    ("Bontang", 0.13, 117.49, "Kalimantan Timur"),
-    ("Sangatta", 0.50, 117.53, "Kalimantan Timur"),
-    ("Kaliorang", 0.80, 117.85, "Kalimantan Timur"),
-    ("Batulicin", -3.42, 116.01, "Kalimantan Selatan"),
-    ("Palu", -0.90, 119.87, "Sulawesi Tengah"),
-    ("Morowali Bahodopi", -2.81, 122.16, "Sulawesi Tengah"),
-    ("Likupang", 1.67, 125.06, "Sulawesi Utara"),
-    ("Bitung", 1.44, 125.13, "Sulawesi Utara"),
-    ("Daruba", 2.05, 128.29, "Maluku Utara"),
-    ("Aimas/Sorong", -0.96, 131.34, "Papua Barat Daya"),
-    ("Serpong", -6.32, 106.66, "Banten"),
-    ("Subang", -6.57, 107.76, "Jawa Barat"),
-    ("Sidoarjo", -7.45, 112.72, "Jawa Timur"),
-    ("Paiton", -7.72, 113.5, "Jawa Timur"),
-    ("Banyuasin", -2.3, 104.9, "Sumatera Selatan"),
-    ("Tanjung Selor", 2.84, 117.37, "Kalimantan Utara"),
+    ("Balikpapan", 116.83, -1.27, "Kalimantan Timur", "Kota Balikpapan"),
+    ("Samarinda", 117.15, -0.50, "Kalimantan Timur", "Kota Samarinda"),
+    ("Tanjung Selor", 117.37, 2.84, "Kalimantan Utara", "Kabupaten Bulungan"),
+    ("Medan", 98.67, 3.59, "Sumatera Utara", "Kota Medan"),
+    ("Jakarta (Monas)", 106.827, -6.175, "Daerah Khusus Ibukota Jakarta", "Kota Administrasi Jakarta Pusat"),
+    ("Denpasar", 115.22, -8.65, "Bali", "Kota Denpasar"),
+    ("Sorong", 131.25, -0.88, "Papua Barat Daya", "Kota Sorong"),
+    ("Merauke", 140.40, -8.49, "Papua Selatan", "Kabupaten Merauke"),
+    ("Wamena", 138.95, -4.10, "Papua Pegunungan", "Kabupaten Jayawijaya"),
+    ("Nabire", 135.50, -3.37, "Papua Tengah", "Kabupaten Nabire"),
 ]
 
 
-@cache
-def _features(name: str) -> list[dict]:
-    return json.loads((BASEMAP / f"{name}.geojson").read_text())["features"]
+@needs_reference
+def test_build_on_one_province_file_and_its_regencies(tmp_path: Path) -> None:
+    """A real build on a slice: lat/lng are swapped to lon/lat, names and codes kept, MIT notice copied."""
+    slice_root = tmp_path / "reference" / boundaries.SOURCE
+    for relative in (
+        "LICENSE",
+        "SOURCE_COMMIT",
+        "db/prov/wilayah_boundaries_prov_5.sql",
+        "db/kab/wilayah_boundaries_kab_64.sql",
+    ):
+        (slice_root / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REFERENCE / relative, slice_root / relative)
+    out = tmp_path / "out"
+    report = boundaries.build(tmp_path / "reference", out)
+
+    provinces = json.loads((out / "provinces.geojson").read_text())["features"]
+    regencies = json.loads((out / "regencies.geojson").read_text())["features"]
+    assert report["regencies"] == len(regencies) == 10  # Kaltim: 7 kabupaten, 3 kota
+    assert {"64", "65"} <= {f["properties"]["code"] for f in provinces}
+    balikpapan = shapely.Point(116.83, -1.27)  # lon, lat: would be in the Indian Ocean if left unswapped
+    (hit,) = [f["properties"] for f in regencies if shapely.geometry.shape(f["geometry"]).covers(balikpapan)]
+    assert hit == {
+        "code": "64.71", "name": "Kota Balikpapan", "province_code": "64", "province": "Kalimantan Timur",
+    }  # fmt: skip
+    kaltim = next(f for f in provinces if f["properties"]["code"] == "64")
+    assert kaltim["properties"]["name"] == "Kalimantan Timur"
+    assert shapely.geometry.shape(kaltim["geometry"]).covers(balikpapan)
+    assert "MIT License" in (out / "LICENSE").read_text()
+    assert boundaries.source_commit(tmp_path / "reference") in (out / "LICENSE").read_text()
+
+
+def test_sql_parser_reads_polygons_multipolygons_and_quotes() -> None:
+    sql = (
+        "INSERT INTO wilayah_boundaries(kode,nama,lat,lng,path) VALUES\n"
+        "('99.01','Kab. O''Brien',-1.0,116.5,'[[[-1,116],[-1,117],[-2,117],[-1,116]]]'),\n"
+        "('99.02','Kota Dua',NULL,NULL,'[[[[1,100],[1,101],[2,101],[1,100]]],[[[3,100],[3,101],[4,101],[3,100]]]]');\n"
+    )
+    first, second = boundaries.parse_sql(sql)
+    assert (first.code, first.name) == ("99.01", "Kab. O'Brien")
+    assert first.geometry.bounds == (116.0, -2.0, 117.0, -1.0)  # lon first
+    assert second.geometry.geom_type == "MultiPolygon" and len(second.geometry.geoms) == 2
+    with pytest.raises(ValueError, match="deep"):
+        boundaries.path_to_geometry("[1, 2]")
 
 
 @cache
-def _provinces() -> list[tuple[dict, shapely.Geometry]]:
-    return [(f["properties"], shapely.geometry.shape(f["geometry"])) for f in _features("provinces")]
+def _layer(name: str) -> list[tuple[dict, shapely.Geometry]]:
+    features = json.loads((BASEMAP / f"{name}.geojson").read_text())["features"]
+    return [(f["properties"], shapely.geometry.shape(f["geometry"])) for f in features]
 
 
 def test_files_are_small() -> None:
+    assert (BASEMAP / "provinces.geojson").stat().st_size < 400 * 1024
+    assert (BASEMAP / "regencies.geojson").stat().st_size < 2.5 * 1024 * 1024
     assert (BASEMAP / "land.geojson").stat().st_size < 300 * 1024
-    assert (BASEMAP / "provinces.geojson").stat().st_size < 600 * 1024
 
 
-def test_geometries_valid() -> None:
-    geoms = [geom for _, geom in _provinces()]
-    land = [shapely.geometry.shape(f["geometry"]) for f in _features("land")]
-    for geom in [*geoms, *land]:
-        assert geom.geom_type == "MultiPolygon"
-        assert geom.is_valid, shapely.is_valid_reason(geom)
-        assert not geom.is_empty
-    assert shapely.coverage_is_valid(np.array(geoms)), "provinces overlap or have mismatched edges"
+def test_official_names_codes_and_valid_coverages() -> None:
+    provinces, regencies = _layer("provinces"), _layer("regencies")
+    assert sorted(p["name"] for p, _ in provinces) == sorted(PROVINCES)
+    names = {p["code"]: p["name"] for p, _ in provinces}
+    assert len(regencies) == 514 and len({p["code"] for p, _ in regencies}) == 514
+    for props, _ in regencies:
+        assert props["code"].split(".")[0] == props["province_code"]
+        assert names[props["province_code"]] == props["province"]
+    for layer in (provinces, regencies):
+        geometries = np.array([g for _, g in layer])
+        assert all(g.geom_type == "MultiPolygon" and g.is_valid and not g.is_empty for g in geometries)
+        assert shapely.coverage_is_valid(geometries), "neighbours overlap or their edges do not match"
 
 
-def test_properties_and_all_38_names_covered() -> None:
-    covered: list[str] = []
-    for props, _ in _provinces():
-        assert set(props) >= {"id", "name", "includes", "derived_from"}
-        assert props["id"] == props["name"].lower().replace(" ", "_")
-        assert props["includes"][0] == props["name"]
-        covered.extend(props["includes"])
-    assert sorted(covered) == sorted(PROVINCES), "each province must be covered exactly once"
-    assert len({props["id"] for props, _ in _provinces()}) == len(_provinces())
+def test_rings_follow_rfc7946_winding() -> None:
+    for _, geometry in _layer("provinces")[:5]:
+        for polygon in geometry.geoms:
+            assert polygon.exterior.is_ccw
+            assert all(not ring.is_ccw for ring in polygon.interiors)
 
 
-@pytest.mark.parametrize(("place", "lat", "lon", "province"), SAMPLES, ids=[s[0] for s in SAMPLES])
-def test_sample_point_in_province(place: str, lat: float, lon: float, province: str) -> None:
+@pytest.mark.parametrize(("place", "lon", "lat", "province", "regency"), SAMPLES, ids=[s[0] for s in SAMPLES])
+def test_sample_points(place: str, lon: float, lat: float, province: str, regency: str) -> None:
     point = shapely.Point(lon, lat)
-    inside = [props["name"] for props, geom in _provinces() if geom.contains(point)]
-    (target,) = [(props, geom) for props, geom in _provinces() if province in props["includes"]]
-    if inside:
-        assert inside == [target[0]["name"]], f"{place} falls in {inside}"
-        return
-    nearest = min(_provinces(), key=lambda pg: pg[1].distance(point))
-    assert nearest[0]["name"] == target[0]["name"], f"{place} is nearest to {nearest[0]['name']}"
-    assert target[1].distance(point) * KM_PER_DEG <= COAST_SLACK_KM, f"{place} is off the coast"
+    assert [p["name"] for p, g in _layer("provinces") if g.covers(point)] == [province]
+    assert [p["name"] for p, g in _layer("regencies") if g.covers(point)] == [regency]
+
+
+def test_land_is_only_the_neighbours() -> None:
+    (land,) = [g for _, g in _layer("land")]
+    for lon, lat in [(110.34, 1.55), (125.57, -8.56), (141.30, -2.69), (103.82, 1.35), (116.3, 5.6)]:
+        assert land.covers(shapely.Point(lon, lat))  # Kuching, Dili, Vanimo, Singapore, inland Sabah
+    indonesia = shapely.union_all([g for _, g in _layer("provinces")])
+    assert shapely.intersection(land, indonesia).area < 0.01 * indonesia.area

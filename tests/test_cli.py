@@ -33,6 +33,7 @@ def test_validate_json_reports_layer_counts(atlas):
     assert report["ok"] is True and report["errors"] == []
     assert report["layers"]["zones"] == len(atlas.zones)
     assert set(report["layers"]) >= {"zones", "places", "roads", "national", "provinces", "sectors"}
+    assert (report["layers"]["provinces"], report["layers"]["regencies"]) == (38, 514)
 
 
 def test_validate_a_broken_file_exits_two_with_file_row_column(tmp_path, data_copy):

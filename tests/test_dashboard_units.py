@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 
 import numpy as np
@@ -14,7 +15,7 @@ from dash import no_update
 from plotly.io.json import to_json_plotly
 from shapely.geometry import shape
 
-from dashboard import callbacks, components, figures
+from dashboard import callbacks, components, figures, layout
 from dashboard.reducer import Controls
 from dashboard.runtime import build_runtime
 from dashboard.state import ViewState
@@ -194,7 +195,7 @@ def test_sync_from_url_sets_every_control(runtime):
     assert state["view"] == "kaltim" and state["sector"] == ["bauxite"] and state["lang"] == "en"
     assert out[1] is no_update
     assert list(out[2 : 3 + len(callbacks.CONTROL_IDS)]) == [
-        "kaltim", ["bauxite"], [], [], [], None, "sector", "offline", "en", "10,20",
+        "kaltim", ["bauxite"], [], [], [], [], None, "sector", "offline", [], "en", "10,20",
         ["ki_kariangau", "ki_buluminung", "maloy_batuta_trans_kalimantan"], [3.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0],
     ]  # fmt: skip
 
@@ -252,7 +253,7 @@ def test_language_outputs_cover_every_text(runtime):
 
 def test_sync_from_a_weight_returns_a_list_for_the_wildcard_output(runtime):
     controls = Controls(
-        "kaltim", [], [], [], [], None, "sector", "offline", "id", "25,50,100",
+        "kaltim", [], [], [], [], [], None, "sector", "offline", [], "id", "25,50,100",
         ["ki_kariangau", "ki_buluminung"], [0, 1, 2, 1, 10, 1, 1, 1],
     )  # fmt: skip
     out = callbacks.sync_state(
@@ -301,3 +302,94 @@ def test_national_sources_link_web_sources_and_keep_citations_as_text(atlas):
     shown = {s for s in citations if s in texts}
     # the seed article has no web address: it is cited as text, not as a link to its own title
     assert shown, "a printed citation behind the chart is shown as text"
+
+
+def test_regency_layer_is_in_the_style_only_when_switched_on(runtime):
+    atlas, model = runtime.atlas, runtime.model
+    everything = select_zones(atlas.zones)
+    base = figures.base_map_figure(atlas, model, runtime.hovers)["layout"]["map"]["style"]
+    assert "regencies" not in base["sources"]  # the 1.4 MB document is not fetched by default
+    assert base["sources"]["provinces"]["data"] == figures.PROVINCES_URL
+    assert base["sources"]["neighbours"]["data"] == figures.LAND_URL
+    on = ViewState(layers=("regencies",))
+    ops = patch_ops(
+        figures.map_patch(
+            figures.map_updates(atlas, model, runtime.hovers, on, everything, "offline", figures.BASE_DRAWN)
+        )
+    )
+    assert set(ops) == {"layout.map.style"}  # a toggle restyles; no zone array is resent
+    style = ops["layout.map.style"]
+    assert style["sources"]["regencies"] == {"type": "geojson", "data": figures.REGENCIES_URL}
+    ids = [layer["id"] for layer in style["layers"]]
+    assert ids.index("regency-lines") < ids.index("province-lines")  # province lines stay on top
+    regency, province = (
+        next(x for x in style["layers"] if x["id"] == i) for i in ("regency-lines", "province-lines")
+    )
+    assert regency["paint"]["line-color"] == province["paint"]["line-color"]
+    assert regency["paint"]["line-width"] < province["paint"]["line-width"]
+
+
+def test_regency_filter_blanks_the_other_zones_and_the_export_draws_regencies_inline(runtime):
+    atlas = runtime.atlas
+    state = ViewState(regency=("64.71",), layers=("regencies",))
+    mask = state.selection(atlas.zones)
+    assert set(atlas.zones.index[mask]) == set(atlas.zones.index[atlas.zones["regency_code"] == "64.71"])
+    ops = patch_ops(
+        figures.map_patch(
+            figures.map_updates(
+                atlas, runtime.model, runtime.hovers, state, mask, "offline", figures.BASE_DRAWN
+            )
+        )
+    )
+    lon = ops[f"data.{figures.TRACE_ZONES}.lon"]
+    assert [x is not None for x in lon] == mask.tolist()
+    figure = figures.export_map_figure(atlas, runtime.model, runtime.hovers, state, mask).to_plotly_json()
+    sources = figure["layout"]["map"]["style"]["sources"]
+    assert len(sources["regencies"]["data"]["features"]) == 514
+
+
+def test_regency_options_hold_zones_and_narrow_to_the_chosen_provinces(runtime):
+    atlas = runtime.atlas
+    every = layout.regency_options(atlas)
+    assert {o["value"] for o in every} == set(atlas.zones["regency_code"])
+    assert [o["label"] for o in every] == sorted(o["label"] for o in every)
+    kaltim = layout.regency_options(atlas, ["kalimantan_timur"])
+    codes = {o["value"] for o in kaltim}
+    assert codes and all(code.startswith("64.") for code in codes)
+    assert {"label": "Kota Balikpapan", "value": "64.71"} in kaltim
+    assert set(runtime.vocabulary.regencies) == {o["value"] for o in every}
+
+
+def test_province_filter_lists_all_38_provinces(runtime):
+    options = layout.option_sets(runtime.atlas, "id")["province-filter"]
+    assert len(options) == 38 and {o["value"] for o in options} == set(runtime.vocabulary.provinces)
+
+
+def test_choosing_a_province_drops_chosen_regencies_elsewhere(runtime):
+    previous = ViewState(regency=("64.71",))
+    controls = Controls(province=["bali"], regency=["64.71"])
+    out = callbacks.sync_state(
+        runtime, "province-filter", "?regency=64.71", controls, None, previous.as_dict()
+    )
+    assert out[0]["province"] == ["bali"] and out[0]["regency"] == []
+    assert out[2 + callbacks.CONTROL_IDS.index(("regency-filter", "value"))] == []  # the dropdown is cleared
+
+
+def test_basemap_documents_are_served_gzipped_with_an_etag(tmp_path, monkeypatch):
+    from dashboard.factory import create_app
+
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    client = create_app().server.test_client()
+    for url, features in ((figures.REGENCIES_URL, 514), (figures.PROVINCES_URL, 38), (figures.LAND_URL, 1)):
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+        assert len(json.loads(gzip.decompress(response.data))["features"]) == features
+        again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+
+
+def test_exports_describe_the_regency_filter_by_name(runtime):
+    from dashboard.exports import describe_filters
+
+    text = describe_filters(runtime, ViewState(regency=("64.71",), lang="en"))
+    assert text == "Regency/city: Kota Balikpapan"

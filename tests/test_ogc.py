@@ -217,7 +217,10 @@ def test_footprints_say_when_they_are_indicative_circles(atlas, collections):
     footprints = collections["footprints"]
     assert [f["id"] for f in footprints.features] == list(atlas.footprints.index)
     kinds = {f["properties"]["boundary"] for f in footprints.features}
-    assert kinds == {"official", "indicative"}  # the shipped data: 25 official KEK boundaries, circles elsewhere
+    assert kinds == {
+        "official",
+        "indicative",
+    }  # the shipped data: 25 official KEK boundaries, circles elsewhere
     for feature in footprints.features:
         properties = feature["properties"]
         assert properties["name"] == atlas.zones.at[feature["id"], "name"]

@@ -87,10 +87,20 @@ def test_indicative_footprints_have_the_official_area_and_only_where_no_boundary
     assert (no_area["boundary"] == "none").all()
 
 
-def test_province_layer_covers_all_38_provinces_and_is_labelled_derived(atlas):
-    covered = {name for includes in atlas.provinces["includes"] for name in includes}
-    assert covered == set(PROVINCES)
-    assert atlas.provinces.geometry.is_valid.all()
+def test_official_layers_have_38_provinces_and_514_regencies(atlas):
+    assert sorted(atlas.provinces["name"]) == sorted(PROVINCES)
+    assert len(atlas.regencies) == 514 and atlas.regencies["code"].is_unique
+    assert set(atlas.regencies["province_code"]) == set(atlas.provinces["code"])
+    assert atlas.provinces.geometry.is_valid.all() and atlas.regencies.geometry.is_valid.all()
+
+
+def test_every_zone_gets_a_regency_of_its_own_province(atlas):
+    zones = atlas.zones
+    assert zones["regency_code"].notna().all()
+    province_of = dict(zip(atlas.regencies["code"], atlas.regencies["province"], strict=True))
+    assert [province_of[code] for code in zones["regency_code"]] == list(zones["province"])
+    assert zones.at["ki_kariangau", "regency_name"] == "Kota Balikpapan"
+    assert zones["regency"].map(bool).all()
 
 
 def test_places_include_ikn_ports_and_airports(atlas):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dashboard.state import ViewState, Vocabulary, from_query, sanitize, to_query
@@ -65,3 +66,47 @@ def test_from_dict_re_checks_a_stored_state():
         view="kaltim", sector=("nickel",)
     )
     assert ViewState.from_dict("garbage", VOCAB) == ViewState()
+
+
+REGENCY_VOCAB = Vocabulary(
+    sectors=set(), kinds=set(), statuses=set(),
+    provinces={"kalimantan_timur", "kepulauan_riau"}, zones=set(),
+    regencies={"64.71": "kalimantan_timur", "64.09": "kalimantan_timur", "21.71": "kepulauan_riau"},
+)  # fmt: skip
+
+
+def test_regency_filter_and_layers_round_trip_through_the_url():
+    state = ViewState(regency=("64.71", "21.71"), layers=("regencies",))
+    query = to_query(state)
+    assert "regency=64.71,21.71" in query and "layers=regencies" in query
+    assert from_query(query, REGENCY_VOCAB) == (state, [])
+    zones = pd.DataFrame(
+        {
+            "sectors": [("nickel",), ("nickel",)], "kind": ["KI", "KI"], "status": ["operating"] * 2,
+            "province": ["Kalimantan Timur", "Kepulauan Riau"], "regency_code": ["64.09", "21.71"],
+        }
+    )  # fmt: skip
+    assert state.selection(zones).tolist() == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("query", "kept", "dropped"),
+    [
+        ("?regency=64.71,99.99", ("64.71",), "regency='99.99'"),  # unknown code (or a regency without zones)
+        ("?regency=<b>", (), "regency='<b>'"),
+        (
+            "?province=kepulauan_riau&regency=64.71,21.71",
+            ("21.71",),
+            "regency='64.71' (outside the chosen provinces)",
+        ),
+    ],
+)
+def test_regencies_unknown_or_outside_the_chosen_provinces_are_dropped(query, kept, dropped):
+    state, problems = from_query(query, REGENCY_VOCAB)
+    assert state.regency == kept
+    assert dropped in problems
+
+
+def test_unknown_map_layers_are_dropped():
+    state, problems = from_query("?layers=regencies,satellite", REGENCY_VOCAB)
+    assert state.layers == ("regencies",) and "layers='satellite'" in problems

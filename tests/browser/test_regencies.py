@@ -1,0 +1,38 @@
+"""Regency boundaries and the regency filter in headless Chromium (the internet blocked)."""
+
+from __future__ import annotations
+
+from dashboard.figures import REGENCIES_URL
+from tests.browser.harness import SHOWN_ZONES_JS
+
+LIVE_MAP_JS = "document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+
+
+def test_regency_layer_loads_only_when_switched_on_and_the_url_filters_by_regency(session, atlas):
+    requested: list[str] = []
+    session.page.on("request", lambda request: requested.append(request.url))
+
+    balikpapan = atlas.zones[atlas.zones["regency_code"] == "64.71"]
+    session.open("?regency=64.71")
+    session.page.wait_for_function(
+        "(n) => document.querySelector('#kpi-zones .kpi-value').innerText === String(n)", arg=len(balikpapan)
+    )
+    # the map applies its Patch after the panels of the same response: wait for it, then compare
+    session.page.wait_for_function(f"(n) => ({SHOWN_ZONES_JS})().length === n", arg=len(balikpapan))
+    assert sorted(session.shown_zones()) == sorted(balikpapan.index)
+    assert "Kota Balikpapan" in session.text("#regency-filter")
+    assert session.page.evaluate(f"() => !{LIVE_MAP_JS}.getSource('regencies')")
+    assert not [url for url in requested if REGENCIES_URL in url]  # not fetched while the layer is off
+
+    session.page.locator("#map-layers").get_by_text("Batas kabupaten/kota").click()
+    session.page.wait_for_function("() => location.search.includes('layers=regencies')")
+    session.page.wait_for_function(
+        f"() => {{ const map = {LIVE_MAP_JS}; return map.getSource('regencies') && map.isSourceLoaded('regencies')"
+        " && map.getLayer('regency-lines'); }"
+    )
+    session.settle()
+    assert [url for url in requested if REGENCIES_URL in url]
+    assert "regency=64.71" in session.page.url  # the filter survives the restyle
+    assert sorted(session.shown_zones()) == sorted(balikpapan.index)
+    assert session.blocked == []
+    assert session.console_errors == []
