@@ -35,8 +35,9 @@ def test_footprints_are_matched_by_id_and_by_name(tmp_path, atlas):
         [
             ({"id": "KENDAL", "nama": "whatever"}, KENDAL),
             ({"nama": "Kawasan Ekonomi Khusus Maloy Batuta Trans Kalimantan"}, MALOY),
-            ({"nama": "JIIPE"}, box(112.58, -7.12, 112.62, -7.08)),
+            ({"nama": "KEK Gresik"}, box(112.58, -7.12, 112.62, -7.08)),
             ({"nama": "Kawasan Antah Berantah"}, box(110.0, -7.0, 110.01, -6.99)),
+            ({"nama": "JIIPE"}, box(112.58, -7.12, 112.62, -7.08)),  # the KEK and the KI share the name
         ],
     )
     plan = plan_import(path, atlas, mode="footprints")
@@ -51,6 +52,10 @@ def test_footprints_are_matched_by_id_and_by_name(tmp_path, atlas):
     notes = [str(n) for n in plan.notes]
     assert (
         "batas.geojson, row 4, column 'nama': 'Kawasan Antah Berantah' matches no zone by id or name; "
+        "put the zone's id in an 'id' column; it will not be imported"
+    ) in notes
+    assert (
+        "batas.geojson, row 5, column 'nama': 'JIIPE' could be gresik, ki_jiipe_gresik; "
         "put the zone's id in an 'id' column; it will not be imported"
     ) in notes
 

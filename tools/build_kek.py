@@ -41,8 +41,8 @@ from shapely.geometry.base import BaseGeometry
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run as a script from anywhere: geodata is the repository's package
 
+from geodata.areas import km_to_polygon  # noqa: E402
 from geodata.measure import area_ha  # noqa: E402
-from geodata.validate import _km_to_polygon  # noqa: E402
 
 DEFAULT_REFERENCE = REPO.parent / "shared" / "reference"
 DEFAULT_DATA = REPO / "geodata" / "data"
@@ -273,7 +273,7 @@ def _match_by_location(parcel: Parcel, profiles: dict[str, Profile]) -> Parcel:
         (
             0.0
             if parcel.geometry.covers(p.marker)
-            else _km_to_polygon(p.marker.x, p.marker.y, parcel.geometry),
+            else km_to_polygon(p.marker.x, p.marker.y, parcel.geometry),
             slug,
         )
         for slug, p in profiles.items()
@@ -394,7 +394,7 @@ def zone_point(profile: Profile, boundary: BaseGeometry) -> tuple[float, float, 
     lon, lat = round(point.x, COORD_DECIMALS), round(point.y, COORD_DECIMALS)
     if not largest.covers(Point(lon, lat)):
         raise ValueError(f"the rounded representative point of {profile.slug} left its parcel")
-    km = _km_to_polygon(profile.marker.x, profile.marker.y, boundary)
+    km = km_to_polygon(profile.marker.x, profile.marker.y, boundary)
     off = _distance(km)
     return (
         lon,
@@ -436,7 +436,7 @@ def infrastructure_rows(
             round(float(item["longitude"]), COORD_DECIMALS),
             round(float(item["latitude"]), COORD_DECIMALS),
         )
-        km = 0.0 if boundary.covers(Point(lon, lat)) else _km_to_polygon(lon, lat, boundary)
+        km = 0.0 if boundary.covers(Point(lon, lat)) else km_to_polygon(lon, lat, boundary)
         if km > MAX_ITEM_KM:
             dropped.append(f"{label}: its point ({lat}, {lon}) lies {km:.0f} km from the KEK")
             continue
