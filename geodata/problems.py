@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+    # For a message the dashboard translates: the i18n key "problem.<code>" and its values.
+    code: str = field(default="", compare=False)
+    params: tuple[tuple[str, object], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         where = self.file
@@ -27,7 +30,9 @@ class Problem:
         return f"{where}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """file, row, column and message, plus the code when the message has one."""
+        fields = {"file": self.file, "row": self.row, "column": self.column, "message": self.message}
+        return {**fields, "code": self.code} if self.code else fields
 
 
 class AtlasDataError(Exception):
