@@ -14,7 +14,7 @@ def loopback_probe() -> Iterator[tuple[str, list[str]]]:
     requests: list[str] = []
 
     class Recorder(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             requests.append(self.path)
             self.send_response(404)
             self.end_headers()

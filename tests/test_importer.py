@@ -67,7 +67,10 @@ REJECTED = [
 ]
 
 ACCEPTED_WITH_NOTE = [
-    ("cp1252.csv", "cp1252.csv: is not UTF-8; it was read as Windows-1252 (Excel's 'CSV' on Indonesian Windows)"),
+    (
+        "cp1252.csv",
+        "cp1252.csv: is not UTF-8; it was read as Windows-1252 (Excel's 'CSV' on Indonesian Windows)",
+    ),
     (
         "bowtie.geojson",
         "bowtie.geojson, row 1, column 'geometry': was not a valid polygon (self-intersection near 110.205, -6.915); "
