@@ -18,6 +18,7 @@ from dashboard.settings import data_dir
 from dashboard.validation import id_skeleton
 from geodata import Atlas, load_atlas
 from geodata.store import Store
+from geodata.upload import sweep_leftovers
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -25,6 +26,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 def create_app(atlas: Atlas | None = None) -> Dash:
     """The dashboard for ``atlas`` (the shipped data when None) plus the imported layers in the data
     directory; raises AtlasDataError on bad data."""
+    sweep_leftovers(data_dir())  # what a crashed worker left: staged uploads, half-written files
     live = LiveRuntime(atlas if atlas is not None else load_atlas(), Store(data_dir()))
     app = Dash(
         __name__,

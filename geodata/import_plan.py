@@ -69,9 +69,7 @@ def _doubt(area: float, official: float | None, distance: float) -> str | None:
             f"(expected {AREA_RATIO[0]:g}x to {AREA_RATIO[1]:g}x)"
         )
     if distance > FAR_KM:
-        reasons.append(
-            f"it lies {distance:,.0f} km from the zone's point (at most {FAR_KM:g} km expected)"
-        )
+        reasons.append(f"it lies {distance:,.0f} km from the zone's point (at most {FAR_KM:g} km expected)")
     return "; ".join(reasons) or None
 
 

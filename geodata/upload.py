@@ -152,8 +152,8 @@ def _megabytes(size: int) -> str:
     return f"{size / MB:.1f} MB" if size >= MB / 10 else f"{size} bytes"
 
 
-def _reject(file: str, message: str) -> ImportRejected:
-    return ImportRejected([Problem(file, None, None, message)])
+def _reject(file: str, message: str, code: str = "", **params: object) -> ImportRejected:
+    return ImportRejected([Problem(file, None, None, message, code, tuple(params.items()))])
 
 
 def _check_size(file: str, size: int, limits: ImportLimits) -> None:
@@ -249,7 +249,13 @@ def _pick(candidates: list[Path], file: str, wanted: str | None, what: str) -> P
     if len(chosen) == 1:
         return chosen[0]
     names = ", ".join(sorted(c.stem for c in candidates))
-    raise _reject(file, f"holds {len(candidates)} datasets ({names}); choose one with --layer NAME")
+    raise _reject(
+        file,
+        f"holds {len(candidates)} datasets ({names}); choose one with --layer NAME",
+        "several_layers",
+        n=len(candidates),
+        names=names,
+    )
 
 
 def _stage_archive(path: Path, file: str, workdir: Path, limits: ImportLimits, wanted: str | None) -> Staged:
