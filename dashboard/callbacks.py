@@ -433,7 +433,8 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
             t_["value"] for t_ in ctx.triggered if isinstance(t_, dict) and "value" in t_
         ):
             trigger = None  # a list re-render reset the n_clicks: not a click
-        edits = [{"id": i, "value": v} for i, v in zip(edit_ids or [], edit_values or [], strict=False)]
+        pairs = zip(*(x if isinstance(x, list) else [] for x in (edit_ids, edit_values)), strict=False)
+        edits = [{"id": i, "value": v} for i, v in pairs]
         return saved_views_outputs(views, trigger, lang, title, note, query, edits, upload)
 
     @app.callback(

@@ -42,7 +42,7 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     views = SavedViewStore(data_dir() / "saved_views.json")
     register_callbacks(app, live, views)
     register_routes(app, live, views)
-    harden(app.server)
+    harden(app.server, app.callback_map)
     return app
 
 
