@@ -43,6 +43,11 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     register_callbacks(app, live, views)
     register_routes(app, live, views)
     harden(app.server, app.callback_map)
+    # Dash sets itself up on its first request, marking that done before it is: a second request
+    # meanwhile (a fresh worker's first page load fetching its bundles) found no registered
+    # bundles and failed. Make that first request here, before the server takes any.
+    if app.server.test_client().get("/_dash-dependencies").status_code != 200:
+        raise RuntimeError("the dashboard could not set itself up; see the log")
     return app
 
 
