@@ -237,3 +237,33 @@ def test_staged_copies_live_in_the_data_directory_and_crash_leftovers_are_swept(
     assert list((data_dir / "tmp").iterdir()) == [] and [
         p.name for p in data_dir.iterdir() if p.is_file()
     ] == ["saved_views.json"]
+
+
+def test_the_cli_refuses_the_hanging_geopackage_at_once(tmp_path, capsys):
+    from geodata.cli import main
+
+    path = geopackage(tmp_path / "hang.gpkg", {"hang": ENDLESS})
+    with sqlite3.connect(path) as connection:
+        connection.execute("DELETE FROM gpkg_contents WHERE table_name = 'parcels'")
+    started = time.monotonic()
+    assert main(["import", str(path), "--dry-run", "--store", str(tmp_path / "store")]) == 2
+    assert time.monotonic() - started < 10
+    assert "hang.gpkg: 'hang' is a SQL view, not a table" in capsys.readouterr().err
+
+
+def test_the_validator_refuses_nul_bytes_duplicate_headers_and_digit_grouping(tmp_path):
+    from geodata.schema import Column, cell_parser
+    from geodata.sources import read_csv_records
+
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"id,name\nkendal,Kendal\nx,\x00\n")
+    assert [str(p) for p in read_csv_records(nul)[1]] == [
+        "nul.csv, row 3: holds NUL bytes, which text never has; save it again as CSV"
+    ]
+    twice = tmp_path / "twice.csv"
+    twice.write_text("id,lat,lon,lat\nkendal,-6.9,110.2,5\n")
+    assert [str(p) for p in read_csv_records(twice)[1]] == [
+        "twice.csv, row 1, column 'lat': appears twice in the header; keep one, so that no value silently wins"
+    ]
+    with pytest.raises(ValueError, match=r"'1_16\.72' is not a number"):
+        cell_parser(Column("lon", "number"))("1_16.72")

@@ -107,3 +107,22 @@ def test_a_damaged_store_leaves_the_atlas_serving_and_says_why(tmp_path, atlas):
     live = LiveRuntime(atlas, store)
     assert live.get().atlas is atlas and live.unreadable is not None
     assert "imports.gpkg: tidak dapat dibaca" in str(layer_items(store, "id"))
+
+
+def test_the_browser_is_not_told_to_use_a_command_line_option(tmp_path, atlas):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("a.geojson", "b.geojson"):
+            archive.writestr(name, json.dumps({"type": "FeatureCollection", "features": []}))
+    contents = "data:application/zip;base64," + base64.b64encode(buffer.getvalue()).decode()
+    for lang, expected in (
+        ("id", "berisi 2 lapisan (a, b); unggah satu lapisan per berkas"),
+        ("en", "upload one layer per file"),
+    ):
+        report = plan_upload(build_runtime(atlas, ()), Store(tmp_path), contents, "dua.zip", "overlay", lang)[
+            0
+        ]
+        assert expected in str(report) and "--layer" not in str(report)
