@@ -46,11 +46,7 @@ def localise(problem: Problem, lang: str) -> str:
     key = f"problem.{problem.code}"
     if not problem.code or key not in TEXTS:
         return str(problem)
-    where = problem.file
-    if problem.row is not None:
-        where += f", {t('problem.row', lang)} {problem.row}"
-    if problem.column:
-        where += f", {t('problem.column', lang)} '{problem.column}'"
+    where = problem.where(t("problem.row", lang), t("problem.column", lang))
     return f"{where}: {t(key, lang, **dict(problem.params))}"
 
 

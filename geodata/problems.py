@@ -22,12 +22,16 @@ class Problem:
     params: tuple[tuple[str, object], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
+
+    def where(self, row: str = "row", column: str = "column") -> str:
+        """The file, row and column, with the words for row and column in the reader's language."""
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {row} {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+            where += f", {column} '{self.column}'"
+        return where
 
     def as_dict(self) -> dict[str, object]:
         """file, row, column and message, plus the code when the message has one."""
