@@ -126,3 +126,46 @@ def test_the_browser_is_not_told_to_use_a_command_line_option(tmp_path, atlas):
             0
         ]
         assert expected in str(report) and "--layer" not in str(report)
+
+
+def test_the_hanging_geopackage_upload_is_refused_in_the_users_language(tmp_path, atlas):
+    import sqlite3
+    import time
+
+    from tests.test_import_hostile import ENDLESS, geopackage
+
+    path = geopackage(tmp_path / "hang.gpkg", {"hang": ENDLESS})
+    with sqlite3.connect(path) as connection:
+        connection.execute("DELETE FROM gpkg_contents WHERE table_name = 'parcels'")
+    contents = "data:application/geopackage+sqlite3;base64," + base64.b64encode(path.read_bytes()).decode()
+    store = Store(tmp_path / "data")
+    started = time.monotonic()
+    report, _, _, disabled, token, _ = plan_upload(
+        build_runtime(atlas, ()), store, contents, "hang.gpkg", "overlay", "id"
+    )
+    assert time.monotonic() - started < 5 and disabled and token is None
+    assert "hang.gpkg: 'hang' adalah view SQL, bukan tabel" in str(report)
+    assert list((store.directory / "tmp").iterdir()) == []
+
+
+def test_the_app_starts_and_serves_on_a_damaged_store(tmp_path, atlas, monkeypatch, capsys):
+    from dashboard.factory import create_app
+    from geodata.cli import main
+
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    (tmp_path / "imports.gpkg").write_bytes(b"not a geopackage at all" * 100)
+    client = create_app(atlas).server.test_client()
+    assert client.get("/").status_code == 200
+    assert b"kendal" in client.get("/_dash-layout").data
+    site = tmp_path / "site.geojson"
+    point = {"type": "Point", "coordinates": [116.8, -1.2]}
+    site.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": {}, "geometry": point}],
+            }
+        )
+    )
+    assert main(["import", str(site), "--store", str(tmp_path)]) == 2
+    assert "imports.gpkg: cannot be read" in capsys.readouterr().err
