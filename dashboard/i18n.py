@@ -286,6 +286,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "memiliki {n} kolom; batasnya {limit} (simpan hanya kolom yang diperlukan)",
         "en": "has {n} columns; the limit is {limit} (keep the columns the atlas needs)",
     },
+    "problem.too_many_features": {
+        "id": "memiliki {n} fitur; batasnya {limit} (pecah berkasnya)",
+        "en": "has {n} features; the limit is {limit} (split the file)",
+    },
+    "problem.empty_coordinate": {
+        "id": "kosong; setiap baris memerlukan bujur dan lintang",
+        "en": "is empty; every row needs a longitude and a latitude",
+    },
+    "problem.not_a_number": {
+        "id": "'{value}' bukan angka; tulis angka desimal saja (mis. 116,82 atau 116.82), tanpa '_' atau pemisah ribuan",
+        "en": "'{value}' is not a number; write a decimal number only (e.g. 116.82), without '_' or thousands separators",
+    },
     "problem.too_many_vertices": {
         "id": "memiliki {n} titik sudut; batasnya {limit} (sederhanakan batasnya)",
         "en": "has {n} vertices; the limit is {limit} (simplify the boundaries)",

@@ -26,7 +26,7 @@ from geodata.import_plan import (
 )
 from geodata.problems import AtlasDataError, Problem
 from geodata.store import LayerInfo, Store
-from geodata.upload import ImportLimits, ImportRejected
+from geodata.upload import ImportLimits, ImportRejected, sweep_leftovers
 
 OK, INVALID = 0, 2
 _FOOTPRINT_BEFORE = {
@@ -161,6 +161,7 @@ def _import(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return INVALID
     store = Store(args.store)
+    sweep_leftovers(store.directory)  # what an interrupted import left behind
     plan: ImportPlan | None = None
     info: LayerInfo | None = None
     problems: list[Problem] = []

@@ -108,6 +108,9 @@ def _too_many(file: str, count: int, limits: ImportLimits) -> ImportRejected:
     return _reject(
         file,
         f"has {count} features; the limit is {limits.max_features} (split it, or raise ATLAS_IMPORT_MAX_FEATURES)",
+        code="too_many_features",
+        n=count,
+        limit=limits.max_features,
     )
 
 
@@ -401,12 +404,16 @@ def _coordinate(
 ) -> float | None:
     text = (record.get(column) or "").strip()
     if not text:
-        problems.append(Problem(file, row, column, "is empty; every row needs a longitude and a latitude"))
+        problems.append(
+            Problem(
+                file, row, column, "is empty; every row needs a longitude and a latitude", "empty_coordinate"
+            )
+        )
         return None
     try:
         return cast(float, _NUMBER(text))
     except ValueError as exc:
-        problems.append(Problem(file, row, column, str(exc)))
+        problems.append(Problem(file, row, column, str(exc), "not_a_number", (("value", text),)))
         return None
 
 

@@ -169,3 +169,17 @@ def test_the_app_starts_and_serves_on_a_damaged_store(tmp_path, atlas, monkeypat
     )
     assert main(["import", str(site), "--store", str(tmp_path)]) == 2
     assert "imports.gpkg: cannot be read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("csv", "expected"),
+    [
+        (b"nama,lon,lat\nA,1_16.72,-1.2\n", "x.csv, baris 2, kolom 'lon': '1_16.72' bukan angka"),
+        (b"nama,lon,lat,lon\nA,116.7,-1.2,5\n", "x.csv, baris 1: memiliki kolom 'lon' dua kali"),
+        (b"nama,lon,lat\nA\x00,116.7,-1.2\n", "x.csv, baris 2: berisi byte NUL"),
+    ],
+)
+def test_hostile_csv_uploads_are_refused_in_indonesian(tmp_path, atlas, csv, expected):
+    contents = "data:text/csv;base64," + base64.b64encode(csv).decode()
+    report = plan_upload(build_runtime(atlas, ()), Store(tmp_path), contents, "x.csv", "overlay", "id")[0]
+    assert expected in str(report)
