@@ -66,7 +66,6 @@ OFFLINE_GDAL = {
     "GDAL_HTTP_CONNECTTIMEOUT": "1",
     "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": "none",
     "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
-    "OGR_GEOJSON_MAX_OBJ_SIZE": "200",  # MB of one JSON object (GDAL's own default)
 }
 pyogrio.set_gdal_config_options(OFFLINE_GDAL)
 pyproj.network.set_network_enabled(False)
