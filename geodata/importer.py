@@ -526,9 +526,10 @@ READERS: dict[str, Callable[[Staged, str | None, ImportLimits], _Raw]] = {
 
 
 def _other_columns(attributes: pd.DataFrame, extra: list[str]) -> dict[str, list[str | None]]:
-    """The file's unmapped, non-empty columns as text, renamed where they would clash (GeoPackage
+    """The file's unmapped, non-empty columns as text, renamed where they would clash with the
+    store's own columns (a property called 'geom' would break the GeoPackage write; GeoPackage
     column names are case-insensitive)."""
-    taken = {"row", "geometry", "fid", *FIELDS}
+    taken = {"row", "geometry", "geom", "fid", "zone_id", "plausibility_override", *FIELDS}
     columns: dict[str, list[str | None]] = {}
     for column in extra:
         values = [as_text(v) for v in attributes[column]]

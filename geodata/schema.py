@@ -70,7 +70,9 @@ ZONE_COLUMNS = (
     Column("sectors", "tags", True, doc="semicolon-separated ids from sectors.csv; the first is primary"),
     Column("legal_basis", "text"),
     Column("operator", "text", doc="operator, developer or proposer"),
-    Column("established", "integer", minimum=1900, doc="year of the PP, decree or licence that made the zone"),
+    Column(
+        "established", "integer", minimum=1900, doc="year of the PP, decree or licence that made the zone"
+    ),
     Column("established_source", "sources", doc="where the establishment year comes from"),
     Column("investment_idr_trillion", "number", minimum=0.0, doc="realized investment, IDR trillion"),
     Column("investment_as_of", "date"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 import pytest
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import Point, Polygon, box, mapping
 
 from geodata.importer import read_upload
 from geodata.upload import ImportLimits, ImportRejected, sweep_leftovers
@@ -267,3 +267,23 @@ def test_the_validator_refuses_nul_bytes_duplicate_headers_and_digit_grouping(tm
     ]
     with pytest.raises(ValueError, match=r"'1_16\.72' is not a number"):
         cell_parser(Column("lon", "number"))("1_16.72")
+
+
+def test_columns_named_like_the_stores_own_are_renamed_not_a_broken_write(tmp_path, atlas):
+    from geodata.import_plan import apply_import, plan_import
+    from geodata.store import Store
+
+    path = tmp_path / "clash.geojson"
+    properties = {"id": "kendal", "zone_id": "other", "GEOM": "x", "fid": "7", "plausibility_override": "yes"}
+    geometry = mapping(box(110.19, -6.93, 110.22, -6.90))
+    path.write_text(
+        json.dumps(
+            feature_collection(None, geometry)
+            | {"features": [{"type": "Feature", "properties": properties, "geometry": geometry}]}
+        )
+    )
+    store = Store(tmp_path / "store")
+    stored = apply_import(plan_import(path, atlas, mode="footprints", limits=LIMITS), store)
+    frame = store.read(stored.id)
+    assert frame["zone_id"].tolist() == ["kendal"] and frame["GEOM_2"].tolist() == ["x"]
+    assert frame["zone_id_2"].tolist() == ["other"] and frame["plausibility_override"].isna().all()
