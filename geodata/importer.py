@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
+from urllib.parse import quote
 
 import geopandas as gpd
 import pandas as pd
@@ -223,7 +224,7 @@ def _keep_tables_only(path: Path, file: str, limits: ImportLimits) -> list[str]:
     views. SQLite is stopped once the read's time budget is spent."""
     deadline = time.monotonic() + limits.max_seconds
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
+        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, isolation_level=None)
     except sqlite3.Error as exc:
         raise _reject(file, f"cannot be read as a GeoPackage ({exc}); export it again") from None
     connection.set_progress_handler(lambda: int(time.monotonic() > deadline), SQL_PROGRESS_STEPS)
