@@ -491,7 +491,7 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
     def _apply_import(_clicks: Any, token: Any, confirmed: Any, override: Any, lang: Any) -> tuple[Any, ...]:
         language = lang if lang in LANGUAGES else "id"
         message, stored = apply_upload(live.get(), live.store, token, confirmed, override, language)
-        return message, (secrets.token_hex(4) if stored else no_update), True
+        return message, (secrets.token_hex(4) if stored else no_update), stored  # refused: fix and retry
 
     @app.callback(
         Output("import-layers", "children"),
