@@ -1,7 +1,8 @@
-"""Start Atlas Kawasan: ``python app.py [--host 127.0.0.1] [--port 8050]``.
+"""Start Atlas Kawasan: ``python app.py [--host 127.0.0.1] [--port 8050] [--production]``.
 
-``server`` is the Flask app for a WSGI server (``gunicorn app:server``). Invalid data stops the
-start with the validator's messages, not a traceback.
+``--production`` serves with waitress (dashboard.production: slow clients cost a socket, not a
+thread); without it, Flask's development server. ``server`` is the Flask app for any other WSGI
+server. Invalid data stops the start with the validator's messages, not a traceback.
 """
 
 from __future__ import annotations
@@ -33,7 +34,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8050, help="port (default 8050)")
     parser.add_argument("--debug", action="store_true", help="Dash debug mode (never on a shared network)")
+    parser.add_argument(
+        "--production", action="store_true", help="serve with waitress (bounded, slow-client safe)"
+    )
+    parser.add_argument("--threads", type=int, default=8, help="worker threads with --production (default 8)")
     args = parser.parse_args(argv)
+    if args.production:
+        from dashboard.production import build_server
+
+        print(
+            f"Atlas Kawasan (waitress, {args.threads} threads) on http://{args.host}:{args.port}", flush=True
+        )
+        build_server(server, args.host, args.port, args.threads).run()
+        return
     app.run(host=args.host, port=args.port, debug=args.debug)
 
 

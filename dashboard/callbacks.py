@@ -480,7 +480,8 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
             t_["value"] for t_ in ctx.triggered if isinstance(t_, dict) and "value" in t_
         ):
             trigger = None  # a list re-render reset the n_clicks: not a click
-        edits = [{"id": i, "value": v} for i, v in zip(edit_ids or [], edit_values or [], strict=False)]
+        pairs = zip(*(x if isinstance(x, list) else [] for x in (edit_ids, edit_values)), strict=False)
+        edits = [{"id": i, "value": v} for i, v in pairs]
         return saved_views_outputs(views, trigger, lang, title, note, query, edits, upload)
 
     @app.callback(
@@ -511,6 +512,7 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Output("import-matches", "value"),
         Output("import-confirm", "disabled"),
         Output("import-token", "data"),
+        Output("import-override", "value"),
         Input("import-upload", "contents"),
         State("import-upload", "filename"),
         State("import-mode", "value"),
@@ -518,7 +520,9 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         prevent_initial_call=True,
     )
     def _plan_import(contents: Any, filename: Any, mode: Any, lang: Any) -> tuple[Any, ...]:
-        return plan_upload(live.get(), contents, filename, mode, lang if lang in LANGUAGES else "id")
+        return plan_upload(
+            live.get(), live.store, contents, filename, mode, lang if lang in LANGUAGES else "id"
+        )
 
     @app.callback(
         Output("import-report", "children", allow_duplicate=True),
@@ -527,12 +531,14 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Input("import-confirm", "n_clicks"),
         State("import-token", "data"),
         State("import-matches", "value"),
+        State("import-override", "value"),
         State("lang-toggle", "value"),
         prevent_initial_call=True,
     )
-    def _apply_import(_clicks: Any, token: Any, confirmed: Any, lang: Any) -> tuple[Any, ...]:
-        message, stored = apply_upload(live.store, token, confirmed, lang if lang in LANGUAGES else "id")
-        return message, (secrets.token_hex(4) if stored else no_update), True
+    def _apply_import(_clicks: Any, token: Any, confirmed: Any, override: Any, lang: Any) -> tuple[Any, ...]:
+        language = lang if lang in LANGUAGES else "id"
+        message, stored = apply_upload(live.get(), live.store, token, confirmed, override, language)
+        return message, (secrets.token_hex(4) if stored else no_update), stored  # refused: fix and retry
 
     @app.callback(
         Output("import-layers", "children"),

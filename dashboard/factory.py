@@ -19,6 +19,7 @@ from dashboard.settings import data_dir
 from dashboard.validation import id_skeleton
 from geodata import Atlas, load_atlas
 from geodata.store import Store
+from geodata.upload import sweep_leftovers
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -26,6 +27,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 def create_app(atlas: Atlas | None = None) -> Dash:
     """The dashboard for ``atlas`` (the shipped data when None) plus the imported layers in the data
     directory; raises AtlasDataError on bad data."""
+    sweep_leftovers(data_dir())  # what a crashed worker left: staged uploads, half-written files
     live = LiveRuntime(atlas if atlas is not None else load_atlas(), Store(data_dir()))
     app = Dash(
         __name__,
@@ -42,7 +44,12 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     register_callbacks(app, live, views)
     register_routes(app, live, views)
     register_ogc(app.server, live)  # OGC API - Features at /ogc, for QGIS and other GIS
-    harden(app.server)
+    harden(app.server, app.callback_map)
+    # Dash sets itself up on its first request, marking that done before it is: a second request
+    # meanwhile (a fresh worker's first page load fetching its bundles) found no registered
+    # bundles and failed. Make that first request here, before the server takes any.
+    if app.server.test_client().get("/_dash-dependencies").status_code != 200:
+        raise RuntimeError("the dashboard could not set itself up; see the log")
     return app
 
 

@@ -312,6 +312,98 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Rencana impor kedaluwarsa; unggah ulang berkasnya.",
         "en": "The import plan expired; upload the file again.",
     },
+    "import.doubtful": {
+        "id": "Batas bertanda ⚠ tidak cocok dengan luas resmi atau lokasi kawasannya; batas itu hanya "
+        "diimpor bila Anda mencentang pengecualian di bawah (dicatat bersama angkanya).",
+        "en": "Boundaries marked ⚠ do not fit their zone's official area or place; they are imported only "
+        "if you tick the override below (recorded with the numbers).",
+    },
+    "import.override": {
+        "id": "Saya sudah memeriksa: impor juga batas bertanda ⚠",
+        "en": "I have checked: import the boundaries marked ⚠ anyway",
+    },
+    "problem.row": {"id": "baris", "en": "row"},
+    "problem.column": {"id": "kolom", "en": "column"},
+    "problem.too_many_columns": {
+        "id": "memiliki {n} kolom; batasnya {limit} (simpan hanya kolom yang diperlukan)",
+        "en": "has {n} columns; the limit is {limit} (keep the columns the atlas needs)",
+    },
+    "problem.too_many_features": {
+        "id": "memiliki {n} fitur; batasnya {limit} (pecah berkasnya)",
+        "en": "has {n} features; the limit is {limit} (split the file)",
+    },
+    "problem.empty_coordinate": {
+        "id": "kosong; setiap baris memerlukan bujur dan lintang",
+        "en": "is empty; every row needs a longitude and a latitude",
+    },
+    "problem.not_a_number": {
+        "id": "'{value}' bukan angka; tulis angka desimal saja (mis. 116,82 atau 116.82), tanpa '_' atau pemisah ribuan",
+        "en": "'{value}' is not a number; write a decimal number only (e.g. 116.82), without '_' or thousands separators",
+    },
+    "problem.too_many_vertices": {
+        "id": "memiliki {n} titik sudut; batasnya {limit} (sederhanakan batasnya)",
+        "en": "has {n} vertices; the limit is {limit} (simplify the boundaries)",
+    },
+    "problem.too_slow": {
+        "id": "butuh lebih dari {seconds} detik untuk dibaca, jadi dihentikan (sederhanakan atau pecah berkasnya)",
+        "en": "took more than {seconds} s to read, so it was stopped (simplify or split the file)",
+    },
+    "problem.gpkg_view": {
+        "id": "'{name}' adalah view SQL, bukan tabel; atlas hanya membaca tabel: simpan lapisan sebagai tabel "
+        "(mis. QGIS: Export > Save Features As) lalu impor lagi",
+        "en": "'{name}' is a SQL view, not a table; the atlas reads only tables: save the layer as a table "
+        "(e.g. QGIS: Export > Save Features As) and import again",
+    },
+    "problem.gpkg_computed": {
+        "id": "tabel '{name}' memiliki kolom terhitung; simpan lapisan sebagai tabel biasa lalu impor lagi",
+        "en": "table '{name}' has computed columns; save the layer as a plain table and import again",
+    },
+    "problem.crs_link": {
+        "id": "menyebut CRS-nya lewat tautan ke alamat web, yang tidak pernah diambil atlas; simpan dengan "
+        "EPSG:4326",
+        "en": "names its CRS by a link to a web address, which the atlas never fetches; save it with EPSG:4326",
+    },
+    "problem.kml_network_link": {
+        "id": "memiliki NetworkLink (isi yang diambil dari web), yang tidak diikuti atlas; simpan tempat-tempat "
+        "itu di dalam berkasnya sendiri",
+        "en": "has a NetworkLink (content fetched from the web), which the atlas never follows; save the "
+        "linked places into the file itself",
+    },
+    "problem.several_layers": {
+        "id": "berisi {n} lapisan ({names}); unggah satu lapisan per berkas",
+        "en": "holds {n} layers ({names}); upload one layer per file",
+    },
+    "problem.duplicate_column": {
+        "id": "memiliki kolom '{name}' dua kali; sisakan satu agar tidak ada nilai yang diam-diam menang",
+        "en": "has the column '{name}' twice; keep one, so that no value silently wins",
+    },
+    "problem.nul": {
+        "id": "berisi byte NUL, yang tidak pernah ada dalam teks; ekspor ulang sebagai CSV",
+        "en": "holds NUL bytes, which text never has; export it again as CSV",
+    },
+    "problem.csv_cp1252": {
+        "id": "bukan UTF-8; dibaca sebagai Windows-1252 ('CSV' Excel di Windows berbahasa Indonesia); bila "
+        "nama tampak salah, simpan sebagai 'CSV UTF-8' lalu impor lagi",
+        "en": "is not UTF-8; it was read as Windows-1252 (Excel's 'CSV' on Indonesian Windows); if names "
+        "look wrong, save it as 'CSV UTF-8' and import again",
+    },
+    "problem.csv_decimal_comma": {
+        "id": "memakai ';' sebagai pemisah kolom dan ',' sebagai tanda desimal (Excel berbahasa Indonesia); "
+        "dibaca demikian",
+        "en": "uses ';' between columns and ',' as the decimal mark (Excel in Indonesian); read so",
+    },
+    "problem.implausible": {
+        "id": "tidak tampak seperti batas {zone}: {doubt}; tidak ada yang diimpor (periksa berkasnya, atau "
+        "centang pengecualian untuk tetap mengimpor)",
+        "en": "does not look like {zone}'s footprint: {doubt}; nothing imported (check the file, or tick "
+        "the override to import it anyway)",
+    },
+    "problem.store_unreadable": {
+        "id": "tidak dapat dibaca; atlas berjalan tanpa lapisan impor sampai berkas ini dipulihkan dari "
+        "cadangan atau dipindahkan",
+        "en": "cannot be read; the atlas runs without imported layers until the file is restored from a "
+        "backup or moved away",
+    },
     "table.title": {"id": "Tabel kawasan (sesuai filter)", "en": "Zone table (filtered)"},
 }
 

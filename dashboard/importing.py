@@ -1,40 +1,74 @@
 """The browser side of importing: upload -> checked plan -> the user confirms -> stored, then the page reloads.
 
-The uploaded bytes are staged in a private temporary directory that is deleted as soon as the file
-is read; the checked plan waits in memory (for a few minutes) until the user confirms it.
+The uploaded bytes are staged in a private directory under the data directory's tmp/ that is
+deleted as soon as the file is read. Until the user confirms, the upload waits in the store's
+pending table (geodata.pending: bounded, expiring, shared by every worker), and the confirm checks
+it again, so the check and the confirm may reach different workers. Problems from the core are
+shown in the user's language when they carry a code (``problem.<code>`` in dashboard.i18n).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import secrets
+import ctypes
+import ctypes.util
+import gc
 import shutil
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from dash import dcc, html
 
-from dashboard.i18n import format_hectares, format_km, t
+from dashboard.i18n import TEXTS, format_hectares, format_km, t
 from dashboard.runtime import Runtime
 from geodata.import_plan import FOOTPRINTS, OVERLAY, ImportPlan, apply_import, plan_import
 from geodata.problems import Problem
-from geodata.store import Store
-from geodata.upload import ImportLimits, ImportRejected, save_upload
+from geodata.store import Store, StoreUnreadable
+from geodata.upload import ImportLimits, ImportRejected, save_upload, scratch_dir, sweep_leftovers
 
-PLAN_TTL_SECONDS = 900
-_plans: dict[str, tuple[float, ImportPlan]] = {}
-_plans_lock = threading.Lock()
+OVERRIDE = "override"
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
+
+
+def _release_memory() -> None:
+    """Give the memory of a finished import back to the system: glibc keeps freed blocks in each
+    thread's arena, so without malloc_trim a worker's RSS stays at its largest upload forever."""
+    gc.collect()
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+def localise(problem: Problem, lang: str) -> str:
+    """A problem in the user's language: its code's text when dashboard.i18n has one, else as written."""
+    key = f"problem.{problem.code}"
+    if not problem.code or key not in TEXTS:
+        return str(problem)
+    where = problem.where(t("problem.row", lang), t("problem.column", lang))
+    return f"{where}: {t(key, lang, **dict(problem.params))}"
 
 
 def _rejected(problems: list[Problem], lang: str) -> list[Any]:
     return [
         html.P(t("import.rejected", lang), className="error"),
-        html.Ul([html.Li(str(p)) for p in problems[:20]], className="problems"),
+        html.Ul([html.Li(localise(p, lang)) for p in problems[:20]], className="problems"),
     ]
+
+
+def _plan(
+    runtime: Runtime, store: Store, name: str, data: bytes, mode: str, limits: ImportLimits
+) -> ImportPlan:
+    """Check uploaded bytes in a private staging directory that is removed afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix="atlas-upload-", dir=scratch_dir(store.directory)))
+    try:
+        path = save_upload(name, data, workdir, limits)
+        return plan_import(path, runtime.atlas, mode=mode, limits=limits)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        sweep_leftovers(store.directory)
+        _release_memory()
 
 
 def _decode(contents: Any, filename: Any, limits: ImportLimits) -> tuple[str, bytes]:
@@ -57,65 +91,69 @@ def _decode(contents: Any, filename: Any, limits: ImportLimits) -> tuple[str, by
 
 
 def plan_upload(
-    runtime: Runtime, contents: Any, filename: Any, mode: Any, lang: str
-) -> tuple[list[Any], list, list, bool, Any]:
-    """Check an uploaded file; return (report, match options, match values, confirm disabled, token)."""
+    runtime: Runtime, store: Store, contents: Any, filename: Any, mode: Any, lang: str
+) -> tuple[list[Any], list, list, bool, Any, list]:
+    """Check an uploaded file; return (report, match options, match values, confirm disabled, token,
+    override value), the upload kept in the store's pending table under the token."""
     limits = ImportLimits.from_env()
     mode = mode if mode in (OVERLAY, FOOTPRINTS) else OVERLAY
-    workdir = Path(tempfile.mkdtemp(prefix="atlas-upload-"))
     try:
         name, data = _decode(contents, filename, limits)
-        path = save_upload(name, data, workdir, limits)
-        plan = plan_import(path, runtime.atlas, mode=mode, limits=limits)
+        plan = _plan(runtime, store, name, data, mode, limits)
     except ImportRejected as exc:
-        return _rejected(exc.problems, lang), [], [], True, None
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    token = secrets.token_urlsafe(16)
-    now = time.monotonic()
-    with _plans_lock:
-        for key in [k for k, (at, _) in _plans.items() if now - at > PLAN_TTL_SECONDS]:
-            del _plans[key]
-        _plans[token] = (now, plan)
+        return _rejected(exc.problems, lang), [], [], True, None, []
+    token = store.pending.put(name, mode, data)
     layer = plan.layer
     report: list[Any] = [
         html.P(t("import.checked", lang, file=layer.source_file, n=len(layer.frame), r=layer.repaired)),
     ]
     if plan.notes:
-        report.append(html.Ul([html.Li(str(note)) for note in plan.notes[:20]], className="notes small"))
+        notes = [html.Li(localise(note, lang)) for note in plan.notes[:20]]
+        report.append(html.Ul(notes, className="notes small"))
     options = [
         {
             "label": f"{m.zone_name} ← {m.imported_name or m.zone_id} ({format_hectares(m.area_ha, lang)}; "
-            f"{format_km(m.distance_km, lang)} km; {m.by})",
+            f"{format_km(m.distance_km, lang)} km; {m.by})" + (f" ⚠ {m.doubt}" if m.doubt else ""),
             "value": m.zone_id,
         }
         for m in plan.matches
     ]
     if options:
         report.append(html.P(t("import.matches", lang)))
-    return report, options, [m.zone_id for m in plan.matches], False, token
+    if any(m.doubt for m in plan.matches):
+        report.append(html.P(t("import.doubtful", lang), className="error"))
+    return report, options, [m.zone_id for m in plan.matches], False, token, []
 
 
-def apply_upload(store: Store, token: Any, confirmed: Any, lang: str) -> tuple[list[Any], bool]:
-    """Store the plan behind ``token`` with the confirmed zones; return (message, whether it was stored)."""
-    with _plans_lock:
-        entry = _plans.pop(token, None) if isinstance(token, str) else None
-    if entry is None:
+def apply_upload(
+    runtime: Runtime, store: Store, token: Any, confirmed: Any, override: Any, lang: str
+) -> tuple[list[Any], bool]:
+    """Store the upload behind ``token`` (checked again) with the confirmed zones, overriding the
+    plausibility check only when the user ticked it; return (message, whether it was stored)."""
+    pending = store.pending.get(token) if isinstance(token, str) else None
+    if pending is None:
         return [html.P(t("import.expired", lang), className="error")], False
-    plan = entry[1]
     chosen = [z for z in confirmed if isinstance(z, str)] if isinstance(confirmed, list) else []
+    overridden = chosen if isinstance(override, list) and OVERRIDE in override else []
     try:
-        info = apply_import(plan, store, confirmed=chosen if plan.mode == FOOTPRINTS else None)
-    except ImportRejected as exc:
+        plan = _plan(runtime, store, pending.filename, pending.data, pending.mode, ImportLimits.from_env())
+        info = apply_import(
+            plan, store, confirmed=chosen if plan.mode == FOOTPRINTS else None, override=overridden
+        )
+    except (ImportRejected, StoreUnreadable) as exc:
         return _rejected(exc.problems, lang), False
     except ValueError as exc:
         return [html.P(str(exc), className="error")], False
+    store.pending.discard(token)
     return [html.P(t("import.done", lang, name=info.name), className="ok")], True
 
 
 def layer_items(store: Store, lang: str) -> list[Any]:
     """Imported layers with provenance, and a remove or restore button each."""
-    layers = store.layers(include_removed=True)
+    try:
+        layers = store.layers(include_removed=True)
+    except StoreUnreadable as exc:
+        return [html.Li(localise(p, lang), className="error") for p in exc.problems]
     if not layers:
         return [html.Li(t("import.none", lang), className="muted")]
     items = []
@@ -173,6 +211,11 @@ def import_panel(lang: str, limit_mb: int) -> html.Section:
             ),
             html.Div(id="import-report", role="status", **{"aria-live": "polite"}),
             dcc.Checklist(id="import-matches", options=[], value=[]),
+            dcc.Checklist(
+                id="import-override",
+                options=[{"label": t("import.override", lang), "value": OVERRIDE}],
+                value=[],
+            ),
             html.Button(
                 t("import.confirm", lang),
                 id="import-confirm",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -20,7 +21,7 @@ from geodata.connectivity import kaltim_analysis
 from geodata.import_plan import OVERLAY, with_imports
 from geodata.query import province_id
 from geodata.schema import KINDS, STATUSES
-from geodata.store import LayerInfo, Store
+from geodata.store import LayerInfo, Store, StoreUnreadable
 
 T = TypeVar("T")
 MEMO_SIZE = 256  # entries per runtime; keys come from user input (ring distances), so it is bounded
@@ -121,6 +122,7 @@ class LiveRuntime:
     def __init__(self, atlas: Atlas, store: Store) -> None:
         self.base = atlas
         self.store = store
+        self.unreadable: StoreUnreadable | None = None  # why the imports are not shown, if they are not
         self._lock = threading.Lock()
         self._stamp: int | None = -1
         self._runtime: Runtime | None = None
@@ -136,9 +138,17 @@ class LiveRuntime:
         stamp = self._current_stamp()
         with self._lock:
             if self._runtime is None or stamp != self._stamp:
-                overlays = tuple(
-                    (info, self.store.read(info.id)) for info in self.store.layers() if info.kind == OVERLAY
-                )
-                self._runtime = build_runtime(with_imports(self.base, self.store), overlays)
+                try:
+                    overlays = tuple(
+                        (info, self.store.read(info.id))
+                        for info in self.store.layers()
+                        if info.kind == OVERLAY
+                    )
+                    self._runtime = build_runtime(with_imports(self.base, self.store), overlays)
+                    self.unreadable = None
+                except StoreUnreadable as exc:  # the shipped atlas still serves; the panel says why
+                    logging.getLogger(__name__).error("%s", exc.report())
+                    self._runtime = build_runtime(self.base, ())
+                    self.unreadable = exc
                 self._stamp = stamp
             return self._runtime

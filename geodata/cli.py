@@ -17,12 +17,20 @@ from typing import Any
 from geodata.atlas import Atlas, layer_for_file, layer_paths, load_atlas, read_atlas
 from geodata.connectivity import DEFAULT_RINGS_KM, kaltim_analysis, parse_rings
 from geodata.facilities import DEFAULT_RADIUS_KM, facilities_near
-from geodata.import_plan import MODES, OVERLAY, ImportPlan, apply_import, plan_import
+from geodata.import_plan import (
+    FOOTPRINTS,
+    MODES,
+    OVERLAY,
+    ImportPlan,
+    apply_import,
+    plan_import,
+    refuse_doubtful,
+)
 from geodata.problems import AtlasDataError, Problem
 from geodata.query import province_id, select_zones
 from geodata.schema import KINDS
 from geodata.store import LayerInfo, Store
-from geodata.upload import ImportLimits, ImportRejected
+from geodata.upload import ImportLimits, ImportRejected, sweep_leftovers
 
 OK, INVALID = 0, 2
 _FOOTPRINT_BEFORE = {
@@ -266,6 +274,7 @@ def _import(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return INVALID
     store = Store(args.store)
+    sweep_leftovers(store.directory)  # what an interrupted import left behind
     plan: ImportPlan | None = None
     info: LayerInfo | None = None
     problems: list[Problem] = []
@@ -273,7 +282,10 @@ def _import(args: argparse.Namespace) -> int:
         plan = plan_import(
             Path(args.path), load_atlas(), mode=args.mode, layer=args.layer, crs=args.crs, limits=limits
         )
-        info = None if args.dry_run else apply_import(plan, store)
+        override = set(args.override or ())
+        if args.dry_run and plan.mode == FOOTPRINTS:
+            refuse_doubtful(plan, {m.zone_id for m in plan.matches}, override)
+        info = None if args.dry_run else apply_import(plan, store, override=override)
     except ImportRejected as exc:
         problems = exc.problems
         if not args.json:
@@ -334,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--crs", help="the CRS of a file that declares none, e.g. EPSG:32750")
     load.add_argument(
         "--dry-run", action="store_true", help="check the file and show the matches; store nothing"
+    )
+    load.add_argument(
+        "--override",
+        action="append",
+        metavar="ZONE_ID",
+        help="store this zone's footprint although its area or place looks wrong (recorded with the numbers)",
     )
     load.add_argument("--json", action="store_true", help="print a JSON report")
     load.set_defaults(run=_import)

@@ -41,17 +41,37 @@ def zone_table(atlas: Atlas, mask: pd.Series) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (OWASP).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ' so it shows as text;
+    numbers and everything else unchanged (a zone named '=HYPERLINK(...)' stays a name)."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
+def _inert(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell neutralised; numeric columns keep their numbers."""
+    text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    return table.assign(**{str(c): table[c].map(neutralise) for c in text})
+
+
 def to_csv(table: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark, so that Excel shows Indonesian names correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV with a byte-order mark, so that Excel shows Indonesian names correctly; no cell
+    is a live formula."""
+    return _inert(table).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_xlsx(table: pd.DataFrame, about: Mapping[str, str]) -> bytes:
-    """An Excel workbook: the zones sheet, and an 'about' sheet with filters, date and data notes."""
+    """An Excel workbook: the zones sheet, and an 'about' sheet with filters, date and data notes;
+    no cell is a live formula (openpyxl writes any text starting with '=' as one)."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="zones", index=False)
-        pd.DataFrame({"field": list(about), "value": list(about.values())}).to_excel(
+        _inert(table).to_excel(writer, sheet_name="zones", index=False)
+        _inert(pd.DataFrame({"field": list(about), "value": list(about.values())})).to_excel(
             writer, sheet_name="about", index=False
         )
     return buffer.getvalue()

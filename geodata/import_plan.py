@@ -34,6 +34,11 @@ MODES = (FOOTPRINTS, OVERLAY)
 # Overlay colours, picked in turn; none is a sector colour, so an overlay never reads as a sector.
 OVERLAY_COLOURS = ("#e7298a", "#1b9e77", "#7570b3", "#d95f02", "#66a61e", "#e6ab02", "#a6761d", "#666666")
 FAR_KM = 25.0
+# A footprint whose area is outside these multiples of the zone's official area, or that lies more
+# than FAR_KM from the zone's point, or is smaller than MIN_AREA_HA, is doubtful: it is stored only
+# when the user explicitly overrides (and the override is recorded with the numbers).
+AREA_RATIO = (0.2, 5.0)
+MIN_AREA_HA = 1.0
 _KIND_TOKENS = {"kek", "ki", "kiht"}
 
 
@@ -50,6 +55,22 @@ class Match:
     official_area_ha: float | None
     distance_km: float  # from the zone's point to the boundary; 0 when the point is inside
     replaces: str  # the zone's footprint now: official, imported, indicative or none
+    doubt: str | None = None  # why the boundary looks wrong for this zone, with the numbers
+
+
+def _doubt(area: float, official: float | None, distance: float) -> str | None:
+    """Why a boundary is implausible as a zone's footprint, or None when it is plausible."""
+    reasons = []
+    if area < MIN_AREA_HA:
+        reasons.append(f"its area is {area:.4g} ha, too small to be a zone (at least {MIN_AREA_HA:g} ha)")
+    elif official and not AREA_RATIO[0] <= area / official <= AREA_RATIO[1]:
+        reasons.append(
+            f"its area is {area:,.0f} ha, {area / official:.3g} times the official {official:,.0f} ha "
+            f"(expected {AREA_RATIO[0]:g}x to {AREA_RATIO[1]:g}x)"
+        )
+    if distance > FAR_KM:
+        reasons.append(f"it lies {distance:,.0f} km from the zone's point (at most {FAR_KM:g} km expected)")
+    return "; ".join(reasons) or None
 
 
 @dataclass(frozen=True)
@@ -143,7 +164,8 @@ def _propose(layer: ImportedLayer, atlas: Atlas) -> tuple[list[Match], list[Prob
                     f"lies {distance:.0f} km from {zone['name']}'s point; check the match",
                 )
             )
-        official = zone["area_ha"]
+        official = None if pd.isna(zone["area_ha"]) else float(zone["area_ha"])
+        area = area_ha(boundary)
         matches.append(
             Match(
                 zone_id=zone_id,
@@ -151,10 +173,11 @@ def _propose(layer: ImportedLayer, atlas: Atlas) -> tuple[list[Match], list[Prob
                 rows=rows,
                 by="id" if any(by == "id" for _, by, *_ in parts) else "name",
                 imported_name=parts[0][2],
-                area_ha=area_ha(boundary),
-                official_area_ha=None if pd.isna(official) else float(official),
+                area_ha=area,
+                official_area_ha=official,
                 distance_km=distance,
                 replaces=str(zone["boundary"]),
+                doubt=_doubt(area, official, distance),
             )
         )
     return matches, notes
@@ -211,6 +234,28 @@ def plan_import(
     return ImportPlan(imported, mode, tuple(matches), imported.notes + tuple(notes))
 
 
+def refuse_doubtful(plan: ImportPlan, chosen: Collection[str], override: Collection[str] = ()) -> None:
+    """Raise ImportRejected naming, with its numbers, every chosen match that is doubtful (too big,
+    too small or too far for its zone) and not in ``override``."""
+    layer = plan.layer
+    doubtful = [m for m in plan.matches if m.zone_id in chosen and m.doubt and m.zone_id not in override]
+    if doubtful:
+        raise ImportRejected(
+            [
+                Problem(
+                    layer.source_file,
+                    m.rows[0],
+                    None,
+                    f"does not look like {m.zone_name}'s footprint: {m.doubt}; nothing imported "
+                    "(check the file, or confirm the override to import it anyway)",
+                    "implausible",
+                    (("zone", m.zone_name), ("doubt", m.doubt)),
+                )
+                for m in doubtful
+            ]
+        )
+
+
 def apply_import(
     plan: ImportPlan,
     store: Store,
@@ -218,9 +263,13 @@ def apply_import(
     confirmed: Collection[str] | None = None,
     colour: str | None = None,
     when: datetime | None = None,
+    override: Collection[str] = (),
 ) -> LayerInfo:
     """Store a planned import: an overlay as it is, or the footprints of the ``confirmed`` zone ids
-    (all proposed matches when None). Returns the stored layer's catalogue row."""
+    (all proposed matches when None). Returns the stored layer's catalogue row.
+
+    A doubtful match (see Match.doubt) is refused with its numbers unless its zone id is in
+    ``override``; an overridden footprint keeps the reason in its ``plausibility_override`` column."""
     layer = plan.layer
     frame = layer.frame
     if plan.mode == FOOTPRINTS:
@@ -232,9 +281,15 @@ def apply_import(
             raise ImportRejected(
                 [Problem(layer.source_file, None, None, "no match was confirmed; nothing imported")]
             )
+        refuse_doubtful(plan, chosen, override)
         zone_of_row = {row: m.zone_id for m in plan.matches if m.zone_id in chosen for row in m.rows}
+        overridden = {m.zone_id: m.doubt for m in plan.matches if m.zone_id in chosen and m.doubt}
         frame = frame[frame["row"].isin(list(zone_of_row))].copy()
         frame.insert(0, "zone_id", [zone_of_row[row] for row in frame["row"]])
+        frame["plausibility_override"] = [
+            f"imported by explicit override despite: {overridden[z]}" if z in overridden else None
+            for z in frame["zone_id"]
+        ]
     if colour is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
         raise ValueError(f"colour must be #rrggbb, got '{colour}'")
     info = LayerInfo(
@@ -274,10 +329,13 @@ def with_imports(atlas: Atlas, store: Store) -> Atlas:
         note = f"imported from {info.source_file} on {info.imported_at[:10]} (layer '{info.name}')"
         for zone_id, group in frame.groupby("zone_id", sort=False):
             sources = sorted({s for s in (as_text(v) for v in group["source"]) if s})
+            overrides = sorted({s for s in (as_text(v) for v in group.get("plausibility_override", [])) if s})
             parts.append(
                 {
                     "zone_id": zone_id,
-                    "note": note + (f"; source: {'; '.join(sources)}" if sources else ""),
+                    "note": note
+                    + (f"; source: {'; '.join(sources)}" if sources else "")
+                    + (f"; {overrides[0]}" if overrides else ""),
                     "geometry": shapely.union_all(list(group.geometry)),
                 }
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -17,17 +17,26 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+    # For a message the dashboard translates: the i18n key "problem.<code>" and its values.
+    code: str = field(default="", compare=False)
+    params: tuple[tuple[str, object], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
+
+    def where(self, row: str = "row", column: str = "column") -> str:
+        """The file, row and column, with the words for row and column in the reader's language."""
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {row} {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+            where += f", {column} '{self.column}'"
+        return where
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """file, row, column and message, plus the code when the message has one."""
+        fields = {"file": self.file, "row": self.row, "column": self.column, "message": self.message}
+        return {**fields, "code": self.code} if self.code else fields
 
 
 class AtlasDataError(Exception):

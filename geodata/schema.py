@@ -209,6 +209,8 @@ def parse_date(text: str) -> str:
 
 
 def _parse_number(text: str) -> float:
+    if "_" in text:  # Python's float() reads '1_16.72' as 116.72; no spreadsheet means that
+        raise ValueError(f"'{text}' is not a number; write digits only, with a dot for decimals")
     try:
         value = float(text)
     except ValueError:

@@ -34,7 +34,17 @@ def read_csv_records(path: Path) -> tuple[list[dict[str, str]], list[Problem]]:
         return [], [Problem(name, line, None, "is not UTF-8 text; save it as 'CSV UTF-8' and try again")]
     if not text.strip():
         return [], [Problem(name, None, None, "is empty; it needs a header row and at least one row")]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return [], [Problem(name, line, None, "holds NUL bytes, which text never has; save it again as CSV")]
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        return [], [
+            Problem(name, 1, column, "appears twice in the header; keep one, so that no value silently wins")
+            for column in repeated
+        ]
     records: list[dict[str, str]] = []
     problems: list[Problem] = []
     try:

@@ -8,20 +8,22 @@ layer.
 
 Every change rewrites the store atomically: the GeoPackage is copied to a temporary file in the
 same directory, changed there, fsync'ed and renamed over the old one with os.replace, under a lock
-file so that two workers never interleave. A crash or a kill at any moment leaves the old store or
+(an exclusive SQLite transaction on a lock database, so it works on every platform) so that two
+workers never interleave. Uploads waiting for confirmation are in ``pending.sqlite`` beside it
+(geodata.pending), so that any worker can confirm them. A crash or a kill at any moment leaves the old store or
 the new one, never a half-written file; leftovers of an interrupted change are swept by the next.
 Removing a layer only stamps ``removed_at``, so restoring it brings it back as it was.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import secrets
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +33,8 @@ import pandas as pd
 import pyogrio
 
 from geodata.fieldmap import as_text
+from geodata.pending import PENDING_FILE, PendingUploads
+from geodata.problems import AtlasDataError, Problem
 
 DATA_DIR_ENV = "ATLAS_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -38,6 +42,10 @@ STORE_FILE = "imports.gpkg"
 CATALOGUE = "catalogue"
 LOCK_FILE = ".imports.lock"
 TEMP_GLOB = ".imports.*.tmp.gpkg*"
+
+
+class StoreUnreadable(AtlasDataError):
+    """The imports GeoPackage exists but cannot be read (damaged, or not a GeoPackage)."""
 
 
 def data_dir(directory: Path | str | None = None) -> Path:
@@ -94,12 +102,13 @@ class Store:
     def __init__(self, directory: Path | str | None = None) -> None:
         self.directory = data_dir(directory)
         self.path = self.directory / STORE_FILE
+        self.pending = PendingUploads(self.directory / PENDING_FILE)
 
     def layers(self, include_removed: bool = False) -> list[LayerInfo]:
         """The imported layers in import order; removed ones only when asked for (to offer undo)."""
         if not self.path.exists():
             return []
-        table = pyogrio.read_dataframe(self.path, layer=CATALOGUE)
+        table = self._read(CATALOGUE)
         names = [f.name for f in fields(LayerInfo)]
         infos = [
             LayerInfo(
@@ -121,7 +130,18 @@ class Store:
 
     def read(self, layer: str) -> gpd.GeoDataFrame:
         """A layer's features in EPSG:4326, as imported."""
-        return pyogrio.read_dataframe(self.path, layer=self.get(layer).table)
+        return self._read(self.get(layer).table)
+
+    def _read(self, table: str) -> gpd.GeoDataFrame:
+        """One table of the store; a damaged store raises StoreUnreadable saying what to do."""
+        try:
+            return pyogrio.read_dataframe(self.path, layer=table)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
+            message = (
+                f"cannot be read ({exc}); the atlas runs without imported layers until it is "
+                f"restored from a backup or moved away from {self.directory}"
+            )
+            raise StoreUnreadable([Problem(STORE_FILE, None, None, message, "store_unreadable")]) from None
 
     def add(self, info: LayerInfo, frame: gpd.GeoDataFrame) -> LayerInfo:
         """Store a new layer; its id is made unique among every layer ever stored, removed ones too."""
@@ -157,12 +177,13 @@ class Store:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        with (self.directory / LOCK_FILE).open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        """Held by one writer at a time, across processes: an exclusive SQLite transaction."""
+        with closing(sqlite3.connect(self.directory / LOCK_FILE, timeout=120, isolation_level=None)) as lock:
+            lock.execute("BEGIN EXCLUSIVE")
             try:
                 yield
             finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                lock.execute("ROLLBACK")
 
     def _commit(self, change: Callable[[Path, list[LayerInfo]], list[LayerInfo]]) -> None:
         """Apply ``change`` to a copy of the store and swap the copy in atomically."""

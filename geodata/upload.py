@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from geodata.problems import AtlasDataError, Problem
+from geodata.store import data_dir
 
 MB = 1024 * 1024
 CHUNK = 1024 * 1024
@@ -39,6 +41,42 @@ SUPPORTED = (
     "GeoJSON (.geojson), GeoPackage (.gpkg), zipped Shapefile (.zip), KML (.kml, .kmz) or CSV with lon/lat"
 )
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+SCRATCH = "tmp"
+# Leftovers of a crash: older than any job may run, so never a running job's files.
+STALE_SECONDS = 900
+LEFTOVER_GLOBS = (".views-*.tmp", ".imports.*.tmp.gpkg*")
+
+
+def scratch_dir(directory: Path | str | None = None) -> Path:
+    """The one directory where uploads are staged: ``tmp/`` in the data directory, created."""
+    path = data_dir(directory) / SCRATCH
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sweep_leftovers(directory: Path | str | None = None, older_than: float = STALE_SECONDS) -> int:
+    """Delete staged uploads and half-written temporary files older than ``older_than`` seconds
+    (left by a crash or a kill); returns how many were removed. Run at start and after each job."""
+    root = data_dir(directory)
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - older_than
+    candidates = [p for pattern in LEFTOVER_GLOBS for p in root.glob(pattern)]
+    if (root / SCRATCH).is_dir():
+        candidates += list((root / SCRATCH).iterdir())
+    removed = 0
+    for path in candidates:
+        try:
+            if path.lstat().st_mtime > cutoff:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed += 1
+        except FileNotFoundError:  # another worker swept it first
+            continue
+    return removed
 
 
 class ImportRejected(AtlasDataError):
@@ -69,10 +107,13 @@ class ImportLimits:
     max_unpacked_bytes: int = 500 * MB
     max_ratio: float = 100.0  # uncompressed / compressed size of one zip member above 1 MB
     max_members: int = 200
+    max_columns: int = 500  # a GeoPackage table holds at most 2,000; the atlas needs a dozen
+    max_vertices: int = 2_000_000  # all coordinates of all features together
+    max_seconds: float = 60.0  # wall time of one read; SQL in a GeoPackage is interrupted past it
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ImportLimits:
-        """Limits from ATLAS_IMPORT_MAX_MB, ATLAS_IMPORT_MAX_FEATURES and ATLAS_IMPORT_MAX_UNPACKED_MB."""
+        """Limits from ATLAS_IMPORT_MAX_MB, _MAX_FEATURES, _MAX_UNPACKED_MB and _MAX_SECONDS."""
         env = os.environ if environ is None else environ
         defaults = cls()
 
@@ -94,6 +135,7 @@ class ImportLimits:
             max_unpacked_bytes=int(
                 positive("ATLAS_IMPORT_MAX_UNPACKED_MB", defaults.max_unpacked_bytes / MB) * MB
             ),
+            max_seconds=positive("ATLAS_IMPORT_MAX_SECONDS", defaults.max_seconds),
         )
 
 
@@ -110,8 +152,8 @@ def _megabytes(size: int) -> str:
     return f"{size / MB:.1f} MB" if size >= MB / 10 else f"{size} bytes"
 
 
-def _reject(file: str, message: str) -> ImportRejected:
-    return ImportRejected([Problem(file, None, None, message)])
+def _reject(file: str, message: str, code: str = "", **params: object) -> ImportRejected:
+    return ImportRejected([Problem(file, None, None, message, code, tuple(params.items()))])
 
 
 def _check_size(file: str, size: int, limits: ImportLimits) -> None:
@@ -207,7 +249,13 @@ def _pick(candidates: list[Path], file: str, wanted: str | None, what: str) -> P
     if len(chosen) == 1:
         return chosen[0]
     names = ", ".join(sorted(c.stem for c in candidates))
-    raise _reject(file, f"holds {len(candidates)} datasets ({names}); choose one with --layer NAME")
+    raise _reject(
+        file,
+        f"holds {len(candidates)} datasets ({names}); choose one with --layer NAME",
+        "several_layers",
+        n=len(candidates),
+        names=names,
+    )
 
 
 def _stage_archive(path: Path, file: str, workdir: Path, limits: ImportLimits, wanted: str | None) -> Staged:
@@ -252,7 +300,7 @@ def staged(path: Path, limits: ImportLimits, wanted: str | None = None) -> Itera
     _check_size(file, size, limits)
     if size == 0:
         raise _reject(file, "is empty (0 bytes); export the layer again")
-    with tempfile.TemporaryDirectory(prefix="atlas-import-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="atlas-import-", dir=scratch_dir()) as tmp:
         workdir = Path(tmp)
         try:
             if suffix in ARCHIVES:

@@ -190,3 +190,43 @@ def test_an_overlay_keeps_its_name_colour_and_provenance(tmp_path, atlas):
         apply_import(plan, store, colour="red")
     assert store.read(first.id)["name"].tolist() == ["Gerbang Tol"]
     assert with_imports(atlas, store).footprints.equals(atlas.footprints)  # overlays are not footprints
+
+
+def test_a_world_sized_or_speck_footprint_is_refused_with_its_numbers(tmp_path, atlas):
+    """The issue's files: the whole world as Kariangau (279 million ha against 3,565) and a 1e-12 degree speck."""
+    lon, lat = atlas.zones.at["ki_kariangau", "lon"], atlas.zones.at["ki_kariangau", "lat"]
+    world = geojson(tmp_path / "world.geojson", [({"id": "ki_kariangau"}, box(-179, -80, 179, 80))])
+    speck = geojson(
+        tmp_path / "speck.geojson", [({"id": "ki_kariangau"}, box(lon, lat, lon + 1e-12, lat + 1e-12))]
+    )
+    store = Store(tmp_path / "store")
+    for path, expected in (
+        (world, "times the official 3,565 ha (expected 0.2x to 5x)"),
+        (speck, "too small to be a zone (at least 1 ha)"),
+    ):
+        plan = plan_import(path, atlas, mode="footprints")
+        with pytest.raises(ImportRejected) as caught:
+            apply_import(plan, store)
+        message = str(caught.value.problems[0])
+        assert (
+            f"{path.name}, row 1: does not look like Kawasan Industri Kariangau (KIK)'s footprint" in message
+        )
+        assert expected in message and "confirm the override" in message
+    assert store.layers() == []
+
+
+def test_a_far_footprint_is_refused_unless_overridden_and_the_override_is_recorded(tmp_path, atlas):
+    path = geojson(tmp_path / "far.geojson", [({"nama": "KEK Kendal"}, box(110.49, -6.93, 110.52, -6.90))])
+    plan = plan_import(path, atlas, mode="footprints")
+    assert plan.matches[0].doubt.startswith("it lies 3")
+    store = Store(tmp_path / "store")
+    with pytest.raises(
+        ImportRejected, match=r"Kendal Industrial Park\)'s footprint: it lies 32 km from the zone's point"
+    ):
+        apply_import(plan, store)
+    stored = apply_import(plan, store, override={"kendal"})
+    assert store.read(stored.id)["plausibility_override"].tolist() == [
+        f"imported by explicit override despite: {plan.matches[0].doubt}"
+    ]
+    note = with_imports(atlas, store).footprints.at["kendal", "footprint_note"]
+    assert "imported by explicit override despite: it lies 3" in note

@@ -50,7 +50,6 @@ REJECTED = [
     ("utm_no_prj.zip", "add the .prj file that came with it, or give its EPSG code"),
     ("utm_wrong_hemisphere.zip", "lies outside Indonesia once converted from EPSG:32650"),
     ("no_shx.zip", "no_shx.zip/no_shx.shp: has no .shx next to its .shp"),
-    ("cp1252.csv", "cp1252.csv, row 3: is not UTF-8 text; save it as 'CSV UTF-8'"),
     (
         "missing_columns.csv",
         "missing_columns.csv: has no longitude and latitude column (its columns: nama, sektor)",
@@ -68,6 +67,10 @@ REJECTED = [
 ]
 
 ACCEPTED_WITH_NOTE = [
+    (
+        "cp1252.csv",
+        "cp1252.csv: is not UTF-8; it was read as Windows-1252 (Excel's 'CSV' on Indonesian Windows)",
+    ),
     (
         "bowtie.geojson",
         "bowtie.geojson, row 1, column 'geometry': was not a valid polygon (self-intersection near 110.205, -6.915); "

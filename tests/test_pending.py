@@ -1,0 +1,185 @@
+"""Pending uploads live in the data directory (not one worker's memory), bounded and expiring, so
+that the check and the confirm may reach different workers; a damaged store never stops the app."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from shapely.geometry import box, mapping
+
+from dashboard.importing import apply_upload, layer_items, plan_upload
+from dashboard.runtime import LiveRuntime, build_runtime
+from geodata.pending import PendingUploads
+from geodata.store import Store, StoreUnreadable
+
+
+def test_two_store_instances_on_one_directory_share_pending_uploads(tmp_path):
+    worker_a, worker_b = Store(tmp_path), Store(tmp_path)
+    token = worker_a.pending.put("batas.geojson", "footprints", b"{...}")
+    upload = worker_b.pending.get(token)
+    assert upload is not None and (upload.filename, upload.mode, upload.data) == (
+        "batas.geojson",
+        "footprints",
+        b"{...}",
+    )
+    worker_b.pending.discard(token)
+    assert worker_a.pending.get(token) is None
+
+
+def test_pending_uploads_expire_and_the_oldest_are_evicted_past_the_caps(tmp_path):
+    pending = PendingUploads(tmp_path / "pending.sqlite", ttl=60, max_count=3, max_bytes=1000)
+    tokens = [pending.put(f"{n}.csv", "overlay", b"x" * 300, now=1000 + n) for n in range(5)]
+    assert pending.stats() == (3, 900)
+    assert [pending.get(t, now=1010) is not None for t in tokens] == [False, False, True, True, True]
+    big = pending.put("big.csv", "overlay", b"x" * 900, now=1020)
+    assert pending.stats() == (1, 900) and pending.get(big, now=1020) is not None
+    assert pending.get(big, now=1080) is None and pending.stats() == (0, 0)
+
+
+def upload_contents(features: list[dict]) -> str:
+    document = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    return "data:application/geo+json;base64," + base64.b64encode(document).decode()
+
+
+def test_a_plan_made_on_one_worker_is_confirmed_on_another_and_overrides_are_explicit(tmp_path, atlas):
+    runtime = build_runtime(atlas, ())
+    kendal = {
+        "type": "Feature",
+        "properties": {"id": "kendal"},
+        "geometry": mapping(box(110.19, -6.93, 110.22, -6.90)),
+    }
+    world = {
+        "type": "Feature",
+        "properties": {"id": "ki_kariangau"},
+        "geometry": mapping(box(-179, -80, 179, 80)),
+    }
+    worker_a, worker_b = Store(tmp_path), Store(tmp_path)
+    _report, options, values, disabled, token, override = plan_upload(
+        runtime, worker_a, upload_contents([kendal, world]), "batas.geojson", "footprints", "id"
+    )
+    assert not disabled and values == ["kendal", "ki_kariangau"] and override == []
+    assert "⚠ its area is" in options[1]["label"] and "⚠" not in options[0]["label"]
+    message, stored = apply_upload(runtime, worker_b, token, values, [], "id")
+    text = str(message)
+    assert not stored and "tidak tampak seperti batas Kawasan Industri Kariangau (KIK)" in text
+    assert worker_b.layers() == []
+    message, stored = apply_upload(runtime, worker_b, token, ["kendal"], [], "en")
+    assert stored and [i.features for i in worker_a.layers()] == [1]
+    message, stored = apply_upload(runtime, worker_b, token, values, ["override"], "en")
+    assert not stored and "expired" in str(message)  # confirmed once
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_hostile_upload_is_refused_in_indonesian(tmp_path, atlas):
+    runtime = build_runtime(atlas, ())
+    contents = upload_contents([]).replace(
+        base64.b64encode(b'{"type": "FeatureCollection", "features": []}').decode(),
+        base64.b64encode(
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "crs": {"type": "link", "properties": {"href": "http://169.254.169.254/latest"}},
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "properties": {},
+                            "geometry": {"type": "Point", "coordinates": [116.8, -1.2]},
+                        }
+                    ],
+                }
+            ).encode()
+        ).decode(),
+    )
+    report, _, _, disabled, token, _ = plan_upload(
+        runtime, Store(tmp_path), contents, "x.geojson", "overlay", "id"
+    )
+    assert disabled and token is None
+    assert "menyebut CRS-nya lewat tautan ke alamat web" in str(report)
+
+
+def test_a_damaged_store_leaves_the_atlas_serving_and_says_why(tmp_path, atlas):
+    store = Store(tmp_path)
+    store.path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    with pytest.raises(StoreUnreadable):
+        store.layers()
+    live = LiveRuntime(atlas, store)
+    assert live.get().atlas is atlas and live.unreadable is not None
+    assert "imports.gpkg: tidak dapat dibaca" in str(layer_items(store, "id"))
+
+
+def test_the_browser_is_not_told_to_use_a_command_line_option(tmp_path, atlas):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("a.geojson", "b.geojson"):
+            archive.writestr(name, json.dumps({"type": "FeatureCollection", "features": []}))
+    contents = "data:application/zip;base64," + base64.b64encode(buffer.getvalue()).decode()
+    for lang, expected in (
+        ("id", "berisi 2 lapisan (a, b); unggah satu lapisan per berkas"),
+        ("en", "upload one layer per file"),
+    ):
+        report = plan_upload(build_runtime(atlas, ()), Store(tmp_path), contents, "dua.zip", "overlay", lang)[
+            0
+        ]
+        assert expected in str(report) and "--layer" not in str(report)
+
+
+def test_the_hanging_geopackage_upload_is_refused_in_the_users_language(tmp_path, atlas):
+    import sqlite3
+    import time
+
+    from tests.test_import_hostile import ENDLESS, geopackage
+
+    path = geopackage(tmp_path / "hang.gpkg", {"hang": ENDLESS})
+    with sqlite3.connect(path) as connection:
+        connection.execute("DELETE FROM gpkg_contents WHERE table_name = 'parcels'")
+    contents = "data:application/geopackage+sqlite3;base64," + base64.b64encode(path.read_bytes()).decode()
+    store = Store(tmp_path / "data")
+    started = time.monotonic()
+    report, _, _, disabled, token, _ = plan_upload(
+        build_runtime(atlas, ()), store, contents, "hang.gpkg", "overlay", "id"
+    )
+    assert time.monotonic() - started < 5 and disabled and token is None
+    assert "hang.gpkg: 'hang' adalah view SQL, bukan tabel" in str(report)
+    assert list((store.directory / "tmp").iterdir()) == []
+
+
+def test_the_app_starts_and_serves_on_a_damaged_store(tmp_path, atlas, monkeypatch, capsys):
+    from dashboard.factory import create_app
+    from geodata.cli import main
+
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    (tmp_path / "imports.gpkg").write_bytes(b"not a geopackage at all" * 100)
+    client = create_app(atlas).server.test_client()
+    assert client.get("/").status_code == 200
+    assert b"kendal" in client.get("/_dash-layout").data
+    site = tmp_path / "site.geojson"
+    point = {"type": "Point", "coordinates": [116.8, -1.2]}
+    site.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": {}, "geometry": point}],
+            }
+        )
+    )
+    assert main(["import", str(site), "--store", str(tmp_path)]) == 2
+    assert "imports.gpkg: cannot be read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("csv", "expected"),
+    [
+        (b"nama,lon,lat\nA,1_16.72,-1.2\n", "x.csv, baris 2, kolom 'lon': '1_16.72' bukan angka"),
+        (b"nama,lon,lat,lon\nA,116.7,-1.2,5\n", "x.csv, baris 1: memiliki kolom 'lon' dua kali"),
+        (b"nama,lon,lat\nA\x00,116.7,-1.2\n", "x.csv, baris 2: berisi byte NUL"),
+    ],
+)
+def test_hostile_csv_uploads_are_refused_in_indonesian(tmp_path, atlas, csv, expected):
+    contents = "data:text/csv;base64," + base64.b64encode(csv).decode()
+    report = plan_upload(build_runtime(atlas, ()), Store(tmp_path), contents, "x.csv", "overlay", "id")[0]
+    assert expected in str(report)
