@@ -21,6 +21,7 @@ from shapely.geometry import Point
 
 from geodata import Atlas
 from geodata.import_plan import apply_import, plan_import
+from geodata.importer import OFFLINE_GDAL
 from geodata.ogc import (
     DEFAULT_LIMIT,
     EXTRA_LAYERS,
@@ -449,8 +450,17 @@ def test_owslib_reads_the_atlas_like_qgis(server, atlas, tmp_path):
     assert api.collection_items(collection_id, kecamatan="Sepaku")["numberMatched"] == 1
 
 
+@pytest.fixture
+def gdal_online():
+    """GDAL's HTTP client as QGIS has it: the importer points it at a closed port in any process that
+    imports uploads (this test process too), so this client undoes that for its own reads."""
+    pyogrio.set_gdal_config_options({"GDAL_HTTP_PROXY": None})
+    yield
+    pyogrio.set_gdal_config_options(OFFLINE_GDAL)
+
+
 @pytest.mark.skipif("OAPIF" not in pyogrio.list_drivers(), reason="this GDAL has no OAPIF driver")
-def test_gdal_oapif_driver_reads_the_layers_like_qgis(server, atlas, tmp_path):
+def test_gdal_oapif_driver_reads_the_layers_like_qgis(server, atlas, tmp_path, gdal_online):
     url, data_dir = server
     source = f"OAPIF:{url}/ogc"
     layers = dict(pyogrio.list_layers(source).tolist())
