@@ -1,4 +1,5 @@
-"""Browser interactions at national scale: sector filter, zone pick, ring change, language switch.
+"""Browser interactions at national scale: sector filter (with and without the facilities layer), zone
+pick, ring change, language switch.
 
 Each is repeated (30 times by default, alternating between two states so that every repetition is
 a real change), after two unmeasured warm-ups, in a fresh offline page on ``python app.py``. The
@@ -151,11 +152,13 @@ def filter_on_page(
 
 
 def measure_filter(
-    browser: Browser, url: str, atlas: Atlas, reps: int, trace_reps: int = 2
+    browser: Browser, url: str, atlas: Atlas, reps: int, trace_reps: int = 2, query: str = ""
 ) -> dict[str, Any]:
-    """The sector-filter interaction in a fresh offline page (see ``filter_on_page``)."""
+    """The sector-filter interaction in a fresh offline page (see ``filter_on_page``); ``query`` opens
+    the page in another state, e.g. ``?facilities=1`` with the 3,400-plant layer on (its points
+    follow the same sector filter, in the same response)."""
     with b.offline_page(browser) as session:
-        b.open_atlas(session.page, url + "/")
+        b.open_atlas(session.page, url + "/" + query)
         result = filter_on_page(
             session.page, atlas.zones, list(atlas.sectors.index), reps, trace_reps=trace_reps
         )
@@ -260,6 +263,9 @@ def run(quick: bool = False) -> dict[str, Any]:
     with launch(app_argv(port), port, "interactions") as server, b.chromium() as browser:
         results: dict[str, Any] = {
             "filter": measure_filter(browser, server.url, atlas, reps, trace_reps=1 if quick else 2),
+            "filter_facilities": measure_filter(
+                browser, server.url, atlas, reps, trace_reps=0, query="?facilities=1"
+            ),
             "zone": measure_zone(browser, server.url, atlas, reps),
             "rings": measure_rings(browser, server.url, atlas, reps),
             "language": measure_language(browser, server.url, reps),

@@ -147,6 +147,7 @@ def _section_firstload(first: dict[str, Any]) -> list[str]:
 def _section_interactions(inter: dict[str, Any]) -> list[str]:
     labels = {
         "filter": "sector filter -> map + KPIs + chart",
+        "filter_facilities": "the same, with the facilities layer on",
         "zone": "zone pick (zone-search) -> detail panel",
         "rings": "ring distances + Enter -> distance table",
         "language": "language switch -> labels",

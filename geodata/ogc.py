@@ -34,7 +34,28 @@ CONFORMANCE = (
 )
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 # Atlas layers other engineers may add; each becomes a collection as soon as the Atlas has it.
-EXTRA_LAYERS = ("facilities", "infrastructure")
+# Further atlas layers served when the atlas has them: (title, description).
+EXTRA_LAYERS: dict[str, tuple[str, str]] = {
+    "facilities": (
+        "Industrial facilities",
+        "Plants by sector (palm-oil mills, rubber, smelters, nickel, steel, cement, ...) from BIG's RBI "
+        "industrial companies by KBLI code, the CGSP nickel tracker and GEM's steel and cement trackers; "
+        "each row names its source and licence (see FACILITIES.md).",
+    ),
+    "infrastructure": (
+        "KEK infrastructure",
+        "Ports, airports, toll gates, stations and utilities listed in the KEK profiles on kek.go.id, "
+        "inside or outside the zone.",
+    ),
+    "provinces": (
+        "Provinces (Kepmendagri 2025)",
+        "The 38 provinces, simplified from wilayah_boundaries (MIT), Kepmendagri 2025; code and name.",
+    ),
+    "regencies": (
+        "Regencies and cities (Kepmendagri 2025)",
+        "The 514 regencies and cities, simplified from wilayah_boundaries (MIT), Kepmendagri 2025.",
+    ),
+}
 IMPORT_PREFIX = "imports-"
 ITEM_PARAMETERS = ("f", "bbox", "limit", "offset", "datetime")
 JSON, GEOJSON = "application/json", "application/geo+json"
@@ -110,8 +131,8 @@ def _json_type(values: Iterable[Any]) -> str:
 
 
 def _feature_ids(frame: gpd.GeoDataFrame) -> list[Any]:
-    """Stable ids: the first complete, unique id column (id, zone_id, row), else the index, else 1..n."""
-    for name in ("id", "zone_id", "row"):
+    """Stable ids: the first complete, unique id column (id, zone_id, code, row), else the index, else 1..n."""
+    for name in ("id", "zone_id", "code", "row"):
         if name in frame.columns:
             ids = [_json_value(v, integer=True) for v in frame[name]]
             if None not in ids and len(set(ids)) == len(ids):
@@ -207,10 +228,10 @@ def atlas_collections(
             atlas.places,
         ),
     ]
-    for name in EXTRA_LAYERS:
+    for name, (title, description) in EXTRA_LAYERS.items():
         layer = getattr(atlas, name, None)
         if isinstance(layer, gpd.GeoDataFrame):
-            found.append(make_collection(name, name.capitalize(), f"The atlas's {name} layer.", layer))
+            found.append(make_collection(name, title, description, layer))
     for info, frame in imports:
         found.append(
             make_collection(

@@ -481,3 +481,12 @@ def test_gdal_oapif_driver_reads_the_layers_like_qgis(server, atlas, tmp_path, g
     sites = pyogrio.read_dataframe(source, layer=f"imports-{info.id}")
     assert list(sites["name"]) == ["Calon A", "Calon B", "Calon C"]
     assert [(p.x, p.y) for p in sites.geometry] == [(116.86, -1.16), (116.70, -1.28), (116.80, -0.95)]
+
+
+def test_the_official_provinces_and_regencies_are_served_by_their_codes(atlas, collections):
+    provinces, regencies = collections["provinces"], collections["regencies"]
+    assert len(provinces.features) == 38 and len(regencies.features) == 514
+    assert {f["id"] for f in provinces.features} == set(atlas.provinces["code"])
+    balikpapan = next(f for f in regencies.features if f["id"] == "64.71")
+    assert balikpapan["properties"]["name"] == "Kota Balikpapan"
+    assert "Kepmendagri 2025" in provinces.title and "MIT" in regencies.description
