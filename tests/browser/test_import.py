@@ -41,7 +41,7 @@ def test_import_boundaries_confirm_and_see_them(browser, tmp_path, atlas):
         session.page.wait_for_function("() => document.querySelector('#zone-detail h3')")
         session.settle()
         detail = session.text("#zone-detail")
-        assert "batas terukur" in detail and "batas_kariangau.geojson" in detail
+        assert "Batas impor" in detail and "batas_kariangau.geojson" in detail
         assert session.page.locator("#import-layers li[data-layer]").count() == 1
         context.close()
 
