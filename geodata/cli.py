@@ -339,12 +339,15 @@ def _users(args: argparse.Namespace) -> int:
 def _users_parser(commands: argparse._SubParsersAction) -> None:
     users = commands.add_parser("users", help="who may sign in (ATLAS_AUTH=login), and with which role")
     users.add_argument(
-        "--data-dir", help="the app's data directory (default: $ATLAS_DATA_DIR, else instance/); DATABASE_URL wins"
+        "--data-dir",
+        help="the app's data directory (default: $ATLAS_DATA_DIR, else instance/); DATABASE_URL wins",
     )
     actions = users.add_subparsers(dest="action", required=True)
     add = actions.add_parser("add", help="add a user (asks the password twice, or reads it from stdin)")
     add.add_argument("name")
-    add.add_argument("--role", choices=ROLES, required=True, help="viewer looks; editor imports; admin manages")
+    add.add_argument(
+        "--role", choices=ROLES, required=True, help="viewer looks; editor imports; admin manages"
+    )
     add.add_argument("--password-stdin", action="store_true", help="read the password as one line of stdin")
     actions.add_parser("list", help="name, role and creation time of every user")
     actions.add_parser("remove", help="remove a user (their sessions end)").add_argument("name")
