@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, has_request_context, jsonify, redirect, request, session
 
+from dashboard.hardening import DISPATCH_PATH, malformed
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.settings import data_dir
 from geodata.users import EDITOR, LOCAL_USER, ROLES, VIEWER, SignInRefused, User, UserStore, allows
@@ -37,8 +38,8 @@ MODES = (NONE, LOGIN, OIDC)
 MIN_SECRET = 32
 SESSION_HOURS = 12
 WARMUP = "atlas.warmup"  # a WSGI environ key no HTTP client can set: the factory's own first request
-DISPATCH_PATH = "/_dash-update-component"
 OPEN_PATHS = ("/login", "/logout", "/oidc/callback", "/favicon.ico")
+BASIC_PREFIXES = ("/api/", "/ogc")  # where programs (QGIS, scripts) sign in with HTTP Basic
 API_PREFIXES = ("/_dash", "/api/", "/ogc", "/export/", "/saved-views/", "/_reload")
 # Inputs (ids, or the type of a pattern id) whose change stores or deletes something: a callback
 # request triggered by one of them needs an editor. tests/test_auth.py checks this list against
@@ -216,19 +217,25 @@ def same_origin() -> bool:
     return bool(source) and urlsplit(source).netloc == request.host
 
 
-def refusal(status: int, key: str, lang: str, **params: Any) -> Response:
-    """A JSON refusal: ``error`` in ``lang`` for the page, ``messages`` in both, ``code`` for programs."""
-    response = jsonify(
-        {
-            "error": t(key, lang, **params),
-            "code": key,
-            "messages": {language: t(key, language, **params) for language in LANGUAGES},
-        }
-    )
+def refusal(status: int, key: str, lang: str, role: str | None = None, **params: Any) -> Response:
+    """A JSON refusal: ``error`` in ``lang`` for the page, ``messages`` in both, ``code`` for programs;
+    ``role`` (a role id) is named in each message's own language."""
+    messages = {
+        language: t(key, language, **params, **({"role": t(f"role.{role}", language)} if role else {}))
+        for language in LANGUAGES
+    }
+    response = jsonify({"error": messages[lang], "code": key, "messages": messages})
     response.status_code = status
-    if status == 401:
+    if status == 401 and request.path.startswith(BASIC_PREFIXES):  # not for the page: no browser dialog
         response.headers["WWW-Authenticate"] = 'Basic realm="Atlas Kawasan", charset="UTF-8"'
     return response
+
+
+def _page_request() -> bool:
+    """Whether a person's browser asks for a page (sent to /login) rather than a program for data."""
+    if request.method != "GET" or request.path.startswith(API_PREFIXES):
+        return False
+    return request.path == "/" or "text/html" in request.headers.get("Accept", "")
 
 
 class Gatekeeper:
@@ -286,7 +293,7 @@ class Gatekeeper:
         if request.path in OPEN_PATHS:
             return None
         if user is None:
-            if request.method == "GET" and not request.path.startswith(API_PREFIXES):
+            if _page_request():
                 return redirect(f"/login?next={request.full_path.rstrip('?')}")
             return refusal(401, "auth.required", request_language())
         if (
@@ -297,7 +304,9 @@ class Gatekeeper:
             log.warning("refused %s %s: cookie session from another origin", request.method, request.path)
             return refusal(403, "auth.cross_site", request_language())
         if request.path == DISPATCH_PATH and request.method == "POST":
-            body = request.get_json(silent=True)  # well-formed: hardening checked it first
+            body = request.get_json(silent=True)
+            if malformed(body, callbacks) is not None:
+                return None  # dashboard.hardening refuses it next, with a 400 that says why
             needed = callback_role(body, callbacks)
             if not user.may(needed):
                 log.warning(
@@ -309,9 +318,7 @@ class Gatekeeper:
 
 def forbidden(user: User, lang: str) -> Response:
     """403: this user's role may not do that (the message names their role)."""
-    response = refusal(403, "auth.forbidden", lang, role=t(f"role.{user.role}", lang))
-    response.headers.pop("WWW-Authenticate", None)
-    return response
+    return refusal(403, "auth.forbidden", lang, role=user.role)
 
 
 def require(needed: str) -> Response | None:

@@ -49,8 +49,8 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     register_routes(app, live, views)
     register_ogc(app.server, live)  # OGC API - Features at /ogc, for QGIS and other GIS
     register_api(app.server, live)
+    install_auth(app.server, app.callback_map, config)  # first: anonymous gets 401 before any 400
     harden(app.server, app.callback_map)
-    install_auth(app.server, app.callback_map, config)  # after harden: it reads well-formed requests only
     # Dash sets itself up on its first request, marking that done before it is: a second request
     # meanwhile (a fresh worker's first page load fetching its bundles) found no registered
     # bundles and failed. Make that first request here, before the server takes any.
