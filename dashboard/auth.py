@@ -212,9 +212,14 @@ def request_language() -> str:
 
 
 def same_origin() -> bool:
-    """Whether the request says it comes from a page of this site (Origin, else Referer)."""
+    """Whether the request says it comes from a page of this site: the browser's Sec-Fetch-Site
+    when sent (every current browser does; with this site's no-referrer policy its form posts
+    carry ``Origin: null``), else Origin, else Referer."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
     source = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    return bool(source) and urlsplit(source).netloc == request.host
+    return source != "null" and bool(source) and urlsplit(source).netloc == request.host
 
 
 def refusal(status: int, key: str, lang: str, role: str | None = None, **params: Any) -> Response:

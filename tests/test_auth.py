@@ -304,6 +304,11 @@ def test_the_cookie_alone_does_not_authorise_a_post_from_another_site(login_app)
     assert forged.status_code == 403 and forged.json["code"] == "auth.cross_site"
     confirm = next(o for o in app.callback_map if o.startswith("..import-report.children@"))
     assert dispatch(client, callback_body(app, confirm, "import-confirm"), {}).status_code == 403
+    # a browser's Fetch Metadata decides over Origin (its form posts here carry Origin: null)
+    body = callback_body(app, confirm, "import-confirm")
+    assert dispatch(client, body, {**ORIGIN, "Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert dispatch(client, body, {"Origin": "null", "Sec-Fetch-Site": "same-origin"}).status_code == 200
+    assert dispatch(client, body, {"Origin": "null"}).status_code == 403
 
 
 def basic(name: str, password: str) -> dict[str, str]:
