@@ -341,8 +341,9 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def login_page(lang: str, next_url: str, message: str = "", status: int = 200) -> Response:
-    """The sign-in form in ``lang``, with a link to the other language."""
+def login_page(lang: str, next_url: str, message: str = "", status: int = 200, form: bool = True) -> Response:
+    """The sign-in form in ``lang``, with a link to the other language; without ``form`` (single
+    sign-on) only the message and a link to try again."""
     other = "en" if lang == "id" else "id"
     esc = html.escape
     body = f"""<!doctype html>
@@ -353,16 +354,22 @@ label{{display:block;margin:.8rem 0 .2rem}}input{{width:100%;padding:.4rem;box-s
 button{{margin-top:1rem;padding:.5rem 1.2rem}}.error{{color:#a00}}</style></head>
 <body><h1>Atlas Kawasan</h1><h2>{esc(t("login.title", lang))}</h2>
 {f'<p class="error" role="alert" id="login-error">{esc(message)}</p>' if message else ""}
-<form method="post" action="/login">
+{password_form(lang, next_url) if form else f'<p><a id="login-again" href="/login">{esc(t("login.submit", lang))}</a></p>'}
+<p><a href="/login?lang={other}&amp;next={esc(next_url)}">{"English" if other == "en" else "Bahasa Indonesia"}</a></p>
+</body></html>"""
+    return Response(body, status=status, mimetype="text/html")
+
+
+def password_form(lang: str, next_url: str) -> str:
+    """The name and password form of ``ATLAS_AUTH=login``."""
+    esc = html.escape
+    return f"""<form method="post" action="/login">
 <input type="hidden" name="next" value="{esc(next_url)}"><input type="hidden" name="lang" value="{lang}">
 <label for="name">{esc(t("login.name", lang))}</label>
 <input id="name" name="name" autocomplete="username" required autofocus>
 <label for="password">{esc(t("login.password", lang))}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit" id="login-submit">{esc(t("login.submit", lang))}</button></form>
-<p><a href="/login?lang={other}&amp;next={esc(next_url)}">{"English" if other == "en" else "Bahasa Indonesia"}</a></p>
-</body></html>"""
-    return Response(body, status=status, mimetype="text/html")
+<button type="submit" id="login-submit">{esc(t("login.submit", lang))}</button></form>"""
 
 
 def _sign_in(user: User) -> None:
@@ -396,7 +403,11 @@ def _register_login(server: Flask, keeper: Gatekeeper) -> None:
 
 
 def _register_oidc(server: Flask, keeper: Gatekeeper) -> None:
-    from authlib.integrations.flask_client import OAuth  # only an office with single sign-on needs it
+    # only an office with single sign-on needs these
+    from authlib.integrations.base_client.errors import OAuthError
+    from authlib.integrations.flask_client import OAuth
+    from joserfc.errors import JoseError
+    from requests import RequestException
 
     config = keeper.config.oidc
     oauth = OAuth(server)
@@ -415,13 +426,18 @@ def _register_oidc(server: Flask, keeper: Gatekeeper) -> None:
 
     @server.route("/oidc/callback")
     def oidc_callback() -> Response:
-        token = oauth.office.authorize_access_token()  # checks state, nonce and the ID token's signature
+        lang = request_language()
+        try:  # checks the state, then the ID token's signature, issuer, audience, expiry and nonce
+            token = oauth.office.authorize_access_token()
+        except (OAuthError, JoseError, RequestException) as exc:  # refused, forged, or provider unreachable
+            log.warning("single sign-on refused: %s", exc)
+            return login_page(lang, "/", t("login.sso_failed", lang), 401, form=False)
         claims = token.get("userinfo") or {}
         role = oidc_role(claims, config)
         name = str(claims.get("preferred_username") or claims.get("email") or claims.get("sub") or "")
         if role is None or not name:
             log.warning("single sign-on: %r has no atlas role", name)
-            return login_page(request_language(), "/", t("login.no_role", request_language()), 403)
+            return login_page(lang, "/", t("login.no_role", lang), 403, form=False)
         next_url = session.get("next", "/")
         _sign_in(User(name[:64], role))
         return redirect(_safe_next(next_url))

@@ -357,6 +357,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Terlalu banyak percobaan gagal; coba lagi dalam {s} detik.",
         "en": "Too many failed attempts; try again in {s} seconds.",
     },
+    "login.sso_failed": {
+        "id": "Masuk lewat sistem kantor gagal; coba lagi.",
+        "en": "Signing in through the office's system failed; try again.",
+    },
     "login.no_role": {
         "id": "Akun Anda belum diberi peran di atlas ini; hubungi admin kantor.",
         "en": "Your account has no role in this atlas; ask your office's admin.",
