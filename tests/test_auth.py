@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from shapely.geometry import box, mapping
+from sqlalchemy import func, select
 
 from dashboard.auth import (
     WRITE_INPUTS,
@@ -22,7 +23,7 @@ from dashboard.auth import (
 from dashboard.factory import create_app
 from dashboard.hardening import frame_ancestors_from_env
 from geodata.store import Store
-from geodata.users import UserStore
+from geodata.users import UserStore, sign_ins
 
 SECRET = "k" * 48
 PASSWORD = {"vera": "viewer-password-1", "edda": "editor-password-1"}
@@ -464,3 +465,18 @@ def test_frame_ancestors_allow_only_the_named_portals(login_app, atlas, tmp_path
     assert f"frame-ancestors {portal} 'self';" in page.headers["Content-Security-Policy"]
     with pytest.raises(ValueError, match="not an origin"):
         frame_ancestors_from_env({"ATLAS_FRAME_ANCESTORS": "https://ok.example *"})
+
+
+def test_basic_credentials_cost_one_argon2_check_a_minute_and_a_removal_still_applies(login_app):
+    app, data = login_app
+    users = UserStore.for_data_dir(data)
+    users.add("qgis", "viewer", "qgis-password-12")
+    client = app.server.test_client()
+    headers = basic("qgis", "qgis-password-12")
+    assert [client.get("/ogc/collections", headers=headers).status_code for _ in range(3)] == [200] * 3
+    with users.engine.connect() as connection:
+        checks = connection.execute(select(func.count()).where(sign_ins.c.name == "qgis")).scalar_one()
+    assert checks == 1
+    assert client.get("/ogc/collections", headers=basic("qgis", "qgis-password-13")).status_code == 401
+    users.remove("qgis")
+    assert client.get("/ogc/collections", headers=headers).status_code == 401
