@@ -3,7 +3,7 @@
 
 Every request passes one ``before_request`` check, so no route or callback can forget it:
 anonymous requests to a page are sent to /login, anything else gets a 401 JSON; a Dash callback
-request whose triggering input writes (``WRITE_INPUTS``: import, undo, saved-view changes) needs
+request whose triggering input writes (``INPUT_ROLES``: import, undo, saved-view changes) needs
 an editor, else it gets a 403 JSON in the user's language that assets/atlas.js shows on the page.
 Sessions are Flask's cookie signed with ``SECRET_KEY``, so every host sharing the key accepts them;
 API clients may instead send HTTP Basic credentials of the same users. A request authorised by
@@ -47,23 +47,22 @@ WARMUP = "atlas.warmup"  # a WSGI environ key no HTTP client can set: the factor
 OPEN_PATHS = ("/login", "/logout", "/oidc/callback", "/favicon.ico")
 BASIC_PREFIXES = ("/api/", "/ogc")  # where programs (QGIS, scripts) sign in with HTTP Basic
 API_PREFIXES = ("/_dash", "/api/", "/ogc", "/export/", "/saved-views/", "/_reload")
-# Inputs (ids, or the type of a pattern id) whose change stores or deletes something: a callback
-# request triggered by one of them needs an editor. tests/test_auth.py checks this list against
-# every callback's inputs, so a new writing input cannot be forgotten.
-WRITE_INPUTS = frozenset(
-    {
-        "import-upload",
-        "import-confirm",
-        "layer-remove",
-        "layer-restore",
-        "save-view",
-        "saved-import",
-        "saved-rename",
-        "saved-up",
-        "saved-down",
-        "saved-delete",
-    }
-)
+# Inputs (ids, or the type of a pattern id) whose change stores or deletes something, and the role
+# that needs: a callback request triggered by one of them is refused to a lower role. Saved views
+# are shared by everyone until they have owners, so changing them needs an editor for now.
+# tests/test_auth.py lists every other input of the app as a read, so a new one must be decided.
+INPUT_ROLES: dict[str, str] = {
+    "import-upload": EDITOR,
+    "import-confirm": EDITOR,
+    "layer-remove": EDITOR,
+    "layer-restore": EDITOR,
+    "save-view": EDITOR,
+    "saved-import": EDITOR,
+    "saved-rename": EDITOR,
+    "saved-up": EDITOR,
+    "saved-down": EDITOR,
+    "saved-delete": EDITOR,
+}
 
 
 class AuthConfigError(ValueError):
@@ -178,7 +177,7 @@ def actor_name() -> str:
 
 
 def _id_name(raw: str) -> str:
-    """An input's id as WRITE_INPUTS names it: the id, or a pattern id's ``type``."""
+    """An input's id as INPUT_ROLES names it: the id, or a pattern id's ``type``."""
     if raw.startswith("{"):
         try:
             return str(json.loads(raw).get("type", ""))
@@ -188,17 +187,13 @@ def _id_name(raw: str) -> str:
 
 
 def callback_role(body: Mapping[str, Any], callbacks: Mapping[str, Any]) -> str:
-    """The role a (well-formed) callback request needs: editor when the callback only writes or when
-    what triggered it (``changedPropIds``, which is also what the callback reads as its trigger)
-    is a writing input; viewer otherwise."""
+    """The role a (well-formed) callback request needs: the highest of its writing inputs' roles
+    when the callback has nothing but writing inputs, else of those that triggered it
+    (``changedPropIds``, which is also what the callback reads as its trigger); viewer otherwise."""
     inputs = [_id_name(str(i.get("id", ""))) for i in callbacks[body["output"]].get("inputs", [])]
-    writes = [name for name in inputs if name in WRITE_INPUTS]
-    if not writes:
-        return VIEWER
-    if len(writes) == len(inputs):
-        return EDITOR
-    changed = {_id_name(str(p).rsplit(".", 1)[0]) for p in body.get("changedPropIds", [])}
-    return EDITOR if changed & WRITE_INPUTS else VIEWER
+    if not all(name in INPUT_ROLES for name in inputs):
+        inputs = [_id_name(str(p).rsplit(".", 1)[0]) for p in body.get("changedPropIds", [])]
+    return max((INPUT_ROLES.get(name, VIEWER) for name in inputs), key=ROLES.index, default=VIEWER)
 
 
 def callback_language(body: Mapping[str, Any]) -> str:

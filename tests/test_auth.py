@@ -13,7 +13,7 @@ from shapely.geometry import box, mapping
 from sqlalchemy import func, select
 
 from dashboard.auth import (
-    WRITE_INPUTS,
+    INPUT_ROLES,
     AuthConfig,
     AuthConfigError,
     OidcConfig,
@@ -86,6 +86,15 @@ def signed_in(app, name: str):
     return client
 
 
+READ_INPUTS = {
+    "url", "view-tabs", "sector-filter", "kind-filter", "status-filter", "province-filter", "regency-filter",
+    "zone-search", "color-mode", "basemap-toggle", "map-layers", "lang-toggle", "ring-distances",
+    "comparison-sites", "weight", "facilities-toggle", "facility-radius", "map", "investment-chart",
+    "filter-reset", "view-state", "basemap-effective", "footprint-filter", "title-table", "table-state",
+    "comparison-state", "saved-open", "saved-prev", "saved-next", "import-done",
+}  # fmt: skip
+
+
 def _input(raw_id: str, prop: str, value: Any, changed: set[str]) -> Any:
     """One input entry of a callback request; a pattern input as a one-element list."""
     if raw_id.startswith("{"):
@@ -132,7 +141,7 @@ def writing_requests(app) -> list[tuple[str, str]]:
         (output, _type(i["id"]))
         for output, spec in app.callback_map.items()
         for i in spec["inputs"]
-        if _type(i["id"]) in WRITE_INPUTS
+        if _type(i["id"]) in INPUT_ROLES
     ]
 
 
@@ -150,8 +159,11 @@ def upload(document: dict) -> str:
 def test_every_writing_input_of_the_app_is_known_and_each_is_checked(login_app):
     app, _ = login_app
     found = {write for _, write in writing_requests(app)}
-    assert found == WRITE_INPUTS  # a renamed input would silently lose its check
+    assert found == set(INPUT_ROLES)  # a renamed input would silently lose its check
     assert len(writing_requests(app)) == 10
+    inputs = {_type(i["id"]) for spec in app.callback_map.values() for i in spec["inputs"]}
+    # every other input only reads; a new input must be added here or to INPUT_ROLES, deliberately
+    assert inputs - set(INPUT_ROLES) == READ_INPUTS
 
 
 def test_the_callback_role_follows_what_triggered_it():
