@@ -561,6 +561,7 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
                     live.store.remove(str(trigger.get("index")))
                 else:
                     live.store.restore(str(trigger.get("index")))
+                log.info("%s %s by %s", trigger.get("type"), trigger.get("index"), actor_name())
                 changed = secrets.token_hex(4)
             except KeyError:
                 log.warning("no imported layer %r", trigger.get("index"))

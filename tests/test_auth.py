@@ -465,16 +465,29 @@ def test_oidc_settings_and_role_mapping():
     assert oidc_role({}, fallback) == "viewer"
 
 
-def test_frame_ancestors_allow_only_the_named_portals(login_app, atlas, tmp_path_factory):
+def test_frame_ancestors_allow_only_the_named_portals_and_https_cookies_are_secure(
+    login_app, atlas, tmp_path_factory
+):
     app, _ = login_app
     default = app.server.test_client().get("/login")
     assert default.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in default.headers["Content-Security-Policy"]
     portal = "https://portal.bappeda.example.go.id"
-    embedded, _ = _app(atlas, tmp_path_factory, ATLAS_FRAME_ANCESTORS=f"{portal} 'self'")
-    page = embedded.server.test_client().get("/")
+    embedded, _ = _app(
+        atlas,
+        tmp_path_factory,
+        ATLAS_FRAME_ANCESTORS=f"{portal} 'self'",
+        ATLAS_AUTH="login",
+        SECRET_KEY=SECRET,
+        ATLAS_COOKIE_SECURE="1",
+    )
+    page = embedded.server.test_client().get("/login")
     assert "X-Frame-Options" not in page.headers
     assert f"frame-ancestors {portal} 'self';" in page.headers["Content-Security-Policy"]
+    signed = embedded.server.test_client().post(
+        "/login", data={"name": "edda", "password": PASSWORD["edda"]}, headers=ORIGIN
+    )
+    assert signed.status_code == 302 and "; Secure" in signed.headers["Set-Cookie"]  # served over HTTPS
     with pytest.raises(ValueError, match="not an origin"):
         frame_ancestors_from_env({"ATLAS_FRAME_ANCESTORS": "https://ok.example *"})
 
