@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, g, has_request_context, jsonify, redirect, request, session
 
@@ -311,7 +311,7 @@ class Gatekeeper:
             return None
         if user is None:
             if _page_request():
-                return redirect(f"/login?next={request.full_path.rstrip('?')}")
+                return redirect("/login?" + urlencode({"next": request.full_path.rstrip("?")}))
             return refusal(401, "auth.required", request_language())
         if (
             request.method not in ("GET", "HEAD", "OPTIONS")
@@ -367,7 +367,7 @@ button{{margin-top:1rem;padding:.5rem 1.2rem}}.error{{color:#a00}}</style></head
 <body><h1>Atlas Kawasan</h1><h2>{esc(t("login.title", lang))}</h2>
 {f'<p class="error" role="alert" id="login-error">{esc(message)}</p>' if message else ""}
 {password_form(lang, next_url) if form else f'<p><a id="login-again" href="/login">{esc(t("login.submit", lang))}</a></p>'}
-<p><a href="/login?lang={other}&amp;next={esc(next_url)}">{"English" if other == "en" else "Bahasa Indonesia"}</a></p>
+<p><a href="/login?{esc(urlencode({"lang": other, "next": next_url}))}">{"English" if other == "en" else "Bahasa Indonesia"}</a></p>
 </body></html>"""
     return Response(body, status=status, mimetype="text/html")
 

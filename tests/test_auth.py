@@ -195,8 +195,13 @@ def test_the_callback_role_follows_what_triggered_it():
 def test_anonymous_pages_go_to_login_and_everything_else_is_401(login_app):
     app, _ = login_app
     client = app.server.test_client()
-    page = client.get("/?view=kaltim")
-    assert page.status_code == 302 and page.headers["Location"] == "/login?next=/?view=kaltim"
+    page = client.get("/?view=kaltim&zone=kendal")
+    assert (
+        page.status_code == 302
+        and page.headers["Location"] == "/login?next=%2F%3Fview%3Dkaltim%26zone%3Dkendal"
+    )
+    form = client.get(page.headers["Location"]).get_data(as_text=True)
+    assert 'name="next" value="/?view=kaltim&amp;zone=kendal"' in form  # back to the same view after
     for url in (
         "/_dash-layout",
         "/_dash-dependencies",
