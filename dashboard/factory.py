@@ -11,7 +11,7 @@ from dashboard.auth import WARMUP, AuthConfig, current_user, install_auth
 from dashboard.callbacks import register_callbacks
 from dashboard.figures import base_map_figure, national_figure
 from dashboard.hardening import harden
-from dashboard.i18n import DEFAULT_LANGUAGE, t
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.layout import build_layout
 from dashboard.ogc import register_ogc
 from dashboard.routes import register_routes
@@ -60,14 +60,26 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     return app
 
 
+def _in_both(texts: dict[str, str]) -> list[html.Span]:
+    """A text in both languages; the stylesheet shows the one of the page's language (app-root's
+    lang, which the language switch sets), so the bar needs no callback of its own."""
+    return [html.Span(texts[lang], className=f"only-{lang}") for lang in LANGUAGES]
+
+
 def user_bar(user: User) -> html.Form:
     """Who is signed in, and the sign-out button (a POST from this page: see dashboard.auth)."""
-    lang = DEFAULT_LANGUAGE
-    who = t("auth.signed_in", lang, name=user.name, role=t(f"role.{user.role}", lang))
+    who = {
+        lang: t("auth.signed_in", lang, name=user.name, role=t(f"role.{user.role}", lang))
+        for lang in LANGUAGES
+    }
     return html.Form(
         [
-            html.Span(who, id="auth-user"),
-            html.Button(t("auth.sign_out", lang), id="auth-sign-out", type="submit"),
+            html.Span(_in_both(who), id="auth-user"),
+            html.Button(
+                _in_both({lang: t("auth.sign_out", lang) for lang in LANGUAGES}),
+                id="auth-sign-out",
+                type="submit",
+            ),
         ],
         action="/logout",
         method="POST",

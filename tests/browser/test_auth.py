@@ -73,6 +73,10 @@ def test_editor_may_import_and_viewer_is_refused_even_when_forging(browser, tmp_
         refusal = session.page.locator("#auth-refusal")
         refusal.wait_for()
         assert refusal.inner_text().startswith("Ditolak: peran Anda (pembaca)")
+        session.page.get_by_label("English").check()
+        session.settle()
+        assert session.text("#auth-user") == "Signed in as vera (viewer)"
+        assert session.text("#auth-sign-out") == "Sign out"
         with session.page.expect_navigation():
             session.page.locator("#auth-sign-out").click()
         assert session.page.url.startswith(url + "/login")
