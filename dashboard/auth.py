@@ -6,8 +6,9 @@ anonymous requests to a page are sent to /login, anything else gets a 401 JSON; 
 request whose triggering input writes (``INPUT_ROLES``: import, undo, saved-view changes) needs
 an editor, else it gets a 403 JSON in the user's language that assets/atlas.js shows on the page.
 Sessions are Flask's cookie signed with ``SECRET_KEY``, so every host sharing the key accepts them;
-API clients may instead send HTTP Basic credentials of the same users. A request authorised by
-the cookie must come from this site (Origin or Referer), so another site cannot post with it.
+API clients may instead send HTTP Basic credentials of the same users. A state-changing request
+authorised by the cookie, or sent by a browser with Basic credentials, must come from this site
+(Sec-Fetch-Site, else Origin or Referer), so another site cannot post with them.
 """
 
 from __future__ import annotations
@@ -223,6 +224,17 @@ def same_origin() -> bool:
     return source != "null" and bool(source) and urlsplit(source).netloc == request.host
 
 
+def trusted_source() -> bool:
+    """Whether a state-changing request may use its credentials: a cookie session only from this
+    site's pages; HTTP Basic from programs, or from a browser (it sends Sec-Fetch-Site or Origin,
+    and may replay cached Basic credentials for another site's form) only from this site too."""
+    if g.atlas_via == "session":
+        return same_origin()
+    if "Sec-Fetch-Site" in request.headers or request.headers.get("Origin"):
+        return same_origin()
+    return True
+
+
 def refusal(status: int, key: str, lang: str, role: str | None = None, **params: Any) -> Response:
     """A JSON refusal: ``error`` in ``lang`` for the page, ``messages`` in both, ``code`` for programs;
     ``role`` (a role id) is named in each message's own language."""
@@ -315,8 +327,8 @@ class Gatekeeper:
             return refusal(401, "auth.required", request_language())
         if (
             request.method not in ("GET", "HEAD", "OPTIONS")
-            and g.atlas_via == "session"
-            and not same_origin()
+            and g.atlas_via != "local"
+            and not trusted_source()
         ):
             log.warning("refused %s %s: cookie session from another origin", request.method, request.path)
             return refusal(403, "auth.cross_site", request_language())

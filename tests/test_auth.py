@@ -375,6 +375,14 @@ def test_api_imports_with_basic_auth_same_messages_as_the_browser(login_app):
         headers=basic("edda", "wrong-password"),
     )
     assert wrong.status_code == 401
+    # a browser replaying cached Basic credentials for another site's form is refused too
+    for source in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}):
+        replayed = client.post(
+            "/api/imports",
+            data={"file": (io.BytesIO(json.dumps(POINTS).encode()), "a.geojson")},
+            headers=editor | source,
+        )
+        assert replayed.status_code == 403 and replayed.json["code"] == "auth.cross_site"
 
 
 def test_a_removed_user_or_a_changed_role_applies_at_the_next_request(login_app):
