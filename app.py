@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dashboard.auth import AuthConfigError
 from dashboard.factory import create_app
 from geodata import AtlasDataError
 
@@ -17,6 +18,9 @@ from geodata import AtlasDataError
 def _build():
     try:
         return create_app()
+    except AuthConfigError as exc:
+        print(f"Atlas Kawasan cannot start: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     except AtlasDataError as exc:
         print("Atlas Kawasan cannot start: the data is not valid.", file=sys.stderr)
         print(exc.report(), file=sys.stderr)

@@ -16,6 +16,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import components, facilitypanel, figures
+from dashboard.auth import actor_name
 from dashboard.i18n import LANGUAGES, t
 from dashboard.importing import apply_upload, layer_items, plan_upload
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets, regency_options
@@ -537,7 +538,9 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
     )
     def _apply_import(_clicks: Any, token: Any, confirmed: Any, override: Any, lang: Any) -> tuple[Any, ...]:
         language = lang if lang in LANGUAGES else "id"
-        message, stored = apply_upload(live.get(), live.store, token, confirmed, override, language)
+        message, stored = apply_upload(
+            live.get(), live.store, token, confirmed, override, language, actor_name()
+        )
         return message, (secrets.token_hex(4) if stored else no_update), stored  # refused: fix and retry
 
     @app.callback(
@@ -558,6 +561,7 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
                     live.store.remove(str(trigger.get("index")))
                 else:
                     live.store.restore(str(trigger.get("index")))
+                log.info("%s %s by %s", trigger.get("type"), trigger.get("index"), actor_name())
                 changed = secrets.token_hex(4)
             except KeyError:
                 log.warning("no imported layer %r", trigger.get("index"))

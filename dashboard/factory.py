@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dash import Dash
+from dash import Dash, html
 
+from dashboard.api import register_api
+from dashboard.auth import WARMUP, AuthConfig, current_user, install_auth
 from dashboard.callbacks import register_callbacks
 from dashboard.figures import base_map_figure, national_figure
 from dashboard.hardening import harden
-from dashboard.i18n import DEFAULT_LANGUAGE, t
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.layout import build_layout
 from dashboard.ogc import register_ogc
 from dashboard.routes import register_routes
@@ -20,6 +22,7 @@ from dashboard.validation import id_skeleton
 from geodata import Atlas, load_atlas
 from geodata.store import Store
 from geodata.upload import sweep_leftovers
+from geodata.users import EDITOR, User
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -38,24 +41,57 @@ def create_app(atlas: Atlas | None = None) -> Dash:
         suppress_callback_exceptions=False,
         compress=True,  # gzip for plotly.js, the layout and every callback response (flask-compress)
     )
-    app.layout = lambda: page_layout(live.get())
+    config = AuthConfig.from_env()  # refuses to start on a login without SECRET_KEY
+    app.layout = lambda: page_layout(live.get(), config.enabled)
     app.validation_layout = id_skeleton(app.validation_layout)  # inlined in every page: ids only
     views = SavedViewStore(data_dir() / "saved_views.json")
     register_callbacks(app, live, views)
     register_routes(app, live, views)
     register_ogc(app.server, live)  # OGC API - Features at /ogc, for QGIS and other GIS
+    register_api(app.server, live)
+    install_auth(app.server, app.callback_map, config)  # first: anonymous gets 401 before any 400
     harden(app.server, app.callback_map)
     # Dash sets itself up on its first request, marking that done before it is: a second request
     # meanwhile (a fresh worker's first page load fetching its bundles) found no registered
     # bundles and failed. Make that first request here, before the server takes any.
-    if app.server.test_client().get("/_dash-dependencies").status_code != 200:
+    warmup = app.server.test_client().get("/_dash-dependencies", environ_base={WARMUP: True})
+    if warmup.status_code != 200:
         raise RuntimeError("the dashboard could not set itself up; see the log")
     return app
 
 
-def page_layout(runtime: Runtime):
+def _in_both(texts: dict[str, str]) -> list[html.Span]:
+    """A text in both languages; the stylesheet shows the one of the page's language (app-root's
+    lang, which the language switch sets), so the bar needs no callback of its own."""
+    return [html.Span(texts[lang], className=f"only-{lang}") for lang in LANGUAGES]
+
+
+def user_bar(user: User) -> html.Form:
+    """Who is signed in, and the sign-out button (a POST from this page: see dashboard.auth)."""
+    who = {
+        lang: t("auth.signed_in", lang, name=user.name, role=t(f"role.{user.role}", lang))
+        for lang in LANGUAGES
+    }
+    return html.Form(
+        [
+            html.Span(_in_both(who), id="auth-user"),
+            html.Button(
+                _in_both({lang: t("auth.sign_out", lang) for lang in LANGUAGES}),
+                id="auth-sign-out",
+                type="submit",
+            ),
+        ],
+        action="/logout",
+        method="POST",
+        className="user-bar",
+    )
+
+
+def page_layout(runtime: Runtime, signed_in: bool = False):
     """The page for the current data (built per page load, so an import shows after a reload); its
-    figures are built once per runtime."""
+    figures are built once per runtime. With a login, the page shows who is signed in and disables
+    the import panel for a viewer."""
+    user = current_user()
     atlas = runtime.atlas
     map_figure = runtime.cached(
         ("base-map",), lambda: base_map_figure(atlas, runtime.model, runtime.hovers, runtime.overlays)
@@ -63,4 +99,8 @@ def page_layout(runtime: Runtime):
     national = runtime.cached(
         ("national-figure", DEFAULT_LANGUAGE), lambda: national_figure(atlas, DEFAULT_LANGUAGE)
     )
-    return build_layout(atlas, map_figure, national, runtime.overlays)
+    refused = user.role if user is not None and not user.may(EDITOR) else None
+    page = build_layout(atlas, map_figure, national, runtime.overlays, refused)
+    if signed_in and user is not None:
+        page.children.insert(0, user_bar(user))
+    return page

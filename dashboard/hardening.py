@@ -10,6 +10,8 @@ logged with its traceback and answered 500 (with no traceback in the body), neve
 from __future__ import annotations
 
 import logging
+import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,28 +22,58 @@ from geodata.upload import ImportLimits
 
 log = logging.getLogger(__name__)
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",  # Dash's inline config; Plotly compiles shaders
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob: https://tile.openstreetmap.org",
-        "connect-src 'self' blob: data: https://tile.openstreetmap.org",
-        "worker-src 'self' blob:",
-        "font-src 'self' data:",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ]
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
-}
+FRAME_ANCESTORS_ENV = "ATLAS_FRAME_ANCESTORS"
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\*\.[A-Za-z0-9.-]+|'self'")
+
+
+def content_security_policy(frame_ancestors: tuple[str, ...] = ()) -> str:
+    """The page's CSP; only the listed origins (an office portal) may frame it, none by default."""
+    ancestors = " ".join(frame_ancestors) or "'none'"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-inline' 'unsafe-eval'",  # Dash's inline config; Plotly compiles shaders
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob: https://tile.openstreetmap.org",
+            "connect-src 'self' blob: data: https://tile.openstreetmap.org",
+            "worker-src 'self' blob:",
+            "font-src 'self' data:",
+            f"frame-ancestors {ancestors}",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
+
+
+def security_headers(frame_ancestors: tuple[str, ...] = ()) -> dict[str, str]:
+    """Headers for every response; X-Frame-Options: DENY unless a portal may frame the page (old
+    browsers that know only that header then refuse framing, new ones follow the CSP)."""
+    headers = {
+        "Content-Security-Policy": content_security_policy(frame_ancestors),
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
+    }
+    if frame_ancestors:
+        del headers["X-Frame-Options"]
+    return headers
+
+
+def frame_ancestors_from_env(environ: Mapping[str, str] = os.environ) -> tuple[str, ...]:
+    """ATLAS_FRAME_ANCESTORS: space-separated origins (https://portal.example.go.id) that may embed
+    the atlas; a value that is not an origin stops the start (a typo must not open framing widely)."""
+    origins = tuple(environ.get(FRAME_ANCESTORS_ENV, "").split())
+    wrong = [o for o in origins if not _ORIGIN.fullmatch(o)]
+    if wrong:
+        raise ValueError(
+            f"{FRAME_ANCESTORS_ENV}: {', '.join(w[:60] for w in wrong)} is not an origin like https://portal.example.go.id"
+        )
+    return origins
+
+
+SECURITY_HEADERS = security_headers()
 
 
 DISPATCH_PATH = "/_dash-update-component"
@@ -87,8 +119,10 @@ def malformed(body: Any, callbacks: Mapping[str, Any]) -> str | None:
 
 def harden(server: Flask, callbacks: Mapping[str, Any]) -> None:
     """Attach headers, a request size bound (the import limit plus base64 overhead), the check of
-    callback requests against ``callbacks`` (Dash's callback map), and error handling."""
+    callback requests against ``callbacks`` (Dash's callback map), and error handling; the page may be framed by the origins in
+    ATLAS_FRAME_ANCESTORS only."""
     limits = ImportLimits.from_env()
+    headers = security_headers(frame_ancestors_from_env())
     server.config["MAX_CONTENT_LENGTH"] = int(limits.max_bytes * 1.4) + 1_000_000
 
     @server.before_request
@@ -102,7 +136,7 @@ def harden(server: Flask, callbacks: Mapping[str, Any]) -> None:
 
     @server.after_request
     def add_headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         return response
 

@@ -322,6 +322,49 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Saya sudah memeriksa: impor juga batas bertanda ⚠",
         "en": "I have checked: import the boundaries marked ⚠ anyway",
     },
+    "import.not_allowed": {
+        "id": "Peran Anda ({role}) hanya dapat melihat dan mengekspor; impor memerlukan editor.",
+        "en": "Your role ({role}) may look and export; importing needs an editor.",
+    },
+    "role.viewer": {"id": "pembaca", "en": "viewer"},
+    "role.editor": {"id": "editor", "en": "editor"},
+    "role.admin": {"id": "admin", "en": "admin"},
+    "auth.required": {
+        "id": "Silakan masuk dulu (sesi Anda berakhir atau belum masuk).",
+        "en": "Please sign in first (your session ended or you have not signed in).",
+    },
+    "auth.forbidden": {
+        "id": "Ditolak: peran Anda ({role}) tidak boleh mengubah data; minta editor atau admin.",
+        "en": "Refused: your role ({role}) may not change data; ask an editor or an admin.",
+    },
+    "auth.cross_site": {
+        "id": "Ditolak: permintaan ini tidak berasal dari halaman atlas ini.",
+        "en": "Refused: this request did not come from this atlas's own page.",
+    },
+    "auth.signed_in": {"id": "Masuk sebagai {name} ({role})", "en": "Signed in as {name} ({role})"},
+    "auth.sign_out": {"id": "Keluar", "en": "Sign out"},
+    "api.no_file": {
+        "id": "Kirim berkasnya sebagai bidang multipart 'file'.",
+        "en": "Send the file as the multipart field 'file'.",
+    },
+    "api.bad_mode": {"id": "mode harus salah satu dari {modes}.", "en": "mode must be one of {modes}."},
+    "login.title": {"id": "Masuk", "en": "Sign in"},
+    "login.name": {"id": "Nama pengguna", "en": "User name"},
+    "login.password": {"id": "Kata sandi", "en": "Password"},
+    "login.submit": {"id": "Masuk", "en": "Sign in"},
+    "login.wrong": {"id": "Nama atau kata sandi salah.", "en": "Wrong name or password."},
+    "login.throttled": {
+        "id": "Terlalu banyak percobaan gagal; coba lagi dalam {s} detik.",
+        "en": "Too many failed attempts; try again in {s} seconds.",
+    },
+    "login.sso_failed": {
+        "id": "Masuk lewat sistem kantor gagal; coba lagi.",
+        "en": "Signing in through the office's system failed; try again.",
+    },
+    "login.no_role": {
+        "id": "Akun Anda belum diberi peran di atlas ini; hubungi admin kantor.",
+        "en": "Your account has no role in this atlas; ask your office's admin.",
+    },
     "problem.row": {"id": "baris", "en": "row"},
     "problem.column": {"id": "kolom", "en": "column"},
     "problem.too_many_columns": {

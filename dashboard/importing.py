@@ -14,6 +14,7 @@ import binascii
 import ctypes
 import ctypes.util
 import gc
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,10 +26,12 @@ from dashboard.i18n import TEXTS, format_hectares, format_km, t
 from dashboard.runtime import Runtime
 from geodata.import_plan import FOOTPRINTS, OVERLAY, ImportPlan, apply_import, plan_import
 from geodata.problems import Problem
-from geodata.store import Store, StoreUnreadable
+from geodata.store import LayerInfo, Store, StoreUnreadable
 from geodata.upload import ImportLimits, ImportRejected, save_upload, scratch_dir, sweep_leftovers
+from geodata.users import LOCAL_USER
 
 OVERRIDE = "override"
+log = logging.getLogger(__name__)
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
 
 
@@ -57,14 +60,21 @@ def _rejected(problems: list[Problem], lang: str) -> list[Any]:
     ]
 
 
-def _plan(
-    runtime: Runtime, store: Store, name: str, data: bytes, mode: str, limits: ImportLimits
+def plan_bytes(
+    runtime: Runtime,
+    store: Store,
+    name: str,
+    data: bytes,
+    mode: str,
+    limits: ImportLimits,
+    layer: str | None = None,
 ) -> ImportPlan:
-    """Check uploaded bytes in a private staging directory that is removed afterwards."""
+    """Check uploaded bytes in a private staging directory that is removed afterwards (the browser's
+    upload and POST /api/imports alike); ``layer`` names the layer or picks it from the file."""
     workdir = Path(tempfile.mkdtemp(prefix="atlas-upload-", dir=scratch_dir(store.directory)))
     try:
         path = save_upload(name, data, workdir, limits)
-        return plan_import(path, runtime.atlas, mode=mode, limits=limits)
+        return plan_import(path, runtime.atlas, mode=mode, layer=layer, limits=limits)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         sweep_leftovers(store.directory)
@@ -99,7 +109,7 @@ def plan_upload(
     mode = mode if mode in (OVERLAY, FOOTPRINTS) else OVERLAY
     try:
         name, data = _decode(contents, filename, limits)
-        plan = _plan(runtime, store, name, data, mode, limits)
+        plan = plan_bytes(runtime, store, name, data, mode, limits)
     except ImportRejected as exc:
         return _rejected(exc.problems, lang), [], [], True, None, []
     token = store.pending.put(name, mode, data)
@@ -125,20 +135,39 @@ def plan_upload(
     return report, options, [m.zone_id for m in plan.matches], False, token, []
 
 
+def store_import(plan: ImportPlan, store: Store, actor: str, **options: Any) -> LayerInfo:
+    """``apply_import`` on behalf of ``actor`` (a user name; "local" without login), logged.
+
+    Integration seam: when the storage branch gives apply_import an ``actor=`` keyword (catalogue
+    field ``created_by``), pass ``actor=actor`` here; this is the one place imports are applied."""
+    info = apply_import(plan, store, **options)
+    log.info("import %s (%s, %d features) stored by %s", info.id, info.kind, info.features, actor)
+    return info
+
+
 def apply_upload(
-    runtime: Runtime, store: Store, token: Any, confirmed: Any, override: Any, lang: str
+    runtime: Runtime,
+    store: Store,
+    token: Any,
+    confirmed: Any,
+    override: Any,
+    lang: str,
+    actor: str = LOCAL_USER.name,
 ) -> tuple[list[Any], bool]:
     """Store the upload behind ``token`` (checked again) with the confirmed zones, overriding the
-    plausibility check only when the user ticked it; return (message, whether it was stored)."""
+    plausibility check only when the user ticked it, on behalf of ``actor``; return (message,
+    whether it was stored)."""
     pending = store.pending.get(token) if isinstance(token, str) else None
     if pending is None:
         return [html.P(t("import.expired", lang), className="error")], False
     chosen = [z for z in confirmed if isinstance(z, str)] if isinstance(confirmed, list) else []
     overridden = chosen if isinstance(override, list) and OVERRIDE in override else []
     try:
-        plan = _plan(runtime, store, pending.filename, pending.data, pending.mode, ImportLimits.from_env())
-        info = apply_import(
-            plan, store, confirmed=chosen if plan.mode == FOOTPRINTS else None, override=overridden
+        plan = plan_bytes(
+            runtime, store, pending.filename, pending.data, pending.mode, ImportLimits.from_env()
+        )
+        info = store_import(
+            plan, store, actor, confirmed=chosen if plan.mode == FOOTPRINTS else None, override=overridden
         )
     except (ImportRejected, StoreUnreadable) as exc:
         return _rejected(exc.problems, lang), False
@@ -181,17 +210,28 @@ def layer_items(store: Store, lang: str) -> list[Any]:
     return items
 
 
-def import_panel(lang: str, limit_mb: int) -> html.Section:
-    """The import panel: a drop zone, the mode, the checked plan with its matches, and the layer list."""
+def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> html.Section:
+    """The import panel: a drop zone, the mode, the checked plan with its matches, and the layer list;
+    disabled, saying why, for a user whose role (``refused_role``) may not import (the server refuses
+    them anyway: this only spares them the attempt)."""
+    allowed = refused_role is None
     return html.Section(
         [
             html.H2(t("import.title", lang), id="title-import", className="panel-title"),
+            None
+            if allowed
+            else html.P(
+                t("import.not_allowed", lang, role=t(f"role.{refused_role}", lang)),
+                id="import-not-allowed",
+                className="muted",
+            ),
             html.Label(
                 dcc.Upload(
                     html.Div(t("import.drop", lang), id="label-import-drop"),
                     id="import-upload",
                     multiple=False,
                     max_size=limit_mb * 1_000_000,
+                    disabled=not allowed,
                     className="dropzone",
                 ),
                 className="block-label",
@@ -207,7 +247,8 @@ def import_panel(lang: str, limit_mb: int) -> html.Section:
                         ],
                         value=OVERLAY,
                     ),
-                ]
+                ],
+                disabled=not allowed,
             ),
             html.Div(id="import-report", role="status", **{"aria-live": "polite"}),
             dcc.Checklist(id="import-matches", options=[], value=[]),
@@ -230,4 +271,5 @@ def import_panel(lang: str, limit_mb: int) -> html.Section:
         ],
         className="panel tools",
         id="import-panel",
+        **{"data-allowed": "true" if allowed else "false"},
     )

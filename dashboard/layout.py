@@ -248,8 +248,15 @@ def _saved_views_panel() -> html.Section:
     )
 
 
-def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any, overlays: tuple = ()) -> html.Div:
-    """The whole page in its default state; URL state is applied by callbacks after load."""
+def build_layout(
+    atlas: Atlas,
+    map_figure: Any,
+    national_figure: Any,
+    overlays: tuple = (),
+    import_refused_role: str | None = None,
+) -> html.Div:
+    """The whole page in its default state; URL state is applied by callbacks after load. The import
+    panel is disabled when ``import_refused_role`` (the user's role) may not import."""
     lang = DEFAULT_LANGUAGE
     options = option_sets(atlas, lang)
     labels = dropdown_labels(lang)
@@ -509,7 +516,7 @@ def build_layout(atlas: Atlas, map_figure: Any, national_figure: Any, overlays: 
             ),
             _export_panel(options),
             _saved_views_panel(),
-            import_panel(lang, int(ImportLimits.from_env().max_bytes // 1_000_000)),
+            import_panel(lang, int(ImportLimits.from_env().max_bytes // 1_000_000), import_refused_role),
         ],
         className="side",
     )

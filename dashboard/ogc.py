@@ -2,9 +2,9 @@
 
 The documents come from ``geodata.ogc``; this module only routes, negotiates the format and sends
 them, gzipped when the client accepts it, with the app's security headers (added app-wide).
-Every /ogc route is on one blueprint: the page has no login yet, so neither has the API; when one
-comes, a single ``@blueprint.before_request`` function in ``register_ogc`` guards every /ogc URL
-with the same rule as the page.
+Every /ogc route is on one blueprint and reads only, so dashboard.auth's check of every request
+applies the page's rule: any signed-in user (viewer and above; HTTP Basic for GIS clients), 401
+when anonymous with a login on.
 """
 
 from __future__ import annotations

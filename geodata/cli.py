@@ -1,4 +1,5 @@
-"""The planner's shell commands: ``python -m geodata validate``, ``kaltim``, ``zones``, ``facilities`` and ``import``.
+"""The planner's shell commands: ``python -m geodata validate``, ``kaltim``, ``zones``, ``facilities``,
+``import`` and ``users``.
 
 Exit codes: 0 when all is well, 2 when the data (or the request) is not valid; messages never
 come as tracebacks.
@@ -7,6 +8,7 @@ come as tracebacks.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Collection
@@ -29,8 +31,9 @@ from geodata.import_plan import (
 from geodata.problems import AtlasDataError, Problem
 from geodata.query import province_id, select_zones
 from geodata.schema import KINDS
-from geodata.store import LayerInfo, Store
+from geodata.store import LayerInfo, Store, data_dir
 from geodata.upload import ImportLimits, ImportRejected, sweep_leftovers
+from geodata.users import ROLES, UserError, UserStore, check_password
 
 OK, INVALID = 0, 2
 _FOOTPRINT_BEFORE = {
@@ -298,6 +301,62 @@ def _import(args: argparse.Namespace) -> int:
     return OK if not problems else INVALID
 
 
+def _new_password(from_stdin: bool) -> str:
+    """The new user's password: one line of stdin, or typed twice without echo at a terminal."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UserError("no terminal to ask for the password; pipe it with --password-stdin")
+    password = check_password(getpass.getpass("Password: "))
+    if getpass.getpass("Password again: ") != password:
+        raise UserError("the two passwords differ; nothing changed")
+    return password
+
+
+def _users(args: argparse.Namespace) -> int:
+    try:
+        users = UserStore.for_data_dir(data_dir(args.data_dir))
+        if args.action == "add":
+            user = users.add(args.name, args.role, _new_password(args.password_stdin))
+            print(f"Added {user.name} ({user.role}).")
+        elif args.action == "remove":
+            users.remove(args.name)
+            print(f"Removed {args.name}.")
+        elif args.action == "set-role":
+            users.set_role(args.name, args.role)
+            print(f"{args.name} is now {args.role}.")
+        else:
+            everyone = users.list()
+            print(f"{'name':<32} {'role':<8} created")
+            print("\n".join(f"{u.name:<32} {u.role:<8} {u.created}" for u in everyone))
+            print(f"{len(everyone)} user{'s' if len(everyone) != 1 else ''}")
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        return INVALID
+    return OK
+
+
+def _users_parser(commands: argparse._SubParsersAction) -> None:
+    users = commands.add_parser("users", help="who may sign in (ATLAS_AUTH=login), and with which role")
+    users.add_argument(
+        "--data-dir",
+        help="the app's data directory (default: $ATLAS_DATA_DIR, else instance/); DATABASE_URL wins",
+    )
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add a user (asks the password twice, or reads it from stdin)")
+    add.add_argument("name")
+    add.add_argument(
+        "--role", choices=ROLES, required=True, help="viewer looks; editor imports; admin manages"
+    )
+    add.add_argument("--password-stdin", action="store_true", help="read the password as one line of stdin")
+    actions.add_parser("list", help="name, role and creation time of every user")
+    actions.add_parser("remove", help="remove a user (their sessions end)").add_argument("name")
+    role = actions.add_parser("set-role", help="change a user's role")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLES)
+    users.set_defaults(run=_users)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, separate so that tests and --help see the same commands."""
     parser = argparse.ArgumentParser(prog="python -m geodata", description="Atlas Kawasan data tools")
@@ -355,6 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("--json", action="store_true", help="print a JSON report")
     load.set_defaults(run=_import)
+    _users_parser(commands)
     return parser
 
 
