@@ -126,10 +126,17 @@ def plan_upload(
 
 
 def apply_upload(
-    runtime: Runtime, store: Store, token: Any, confirmed: Any, override: Any, lang: str
+    runtime: Runtime,
+    store: Store,
+    token: Any,
+    confirmed: Any,
+    override: Any,
+    lang: str,
+    actor: str | None = None,
 ) -> tuple[list[Any], bool]:
     """Store the upload behind ``token`` (checked again) with the confirmed zones, overriding the
-    plausibility check only when the user ticked it; return (message, whether it was stored)."""
+    plausibility check only when the user ticked it, as imported by ``actor``; return (message,
+    whether it was stored)."""
     pending = store.pending.get(token) if isinstance(token, str) else None
     if pending is None:
         return [html.P(t("import.expired", lang), className="error")], False
@@ -138,7 +145,11 @@ def apply_upload(
     try:
         plan = _plan(runtime, store, pending.filename, pending.data, pending.mode, ImportLimits.from_env())
         info = apply_import(
-            plan, store, confirmed=chosen if plan.mode == FOOTPRINTS else None, override=overridden
+            plan,
+            store,
+            confirmed=chosen if plan.mode == FOOTPRINTS else None,
+            override=overridden,
+            actor=actor,
         )
     except (ImportRejected, StoreUnreadable) as exc:
         return _rejected(exc.problems, lang), False

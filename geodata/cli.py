@@ -252,7 +252,9 @@ def _import_text(plan: ImportPlan, info: LayerInfo | None, store: Store) -> str:
     features = info.features if info else len(layer.frame)
     what = f"{features} feature{'s' if features != 1 else ''}, {layer.repaired} repaired"
     if info:
-        lines = [f"Imported {layer.source_file} as {info.kind} layer '{info.id}' ({what}) into {store.path}."]
+        lines = [
+            f"Imported {layer.source_file} as {info.kind} layer '{info.id}' ({what}) into {store.location}."
+        ]
     else:
         lines = [f"{layer.source_file} can be imported as {plan.mode} ({what}); nothing stored (--dry-run)."]
     for m in plan.matches:
