@@ -198,8 +198,9 @@ class Store:
     """The store of one data directory (or of ``DATABASE_URL``); a new Store on it sees everything."""
 
     def __init__(self, directory: Path | str | None = None, *, url: str | None = None) -> None:
+        """``url``: a DATABASE_URL to use instead of the environment's (tests, tools)."""
         self.directory = data_dir(directory)
-        self.url = url or db.database_url(self.directory)
+        self.url = db.database_url(self.directory, {db.DATABASE_ENV: url} if url else os.environ)
         self.engine: Engine = db.engine_for(self.url)
         self.pending = PendingUploads(self.engine, self.ready)
         self.views = SavedViewStore(self.engine, self.ready)
