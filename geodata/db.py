@@ -85,15 +85,19 @@ def _sqlite_begin(connection: Connection) -> None:
 
 @cache
 def engine_for(url: str) -> Engine:
-    """One pooled engine per database for the life of the process (workers each build their own)."""
+    """One pooled engine per database for the life of the process (workers each build their own;
+    a worker forked from a process that had one drops the inherited connections, never sharing them)."""
     if url.startswith("sqlite:"):
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    return engine
 
 
 @contextmanager

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bench.servers import gunicorn_argv, wait_for_200
+from bench.servers import Spec, gunicorn_argv, launch_many, post_callback
+from bench.slowclients import waitress_argv
 from geodata import db
 from geodata.store import Store
-from tests.browser.harness import ROOT, free_port
+from tests.browser.harness import free_port
 
 IMPORTS = 12
 PLAN = ("import-upload.contents",)
@@ -32,34 +30,18 @@ CONFIRM = ("import-confirm.n_clicks",)
 
 
 @contextmanager
-def hosts(directory: Path, url: str | None) -> Iterator[list[str]]:
+def hosts(directory: Path, url: str | None, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Host A (gunicorn, two workers) and host B (waitress) on one data directory / database."""
-    env = {k: v for k, v in os.environ.items() if k != db.DATABASE_ENV}
-    env |= {"ATLAS_DATA_DIR": str(directory), "PYTHONUNBUFFERED": "1"} | (
-        {db.DATABASE_ENV: url} if url else {}
-    )
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(directory))
+    if url:
+        monkeypatch.setenv(db.DATABASE_ENV, url)
     ports = [free_port(), free_port()]
-    argvs = [gunicorn_argv(ports[0]), [sys.executable, "app.py", "--production", "--port", str(ports[1])]]
-    with ExitStack() as stack:
-        processes = []
-        for n, argv in enumerate(argvs):
-            log = stack.enter_context((directory.parent / f"host{n}.log").open("w"))
-            process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-            stack.callback(stop, process)
-            processes.append(process)
-        bases = [f"http://127.0.0.1:{port}" for port in ports]
-        for base, process in zip(bases, processes, strict=True):
-            wait_for_200(base + "/", process, timeout=180, interval=0.2)
-        yield bases
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
+    specs = [
+        Spec(gunicorn_argv(ports[0]), ports[0], "hosts-gunicorn"),
+        Spec(waitress_argv(ports[1]), ports[1], "hosts-waitress"),
+    ]
+    with launch_many(specs, timeout=180) as servers:
+        yield [server.url for server in servers]
 
 
 def callback(base: str, dependencies: list[dict[str, Any]], trigger: tuple[str, ...], values: dict) -> dict:
@@ -80,14 +62,7 @@ def callback(base: str, dependencies: list[dict[str, Any]], trigger: tuple[str, 
         "state": given(spec["state"]),
         "changedPropIds": list(trigger),
     }
-    request = urllib.request.Request(
-        base + "/_dash-update-component",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read())["response"]
+    return post_callback(base, body)["response"]
 
 
 def import_once(bases: list[str], dependencies: list[dict[str, Any]], n: int) -> bool:
@@ -137,7 +112,7 @@ def test_no_import_is_lost_across_workers_and_hosts(engine, request, tmp_path, m
     url = request.getfixturevalue("postgres_url") if engine == "postgis" else None
     directory = tmp_path / "data"
     directory.mkdir()
-    with hosts(directory, url) as bases:
+    with hosts(directory, url, monkeypatch) as bases:
         with urllib.request.urlopen(bases[0] + "/_dash-dependencies", timeout=30) as response:
             dependencies = json.loads(response.read())
         with ThreadPoolExecutor(max_workers=4) as pool:
