@@ -32,7 +32,9 @@ from sqlalchemy import (
 DATABASE_ENV = "DATABASE_URL"
 SQLITE_FILE = "atlas.sqlite"
 MIGRATION_LOCK = 7466532
-WRITE_LOCK = 7466533
+WRITE_LOCK = 7466533  # imported layers
+PENDING_LOCK = 7466534
+VIEWS_LOCK = 7466535
 metadata = MetaData()
 schema_version = Table(
     "schema_version",
@@ -102,8 +104,9 @@ def engine_for(url: str) -> Engine:
 
 @contextmanager
 def writing(engine: Engine, lock: int = WRITE_LOCK) -> Iterator[Connection]:
-    """One write transaction, serialised with every other writer on any host: SQLite's write lock,
-    or a PostgreSQL advisory lock held to the commit (so read-then-write steps cannot interleave)."""
+    """One write transaction, serialised with every other writer on any host: SQLite's write lock
+    (one for the whole file), or a PostgreSQL advisory lock ``lock`` held to the commit, one per kind
+    of data (so read-then-write steps cannot interleave, and an import does not hold up a view)."""
     with engine.connect().execution_options(write=True) as connection, connection.begin():
         if is_postgres(engine):
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock})

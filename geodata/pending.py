@@ -66,7 +66,7 @@ class PendingUploads:
         token = secrets.token_urlsafe(16)
         p = pending_table
         self.ready()
-        with db.writing(self.engine) as connection:
+        with db.writing(self.engine, db.PENDING_LOCK) as connection:
             connection.execute(delete(p).where(p.c.expires_at <= now))
             connection.execute(
                 p.insert().values(
@@ -96,7 +96,7 @@ class PendingUploads:
         now = time.time() if now is None else now
         p = pending_table
         self.ready()
-        with db.writing(self.engine) as connection:
+        with db.writing(self.engine, db.PENDING_LOCK) as connection:
             connection.execute(delete(p).where(p.c.expires_at <= now))
             row = connection.execute(
                 select(p.c.filename, p.c.mode, p.c.data).where(p.c.token == token)
@@ -106,7 +106,7 @@ class PendingUploads:
     def discard(self, token: str) -> None:
         """Forget an upload once it is stored (or abandoned)."""
         self.ready()
-        with db.writing(self.engine) as connection:
+        with db.writing(self.engine, db.PENDING_LOCK) as connection:
             connection.execute(delete(pending_table).where(pending_table.c.token == token))
 
     def stats(self) -> tuple[int, int]:

@@ -185,7 +185,7 @@ class SavedViewStore:
         """Save a view at the end of the list, owned by ``actor``."""
         row = _new_row(title, note, query, _now(), actor, shared)
         self.ready()
-        with db.writing(self.engine) as connection:
+        with db.writing(self.engine, db.VIEWS_LOCK) as connection:
             _append(connection, [row])
         return SavedView(**{k: row[k] for k in SavedView.__dataclass_fields__})
 
@@ -194,7 +194,7 @@ class SavedViewStore:
         v = views_table.c
         mine = True if actor is None else or_(v.owner == actor, v.owner.is_(None))
         self.ready()
-        with db.writing(self.engine) as connection:
+        with db.writing(self.engine, db.VIEWS_LOCK) as connection:
             found = connection.execute(select(v.id, and_(mine)).where(v.id == view_id)).first()
             if found is None:
                 raise SavedViewError("that saved view no longer exists")
@@ -226,7 +226,7 @@ class SavedViewStore:
         """Move a view up (negative) or down (positive) among the views ``actor`` sees."""
         v = views_table.c
         self.ready()
-        with db.writing(self.engine) as connection:
+        with db.writing(self.engine, db.VIEWS_LOCK) as connection:
             rows = connection.execute(
                 select(v.id, v.position).where(self._visible(actor)).order_by(v.position)
             ).all()
@@ -251,6 +251,6 @@ class SavedViewStore:
         if any is bad)."""
         rows = _parse_export(data, actor)
         self.ready()
-        with db.writing(self.engine) as connection:
+        with db.writing(self.engine, db.VIEWS_LOCK) as connection:
             _append(connection, rows)
         return len(rows)

@@ -214,7 +214,7 @@ class Store:
 
     @property
     def _name(self) -> str:
-        return Path(self.location).name if self.engine.dialect.name == "sqlite" else "database"
+        return Path(self.location).name
 
     def ready(self) -> None:
         """Schema and old data files taken in, once per process; a damaged database says so."""
@@ -223,9 +223,16 @@ class Store:
         try:
             db.migrate(self.engine)
         except DatabaseError as exc:
-            raise _unreadable(self._name, exc, str(self.directory)) from None
+            raise self._damaged(exc) from None
         self._adopt_legacy()
         _ready.add(self.url)
+
+    def _damaged(self, exc: DatabaseError) -> Exception:
+        """A damaged SQLite file is StoreUnreadable (the atlas serves without imports and says why);
+        a busy file or an unreachable PostgreSQL is the error it is, for the log."""
+        if db.is_postgres(self.engine) or (isinstance(exc, OperationalError) and "locked" in str(exc)):
+            return exc
+        return _unreadable(self._name, exc, str(self.directory))
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
@@ -234,9 +241,7 @@ class Store:
             with self.engine.connect() as connection:
                 yield connection
         except DatabaseError as exc:
-            if isinstance(exc, OperationalError) and "locked" in str(exc):
-                raise
-            raise _unreadable(self._name, exc, str(self.directory)) from None
+            raise self._damaged(exc) from None
 
     def revision(self) -> int | None:
         """A number that changes with every change of the layers (None when unreadable): one cheap
