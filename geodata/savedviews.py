@@ -158,6 +158,14 @@ def adopt_views_file(connection: Connection, data: bytes) -> None:
     _append(connection, _parse_export(data, None))
 
 
+def copy_views(source: Connection, target: Connection) -> int:
+    """Append every view of the ``source`` database to ``target``'s, owners, sharing and dates kept
+    (new ids, so nothing there is overwritten); returns how many."""
+    rows = source.execute(select(views_table).order_by(views_table.c.position)).mappings().all()
+    _append(target, [{**row, "id": uuid.uuid4().hex[:12]} for row in rows])
+    return len(rows)
+
+
 class SavedViewStore:
     """The saved views of this installation, in the presenter's order. ``ready`` is called before
     each use (the store's schema check)."""

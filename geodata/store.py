@@ -62,7 +62,7 @@ from geodata import db
 from geodata.fieldmap import as_text
 from geodata.pending import PendingUploads, pending_table
 from geodata.problems import AtlasDataError, Problem
-from geodata.savedviews import SavedViewStore, adopt_views_file
+from geodata.savedviews import SavedViewStore, adopt_views_file, copy_views
 
 DATA_DIR_ENV = "ATLAS_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -364,6 +364,22 @@ class Store:
                 raise KeyError(f"no imported layer '{layer}'")
             _bump(connection)
         return self.get(layer)
+
+    def copy_into(self, target: Store) -> tuple[int, int]:
+        """Copy every layer (removed ones too, with who imported it and when) and every saved view
+        into ``target``, e.g. a laptop's file into the office's PostgreSQL, in one transaction there;
+        an id already taken there gets a suffix. Returns (layers, views) copied."""
+        layers = self.layers(include_removed=True)
+        frames = [self.read(info.id) for info in layers]
+        target.ready()
+        with self._reading() as source, db.writing(target.engine) as connection:
+            taken = set(connection.execute(select(layers_table.c.id)).scalars())
+            for info, frame in zip(layers, frames, strict=True):
+                copied = replace(info, id=layer_id(info.id, taken))
+                target._insert(connection, copied, frame)
+                taken.add(copied.id)
+            views = copy_views(source, connection)
+        return len(layers), views
 
     def _adopt_legacy(self) -> None:
         """Take in the data files of a data directory from before this store, once (recorded in

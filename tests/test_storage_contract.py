@@ -392,3 +392,25 @@ def test_a_data_directory_from_before_is_taken_in_once(backend):
     assert store.pending.get(token).data == b"abc"
     names = sorted(p.name for p in backend.directory.iterdir() if not p.name.startswith("atlas.sqlite"))
     assert names == ["imports.gpkg.migrated", "pending.sqlite.migrated", "saved_views.json.migrated"]
+
+
+def test_a_laptop_store_is_copied_into_another_database(backend, tmp_path, capsys):
+    from geodata.cli import main
+
+    laptop = tmp_path / "laptop"
+    source = Store(laptop, url=db.database_url(laptop, {}))
+    source.add(info("gerbang"), points(3), actor="ani")
+    source.add(info("titik"), points(1))
+    source.remove("titik")
+    source.views.add("Nasional", "pembuka", "?lang=en", actor="ani", shared=True)
+    office = backend.store()
+    office.add(info("gerbang"), points(1))  # already taken there: the copy gets a suffix
+    target = backend.url or db.database_url(backend.directory, {})
+    assert main(["copy-store", "--from", str(laptop), "--to", target]) == 0
+    assert "Copied 2 layers and 1 saved views" in capsys.readouterr().out
+    copied = {i.id: i for i in backend.store().layers(include_removed=True)}
+    assert list(copied) == ["gerbang", "gerbang_2", "titik"]
+    assert (copied["gerbang_2"].created_by, copied["titik"].removed_at is not None) == ("ani", True)
+    assert office.read("gerbang_2")["name"].tolist() == ["Site 0", "Site 1", "Site 2"]
+    assert [(v.title, v.owner, v.shared) for v in office.views.list()] == [("Nasional", "ani", True)]
+    assert main(["copy-store", "--from", str(laptop), "--to", db.database_url(laptop, {})]) == 2
