@@ -8,6 +8,7 @@ and the loopback-only policy come from the harness.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -95,6 +96,18 @@ def wait_for_200(url: str, process: subprocess.Popen, timeout: float, interval: 
         if time.monotonic() > deadline:
             raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
         time.sleep(interval)
+
+
+def post_callback(url: str, body: dict) -> dict:
+    """POST one Dash callback request as the browser does; the server's JSON answer."""
+    request = urllib.request.Request(
+        url + "/_dash-update-component",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())
 
 
 @dataclass(frozen=True)

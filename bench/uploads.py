@@ -1,7 +1,7 @@
 """Memory under repeated uploads: 25 uploads of a 6 MB GeoJSON through the import callback of the
 production server, never confirmed. ``python -m bench.uploads`` (about a minute, loopback only).
 
-Pending uploads now wait in the data directory's pending.sqlite (capped), not in the worker's
+Pending uploads now wait in the store's database (atlas.sqlite here; capped), not in the worker's
 memory, so the server's RSS should level off instead of growing with every upload (the issue
 measured 178 -> 743 MiB with plans held in memory). Appends a dated section to bench/RESULTS.md.
 """
@@ -13,11 +13,10 @@ import json
 import os
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.servers import launch
+from bench.servers import launch, post_callback
 from bench.slowclients import waitress_argv
 from tests.browser.harness import ROOT, free_port
 
@@ -45,7 +44,7 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-def upload(url: str, data: bytes) -> int:
+def upload(url: str, data: bytes) -> None:
     outputs = [
         ("import-report", "children"), ("import-matches", "options"), ("import-matches", "value"),
         ("import-confirm", "disabled"), ("import-token", "data"), ("import-override", "value"),
@@ -67,16 +66,8 @@ def upload(url: str, data: bytes) -> int:
         ],
         "changedPropIds": ["import-upload.contents"],
     }
-    request = urllib.request.Request(
-        url + "/_dash-update-component",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
-        answer = json.loads(response.read())
+    answer = post_callback(url, body)
     assert answer["response"]["import-token"]["data"], answer
-    return response.status
 
 
 def main() -> None:
@@ -93,8 +84,7 @@ def main() -> None:
                 upload(server.url, data)
                 series.append(round(rss_mib(pid), 1))
             took = time.perf_counter() - started
-            pending = sorted(Path(data_dir).glob("pending.sqlite"))
-            pending_mb = pending[0].stat().st_size / 1e6 if pending else 0.0
+            pending_mb = sum(p.stat().st_size for p in Path(data_dir).glob("atlas.sqlite*")) / 1e6
             leftovers = list((Path(data_dir) / "tmp").iterdir())
     stamp = datetime.now(UTC)
     lines = [
@@ -107,7 +97,7 @@ def main() -> None:
         f"- Server RSS: {baseline:.0f} MiB before, {series[0]:.0f} after the first, {max(series):.0f} at most, "
         f"{series[-1]:.0f} after the last (every 5th: {', '.join(f'{v:.0f}' for v in series[4::5])} MiB); "
         f"{took / UPLOADS:.2f} s per upload.",
-        f"- pending.sqlite: {pending_mb:.0f} MB on disk (cap: 16 uploads, 256 MB); staged files left in tmp/: "
+        f"- atlas.sqlite (with its WAL; pending uploads live there): {pending_mb:.0f} MB on disk (cap: 16 uploads, 256 MB); staged files left in tmp/: "
         f"{len(leftovers)}.",
         "- Before (plans in the worker's memory, as the issue measured): 178 -> 743 MiB for 25 uploads of 6 MB.",
     ]

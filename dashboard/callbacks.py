@@ -22,11 +22,11 @@ from dashboard.importing import apply_upload, layer_items, plan_upload
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets, regency_options
 from dashboard.reducer import Controls, apply_controls, ring_text
 from dashboard.runtime import LiveRuntime, Runtime, kaltim_report
-from dashboard.savedviews import SavedViewError, SavedViewStore
 from dashboard.state import ViewState, from_query, to_query
 from geodata.comparison import criteria_values
 from geodata.export import zone_table
 from geodata.query import summarize
+from geodata.savedviews import SavedViewError, SavedViewStore
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,6 @@ from dashboard.layout import build_layout
 from dashboard.ogc import register_ogc
 from dashboard.routes import register_routes
 from dashboard.runtime import LiveRuntime, Runtime
-from dashboard.savedviews import SavedViewStore
 from dashboard.settings import data_dir
 from dashboard.validation import id_skeleton
 from geodata import Atlas, load_atlas
@@ -31,7 +30,8 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     """The dashboard for ``atlas`` (the shipped data when None) plus the imported layers in the data
     directory; raises AtlasDataError on bad data."""
     sweep_leftovers(data_dir())  # what a crashed worker left: staged uploads, half-written files
-    live = LiveRuntime(atlas if atlas is not None else load_atlas(), Store(data_dir()))
+    store = Store(data_dir())
+    live = LiveRuntime(atlas if atlas is not None else load_atlas(), store)
     app = Dash(
         __name__,
         title=t("app.title", DEFAULT_LANGUAGE),
@@ -44,9 +44,8 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     config = AuthConfig.from_env()  # refuses to start on a login without SECRET_KEY
     app.layout = lambda: page_layout(live.get(), config.enabled)
     app.validation_layout = id_skeleton(app.validation_layout)  # inlined in every page: ids only
-    views = SavedViewStore(data_dir() / "saved_views.json")
-    register_callbacks(app, live, views)
-    register_routes(app, live, views)
+    register_callbacks(app, live, store.views)
+    register_routes(app, live, store.views)
     register_ogc(app.server, live)  # OGC API - Features at /ogc, for QGIS and other GIS
     register_api(app.server, live)
     install_auth(app.server, app.callback_map, config)  # first: anonymous gets 401 before any 400

@@ -136,11 +136,10 @@ def plan_upload(
 
 
 def store_import(plan: ImportPlan, store: Store, actor: str, **options: Any) -> LayerInfo:
-    """``apply_import`` on behalf of ``actor`` (a user name; "local" without login), logged.
-
-    Integration seam: when the storage branch gives apply_import an ``actor=`` keyword (catalogue
-    field ``created_by``), pass ``actor=actor`` here; this is the one place imports are applied."""
-    info = apply_import(plan, store, **options)
+    """``apply_import`` on behalf of ``actor`` (a user name; "local" without login): the catalogue
+    records who (``created_by``) and the log says so. The one place imports are applied, for the
+    browser and for ``POST /api/imports``."""
+    info = apply_import(plan, store, actor=actor, **options)
     log.info("import %s (%s, %d features) stored by %s", info.id, info.kind, info.features, actor)
     return info
 

@@ -28,8 +28,8 @@ from dashboard.exports import (
 )
 from dashboard.figures import FOOTPRINTS_URL, LAND_URL, PROVINCES_URL, REGENCIES_URL
 from dashboard.runtime import LiveRuntime
-from dashboard.savedviews import SavedViewStore
 from dashboard.state import QUERY_NAMES, from_query
+from geodata.savedviews import SavedViewStore
 
 log = logging.getLogger(__name__)
 TABLE_KINDS = ("csv", "xlsx", "geojson", "gpkg", "facilities")

@@ -115,8 +115,8 @@ def kaltim_report(runtime: Runtime, rings: tuple[float, ...]) -> dict[str, Any]:
 class LiveRuntime:
     """The runtime of the shipped atlas plus the imported layers, rebuilt when the import store changes.
 
-    Every server worker checks the store file's modification stamp (one stat) before using the
-    runtime, so an import made through any worker, or from the shell, shows up everywhere.
+    Every server worker checks the store's revision (one small query) before using the runtime, so
+    an import made through any worker, on any host, or from the shell, shows up everywhere.
     """
 
     def __init__(self, atlas: Atlas, store: Store) -> None:
@@ -127,15 +127,9 @@ class LiveRuntime:
         self._stamp: int | None = -1
         self._runtime: Runtime | None = None
 
-    def _current_stamp(self) -> int | None:
-        try:
-            return self.store.path.stat().st_mtime_ns
-        except FileNotFoundError:
-            return None
-
     def get(self) -> Runtime:
         """The runtime for the store as it is now."""
-        stamp = self._current_stamp()
+        stamp = self.store.revision()
         with self._lock:
             if self._runtime is None or stamp != self._stamp:
                 try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Collection
 from dataclasses import asdict
@@ -18,6 +19,7 @@ from typing import Any
 
 from geodata.atlas import Atlas, layer_for_file, layer_paths, load_atlas, read_atlas
 from geodata.connectivity import DEFAULT_RINGS_KM, kaltim_analysis, parse_rings
+from geodata.db import DATABASE_ENV, database_url
 from geodata.facilities import DEFAULT_RADIUS_KM, facilities_near
 from geodata.import_plan import (
     FOOTPRINTS,
@@ -255,7 +257,9 @@ def _import_text(plan: ImportPlan, info: LayerInfo | None, store: Store) -> str:
     features = info.features if info else len(layer.frame)
     what = f"{features} feature{'s' if features != 1 else ''}, {layer.repaired} repaired"
     if info:
-        lines = [f"Imported {layer.source_file} as {info.kind} layer '{info.id}' ({what}) into {store.path}."]
+        lines = [
+            f"Imported {layer.source_file} as {info.kind} layer '{info.id}' ({what}) into {store.location}."
+        ]
     else:
         lines = [f"{layer.source_file} can be imported as {plan.mode} ({what}); nothing stored (--dry-run)."]
     for m in plan.matches:
@@ -415,7 +419,28 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--json", action="store_true", help="print a JSON report")
     load.set_defaults(run=_import)
     _users_parser(commands)
+    copy = commands.add_parser(
+        "copy-store", help="copy a data directory's atlas.sqlite (layers, saved views) into another database"
+    )
+    copy.add_argument("--from", dest="source", required=True, help="the data directory holding atlas.sqlite")
+    copy.add_argument("--to", help="the target database URL (default: $DATABASE_URL)")
+    copy.set_defaults(run=_copy_store)
     return parser
+
+
+def _copy_store(args: argparse.Namespace) -> int:
+    target = args.to or os.environ.get(DATABASE_ENV, "")
+    if not target:
+        print(f"say where to copy to: --to URL or {DATABASE_ENV}", file=sys.stderr)
+        return INVALID
+    source = Store(args.source, url=database_url(Path(args.source), {}))
+    into = Store(args.source, url=target)  # old files there are the source's: it takes them in first
+    if source.url == into.url:
+        print("the source and the target are the same database", file=sys.stderr)
+        return INVALID
+    layers, views = source.copy_into(into)
+    print(f"Copied {layers} layers and {views} saved views from {source.location} into {into.location}.")
+    return OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -264,9 +264,11 @@ def apply_import(
     colour: str | None = None,
     when: datetime | None = None,
     override: Collection[str] = (),
+    actor: str | None = None,
 ) -> LayerInfo:
     """Store a planned import: an overlay as it is, or the footprints of the ``confirmed`` zone ids
-    (all proposed matches when None). Returns the stored layer's catalogue row.
+    (all proposed matches when None), recording ``actor`` (the signed-in user; None without login)
+    as who imported it. Returns the stored layer's catalogue row.
 
     A doubtful match (see Match.doubt) is refused with its numbers unless its zone id is in
     ``override``; an overridden footprint keeps the reason in its ``plausibility_override`` column."""
@@ -303,7 +305,7 @@ def apply_import(
         repaired=layer.repaired,
         geometry_kind=layer.geometry_kind,
     )
-    return store.add(info, frame)
+    return store.add(info, frame, actor=actor)
 
 
 def merge_footprints(atlas: Atlas, imported: gpd.GeoDataFrame) -> Atlas:

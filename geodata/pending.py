@@ -1,37 +1,38 @@
-"""Uploads that were checked but not yet confirmed, kept in SQLite in the data directory.
+"""Uploads that were checked but not yet confirmed, kept in the store's database with an expiry.
 
-The browser's import is two requests (check, then confirm) that may reach different server workers
-or processes, so the pending upload cannot live in one worker's memory: its bytes wait here, under a
-random token, until confirmed (the confirm checks the file again; nothing else is trusted). The
-table is bounded: entries expire, and past ``max_count`` entries or ``max_bytes`` in all the oldest
-are evicted. SQLite's transactions do the locking, on every platform.
+The browser's import is two requests (check, then confirm) that may reach different server workers,
+processes or hosts, so the pending upload cannot live in one worker's memory: its bytes wait here,
+under a random token, until confirmed (the confirm checks the file again; nothing else is trusted).
+The table is bounded: entries expire, and past ``max_count`` entries or ``max_bytes`` in all the
+oldest are evicted. Each change is one transaction of ``geodata.db.writing``.
 """
 
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-PENDING_FILE = "pending.sqlite"
+from sqlalchemy import Column, Engine, Float, Integer, LargeBinary, String, Table, delete, func, select
+
+from geodata import db
+
 TTL_SECONDS = 900.0
 MAX_COUNT = 16
 MAX_BYTES = 256 * 1024 * 1024
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS pending (
-    token TEXT PRIMARY KEY,
-    created_at REAL NOT NULL,
-    expires_at REAL NOT NULL,
-    size INTEGER NOT NULL,
-    filename TEXT NOT NULL,
-    mode TEXT NOT NULL,
-    data BLOB NOT NULL
+pending_table = Table(
+    "import_pending",
+    db.metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False, index=True),
+    Column("size", Integer, nullable=False),
+    Column("filename", String, nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
-"""
 
 
 @dataclass(frozen=True)
@@ -44,68 +45,75 @@ class PendingUpload:
 
 
 class PendingUploads:
-    """The pending-uploads table of one data directory; any number of instances may share it."""
+    """The pending-uploads table of one database; any number of instances, on any host, may share it.
+    ``ready`` is called before each use (the store's schema check)."""
 
     def __init__(
         self,
-        path: Path,
+        engine: Engine,
+        ready: Callable[[], None],
         *,
         ttl: float = TTL_SECONDS,
         max_count: int = MAX_COUNT,
         max_bytes: int = MAX_BYTES,
     ) -> None:
-        self.path = Path(path)
+        self.engine, self.ready = engine, ready
         self.ttl, self.max_count, self.max_bytes = ttl, max_count, max_bytes
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE: writers queue, readers never see half of it)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as connection:
-            connection.execute(_SCHEMA)
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
 
     def put(self, filename: str, mode: str, data: bytes, now: float | None = None) -> str:
         """Keep an upload; returns its token. Expired entries go, then the oldest past the caps."""
         now = time.time() if now is None else now
         token = secrets.token_urlsafe(16)
-        with self._transaction() as db:
-            db.execute("DELETE FROM pending WHERE expires_at <= ?", (now,))
-            db.execute(
-                "INSERT INTO pending VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (token, now, now + self.ttl, len(data), filename, mode, data),
+        p = pending_table
+        self.ready()
+        with db.writing(self.engine, db.PENDING_LOCK) as connection:
+            connection.execute(delete(p).where(p.c.expires_at <= now))
+            connection.execute(
+                p.insert().values(
+                    token=token,
+                    created_at=now,
+                    expires_at=now + self.ttl,
+                    size=len(data),
+                    filename=filename,
+                    mode=mode,
+                    data=data,
+                )
             )
-            rows = db.execute(
-                "SELECT token, size FROM pending ORDER BY created_at DESC, rowid DESC"
-            ).fetchall()
-            kept, total = 0, 0
+            rows = connection.execute(
+                select(p.c.token, p.c.size).order_by(p.c.created_at.desc(), p.c.seq.desc())
+            )
+            kept, total, evicted = 0, 0, []
             for key, size in rows:
                 kept, total = kept + 1, total + size
                 if key != token and (kept > self.max_count or total > self.max_bytes):
-                    db.execute("DELETE FROM pending WHERE token = ?", (key,))
+                    evicted.append(key)
+            if evicted:
+                connection.execute(delete(p).where(p.c.token.in_(evicted)))
         return token
 
     def get(self, token: str, now: float | None = None) -> PendingUpload | None:
         """The upload behind ``token``; None if unknown or expired (expired entries are purged)."""
         now = time.time() if now is None else now
-        with self._transaction() as db:
-            db.execute("DELETE FROM pending WHERE expires_at <= ?", (now,))
-            row = db.execute("SELECT filename, mode, data FROM pending WHERE token = ?", (token,)).fetchone()
+        p = pending_table
+        self.ready()
+        with db.writing(self.engine, db.PENDING_LOCK) as connection:
+            connection.execute(delete(p).where(p.c.expires_at <= now))
+            row = connection.execute(
+                select(p.c.filename, p.c.mode, p.c.data).where(p.c.token == token)
+            ).first()
         return None if row is None else PendingUpload(row[0], row[1], bytes(row[2]))
 
     def discard(self, token: str) -> None:
         """Forget an upload once it is stored (or abandoned)."""
-        with self._transaction() as db:
-            db.execute("DELETE FROM pending WHERE token = ?", (token,))
+        self.ready()
+        with db.writing(self.engine, db.PENDING_LOCK) as connection:
+            connection.execute(delete(pending_table).where(pending_table.c.token == token))
 
     def stats(self) -> tuple[int, int]:
         """(entries, bytes) held now, expired ones included until the next change."""
-        with self._transaction() as db:
-            count, size = db.execute("SELECT count(*), coalesce(sum(size), 0) FROM pending").fetchone()
+        self.ready()
+        with self.engine.connect() as connection:
+            count, size = connection.execute(
+                select(func.count(), func.coalesce(func.sum(pending_table.c.size), 0))
+            ).one()
         return int(count), int(size)

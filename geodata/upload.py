@@ -44,7 +44,7 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 SCRATCH = "tmp"
 # Leftovers of a crash: older than any job may run, so never a running job's files.
 STALE_SECONDS = 900
-LEFTOVER_GLOBS = (".views-*.tmp", ".imports.*.tmp.gpkg*")
+LEFTOVER_GLOBS = (".views-*.tmp", ".imports.*.tmp.gpkg*")  # from before the database (geodata.store)
 
 
 def scratch_dir(directory: Path | str | None = None) -> Path:

@@ -10,6 +10,8 @@ import pytest
 from geodata import Atlas, load_atlas
 from geodata.atlas import DATA_DIR
 
+pytest_plugins = ("tests.postgres",)  # postgres_server, postgres_url: a real PostgreSQL + PostGIS
+
 
 @pytest.fixture(scope="session")
 def atlas() -> Atlas:

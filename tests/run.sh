@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite (lint, unit, data, CLI and browser tests) on a fresh machine.
-# Installs Debian's chromium when it is missing (as root), the Python packages into .venv, then runs.
+# Installs Debian's chromium and PostgreSQL 15 + PostGIS when missing (as root), the Python packages
+# into .venv, then runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests need: chromium (browser tests) and PostgreSQL 15 + PostGIS 3 (the storage
+# contract runs against a real one; tests/pg.sh starts a throwaway cluster as the postgres user).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+[ -x /usr/lib/postgresql/15/bin/initdb ] && [ -f /usr/share/postgresql/15/extension/postgis.control ] \
+  || missing+=(postgresql-15-postgis-3)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "Chromium is needed for the browser tests: sudo apt-get install -y chromium chromium-driver" >&2
+    echo "Needed for the tests: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi

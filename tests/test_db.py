@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Column, Integer, Table, inspect
+from sqlalchemy import Column, Integer, Table, inspect, select
 
 from geodata import db
 
@@ -39,5 +39,21 @@ def test_migrate_creates_declared_tables_once_and_sqlite_runs_in_wal(tmp_path):
         assert "probe_for_test_db" in inspect(engine).get_table_names()
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        db.metadata.remove(table)
+
+
+def test_numbered_steps_run_once_each_and_are_recorded(tmp_path, monkeypatch):
+    engine = db.engine_for(db.database_url(tmp_path, {}))
+    table = Table("probe_steps_for_test_db", db.metadata, Column("id", Integer, primary_key=True))
+    try:
+        db.migrate(engine)
+        step = (2, "the probe gets a name", "ALTER TABLE probe_steps_for_test_db ADD COLUMN name TEXT")
+        monkeypatch.setattr(db, "MIGRATIONS", (*db.MIGRATIONS, step))
+        db.migrate(engine)
+        db.migrate(engine)  # a second ALTER would fail: the step is recorded as done
+        assert [c["name"] for c in inspect(engine).get_columns("probe_steps_for_test_db")] == ["id", "name"]
+        with engine.connect() as connection:
+            assert connection.execute(select(db.schema_version.c.version)).scalars().all() == [1, 2]
     finally:
         db.metadata.remove(table)

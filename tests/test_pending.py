@@ -1,41 +1,18 @@
-"""Pending uploads live in the data directory (not one worker's memory), bounded and expiring, so
-that the check and the confirm may reach different workers; a damaged store never stops the app."""
+"""The import's check and confirm go through the store's pending uploads (tests/test_storage_contract.py
+has their contract), so they may reach different workers; a damaged store never stops the app."""
 
 from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import pytest
 from shapely.geometry import box, mapping
 
 from dashboard.importing import apply_upload, layer_items, plan_upload
 from dashboard.runtime import LiveRuntime, build_runtime
-from geodata.pending import PendingUploads
 from geodata.store import Store, StoreUnreadable
-
-
-def test_two_store_instances_on_one_directory_share_pending_uploads(tmp_path):
-    worker_a, worker_b = Store(tmp_path), Store(tmp_path)
-    token = worker_a.pending.put("batas.geojson", "footprints", b"{...}")
-    upload = worker_b.pending.get(token)
-    assert upload is not None and (upload.filename, upload.mode, upload.data) == (
-        "batas.geojson",
-        "footprints",
-        b"{...}",
-    )
-    worker_b.pending.discard(token)
-    assert worker_a.pending.get(token) is None
-
-
-def test_pending_uploads_expire_and_the_oldest_are_evicted_past_the_caps(tmp_path):
-    pending = PendingUploads(tmp_path / "pending.sqlite", ttl=60, max_count=3, max_bytes=1000)
-    tokens = [pending.put(f"{n}.csv", "overlay", b"x" * 300, now=1000 + n) for n in range(5)]
-    assert pending.stats() == (3, 900)
-    assert [pending.get(t, now=1010) is not None for t in tokens] == [False, False, True, True, True]
-    big = pending.put("big.csv", "overlay", b"x" * 900, now=1020)
-    assert pending.stats() == (1, 900) and pending.get(big, now=1020) is not None
-    assert pending.get(big, now=1080) is None and pending.stats() == (0, 0)
 
 
 def upload_contents(features: list[dict]) -> str:
@@ -101,12 +78,12 @@ def test_a_hostile_upload_is_refused_in_indonesian(tmp_path, atlas):
 
 def test_a_damaged_store_leaves_the_atlas_serving_and_says_why(tmp_path, atlas):
     store = Store(tmp_path)
-    store.path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    Path(store.location).write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     with pytest.raises(StoreUnreadable):
         store.layers()
     live = LiveRuntime(atlas, store)
     assert live.get().atlas is atlas and live.unreadable is not None
-    assert "imports.gpkg: tidak dapat dibaca" in str(layer_items(store, "id"))
+    assert "atlas.sqlite: tidak dapat dibaca" in str(layer_items(store, "id"))
 
 
 def test_the_browser_is_not_told_to_use_a_command_line_option(tmp_path, atlas):
@@ -148,11 +125,12 @@ def test_the_hanging_geopackage_upload_is_refused_in_the_users_language(tmp_path
     assert list((store.directory / "tmp").iterdir()) == []
 
 
-def test_the_app_starts_and_serves_on_a_damaged_store(tmp_path, atlas, monkeypatch, capsys):
+def test_the_app_starts_and_serves_on_a_damaged_old_store(tmp_path, atlas, monkeypatch, capsys):
     from dashboard.factory import create_app
     from geodata.cli import main
 
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     (tmp_path / "imports.gpkg").write_bytes(b"not a geopackage at all" * 100)
     client = create_app(atlas).server.test_client()
     assert client.get("/").status_code == 200

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import orjson
 import pytest
 from plotly.io.json import to_json_plotly
+from shapely.geometry import Point
 
 from dashboard import callbacks
 from dashboard.runtime import LiveRuntime, Memo, build_runtime, kaltim_report
 from dashboard.state import ViewState
 from geodata.connectivity import kaltim_analysis
-from geodata.store import Store
+from geodata.store import LayerInfo, Store
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +45,15 @@ def test_ring_distances_from_users_stay_bounded(runtime):
     assert len(fresh.memo) == fresh.memo.maxsize
 
 
-def test_each_runtime_has_its_own_cache(atlas, tmp_path, monkeypatch):
+def test_each_runtime_has_its_own_cache(atlas, tmp_path):
     live = LiveRuntime(atlas, Store(tmp_path))
     first = live.get()
     english = callbacks.language_outputs(first, "en")
     assert callbacks.language_outputs(first, "en") is english  # cached on this runtime
-    monkeypatch.setattr(live, "_current_stamp", lambda: 12345)  # the import store changed
+    live.store.add(  # the import store changed
+        LayerInfo("t", "t", "overlay", "#000000", "t.geojson", "2025-01-01T00:00:00Z", 1, 0, "point"),
+        gpd.GeoDataFrame({"row": [1]}, geometry=[Point(116.8, -1.2)], crs=4326),
+    )
     second = live.get()
     assert second is not first and len(second.memo) == 0
     assert callbacks.language_outputs(second, "en") is not english

@@ -1,0 +1,70 @@
+"""A real PostgreSQL 15 + PostGIS for the storage tests: $ATLAS_TEST_DATABASE_URL when set, else a
+throwaway cluster started by tests/pg.sh for the session. Each test gets its own database, copied
+from that one (so it has PostGIS) and dropped afterwards.
+
+Without the binaries the tests fail in CI (CI=true: .ci/run installs them) and are skipped only on a
+developer machine without PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from geodata import db
+
+PG_SH = Path(__file__).resolve().parent / "pg.sh"
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+MISSING = (
+    f"PostgreSQL 15 + PostGIS not found in {PG_BIN}: install them "
+    "(apt-get install -y postgresql-15-postgis-3) or set ATLAS_TEST_DATABASE_URL"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a database with PostGIS to copy for each test."""
+    given = os.environ.get("ATLAS_TEST_DATABASE_URL", "").strip()
+    if given:
+        yield given
+        return
+    if not (PG_BIN / "initdb").exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(MISSING)
+        pytest.skip(MISSING)
+    started = subprocess.run(["bash", str(PG_SH), "start"], capture_output=True, text=True, timeout=60)
+    assert started.returncode == 0, started.stderr
+    values = dict(line.removeprefix("export ").split("=", 1) for line in started.stdout.splitlines())
+    try:
+        yield values["ATLAS_TEST_DATABASE_URL"]
+    finally:
+        subprocess.run(["bash", str(PG_SH), "stop", values["ATLAS_TEST_PGDATA"]], timeout=60, check=False)
+
+
+def _admin(url: str) -> str:
+    """libpq form of ``url`` pointed at the server's ``postgres`` database."""
+    return (
+        make_url(url).set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    )
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh database of its own, as a DATABASE_URL."""
+    template = make_url(postgres_server).database
+    name = f"atlas_test_{secrets.token_hex(4)}"
+    with psycopg.connect(_admin(postgres_server), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    url = make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        db.engine_for(db.database_url(Path("."), {db.DATABASE_ENV: url})).dispose()
+        with psycopg.connect(_admin(postgres_server), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
