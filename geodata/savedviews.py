@@ -111,6 +111,11 @@ def _new_row(
     }
 
 
+def _view_row(view: SavedView) -> dict[str, Any]:
+    """A view as its table row (without the position)."""
+    return {**asdict(view), "updated": _now()}
+
+
 def _append(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """Add rows at the end of the list, within MAX_VIEWS, in the caller's transaction."""
     count, last = connection.execute(
@@ -226,9 +231,57 @@ class SavedViewStore:
         """Show a view to the whole office, or make it personal again."""
         self._change(view_id, actor, shared=bool(shared))
 
-    def delete(self, view_id: str, *, actor: str | None = None) -> None:
-        """Remove a view."""
-        self._change(view_id, actor)
+    def delete(self, view_id: str, *, actor: str | None = None) -> tuple[SavedView, int]:
+        """Remove a view; return it with its place in ``actor``'s list, so the presenter can undo
+        (``restore``)."""
+        views = self.list(actor)
+        index = next((i for i, view in enumerate(views) if view.id == view_id), None)
+        self._change(view_id, actor)  # refuses what is gone or someone else's
+        if index is None:  # deleted by another host between the two reads
+            raise SavedViewError("that saved view no longer exists")
+        return views[index], index
+
+    def restore(self, view: SavedView, position: int, *, actor: str | None = None) -> None:
+        """Put a deleted view back at its place in ``actor``'s list (undo), with its id, owner and
+        sharing; nothing happens if it is there already."""
+        v = views_table.c
+        self.ready()
+        with db.writing(self.engine, db.VIEWS_LOCK) as connection:
+            if connection.execute(select(v.id).where(v.id == view.id)).first() is not None:
+                return
+            visible = (
+                connection.execute(select(v.position).where(self._visible(actor)).order_by(v.position))
+                .scalars()
+                .all()
+            )
+            if not 0 <= position < len(visible):
+                _append(connection, [_view_row(view)])
+                return
+            at = visible[position]  # the view now there moves down, with everything after it
+            connection.execute(update(views_table).where(v.position >= at).values(position=v.position + 1))
+            count = connection.execute(select(func.count()).select_from(views_table)).scalar_one()
+            if count >= MAX_VIEWS:
+                raise SavedViewError(f"at most {MAX_VIEWS} saved views; delete some first")
+            connection.execute(views_table.insert(), [_view_row(view) | {"position": at}])
+
+    @staticmethod
+    def from_record(record: Any) -> tuple[SavedView, int]:
+        """A deleted view as the page keeps it for undo (``{"view": {...}, "position": n}``), checked
+        again: the page is not trusted."""
+        try:
+            item, position = record["view"], int(record["position"])
+            view = SavedView(
+                id=str(item["id"])[:32],
+                title=_clean_text(item["title"], MAX_TITLE, "title", True),
+                note=_clean_text(item["note"], MAX_NOTE, "note", False),
+                query=_clean_query(item["query"]),
+                created=str(item["created"])[:40],
+                owner=None if item.get("owner") is None else str(item["owner"])[:120],
+                shared=bool(item.get("shared", False)),
+            )
+        except (TypeError, KeyError, ValueError) as exc:
+            raise SavedViewError(f"nothing to undo ({exc})") from None
+        return view, position
 
     def move(self, view_id: str, offset: int, *, actor: str | None = None) -> None:
         """Move a view up (negative) or down (positive) among the views ``actor`` sees."""
@@ -255,10 +308,20 @@ class SavedViewStore:
         ).encode("utf-8")
 
     def import_bytes(self, data: bytes, *, actor: str | None = None) -> int:
-        """Append the views of an exported file, owned by ``actor`` (checked first; nothing is stored
-        if any is bad)."""
+        """Append the views of an exported file that ``actor`` does not have yet (same title, note
+        and URL state: importing a file twice adds nothing), owned by ``actor``; everything is
+        checked first and nothing is stored if any view is bad. Returns how many were added."""
         rows = _parse_export(data, actor)
         self.ready()
+        v = views_table.c
         with db.writing(self.engine, db.VIEWS_LOCK) as connection:
-            _append(connection, rows)
-        return len(rows)
+            seen = set(
+                connection.execute(select(v.title, v.note, v.query).where(self._visible(actor))).tuples()
+            )
+            new = []
+            for row in rows:
+                if (key := (row["title"], row["note"], row["query"])) not in seen:
+                    seen.add(key)
+                    new.append(row)
+            _append(connection, new)
+        return len(new)

@@ -11,7 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,7 +26,7 @@ from geodata import db
 from geodata.footprints import IMPORTED, OFFICIAL
 from geodata.import_plan import apply_import, plan_import, with_imports
 from geodata.pending import PendingUploads
-from geodata.savedviews import SavedViewError
+from geodata.savedviews import SavedViewError, SavedViewStore
 from geodata.store import LayerInfo, Store
 from tests.test_import_plan import KENDAL, geojson
 from tests.test_pending import upload_contents
@@ -232,11 +232,27 @@ def test_saved_views_are_personal_until_shared(backend):
     assert list(seen) == ["Dari laptop", "Milik Ani", "Milik Budi"] and seen["Milik Budi"].shared
     assert seen["Milik Budi"].updated >= seen["Milik Budi"].created
     assert [v.title for v in views.list()] == ["Dari laptop", "Milik Ani", "Milik Budi"]  # no login: all
-    assert views.import_bytes(views.export_bytes("budi"), actor="cici") == 2
-    assert [(v.title, v.owner) for v in views.list("cici")][-2:] == [
-        ("Dari laptop", "cici"),
-        ("Milik Budi", "cici"),
-    ]
+    views.add("Rencana Budi", "", "?sector=nickel", actor="budi")  # personal: cici does not see it
+    assert views.import_bytes(views.export_bytes("budi"), actor="cici") == 1  # the rest she sees already
+    assert [(v.title, v.owner) for v in views.list("cici")][-1:] == [("Rencana Budi", "cici")]
+
+
+def test_a_deleted_view_comes_back_in_its_place_and_a_file_imported_twice_adds_nothing(backend):
+    views = backend.store().views
+    made = [views.add(title, "", f"?zone={title}", actor="ani") for title in ("a", "b", "c")]
+    removed, position = views.delete(made[1].id, actor="ani")
+    assert (removed.id, position) == (made[1].id, 1)
+    record = {"view": asdict(removed), "position": position}  # as the page keeps it for undo
+    backend.store().views.restore(*SavedViewStore.from_record(record), actor="ani")  # another host
+    assert [(v.id, v.title, v.owner) for v in views.list("ani")] == [(v.id, v.title, "ani") for v in made]
+    views.restore(removed, 0, actor="ani")  # a second undo does not duplicate it
+    assert [v.id for v in views.list("ani")] == [v.id for v in made]
+    exported = views.export_bytes("ani")
+    assert views.import_bytes(exported, actor="ani") == 0
+    assert views.import_bytes(exported, actor="budi") == 3 and views.import_bytes(exported, actor="budi") == 0
+    for bad in (None, {}, {"view": {"id": "x"}, "position": 0}, {"view": asdict(removed), "position": "a"}):
+        with pytest.raises(SavedViewError, match="nothing to undo"):
+            SavedViewStore.from_record(bad)
 
 
 @pytest.mark.parametrize(
