@@ -2,7 +2,9 @@
 
 ``--production`` serves with waitress (dashboard.production: slow clients cost a socket, not a
 thread); without it, Flask's development server. ``server`` is the Flask app for any other WSGI
-server. Invalid data stops the start with the validator's messages, not a traceback.
+server; with ``REDIS_URL``, ``celery_app`` is the Celery app whose workers run the exports
+(``celery -A app:celery_app worker``). Invalid data stops the start with the validator's messages,
+not a traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 
 from dashboard.auth import AuthConfigError
 from dashboard.factory import create_app
+from dashboard.jobs import celery_app_of
 from geodata import AtlasDataError
 
 
@@ -30,6 +33,7 @@ def _build():
 
 app = _build()
 server = app.server
+celery_app = celery_app_of(server)  # the Celery app whose workers run the exports, with REDIS_URL
 
 
 def main(argv: list[str] | None = None) -> None:

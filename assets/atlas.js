@@ -70,21 +70,27 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   }
   async function runExport(button) {
     const kind = button.dataset.export;
-    const status = document.getElementById("export-status");
+    /* Dash owns #export-status (the export job writes it too), so the page says things through it. */
+    const say = (text) => window.dash_clientside.set_props("export-status", {children: text});
     const params = new URLSearchParams(location.search);
     if (kind === "png") {
       params.set("target", checked("export-target") || "map");
       params.set("size", checked("export-size") || "projector");
     }
     if (kind === "png" || kind === "pdf") {
+      /* A render takes seconds: a background job on the server (dashboard/jobs.py) makes it, the
+         page shows its progress and a cancel button, and the file arrives as a download. */
       Object.entries(cameraParams()).forEach(([k, v]) => params.set(k, v));
+      say("");
+      window.dash_clientside.set_props("export-request", {data: {kind: kind, params: params.toString(), at: Date.now()}});
+      return;
     }
     const t = texts[lang()];
     const started = performance.now();
     const label = button.innerText;
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
-    const tick = () => { status.textContent = fill(t.working, {kind: label, s: Math.round((performance.now() - started) / 1000)}); };
+    const tick = () => { say(fill(t.working, {kind: label, s: Math.round((performance.now() - started) / 1000)})); };
     tick();
     const timer = setInterval(tick, 1000);
     try {
@@ -104,9 +110,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       document.body.appendChild(link);
       link.click();
       setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
-      status.textContent = fill(t.done, {file: file});
+      say(fill(t.done, {file: file}));
     } catch (err) {
-      status.textContent = fill(t.failed, {why: err.message || String(err)});
+      say(fill(t.failed, {why: err.message || String(err)}));
     } finally {
       clearInterval(timer);
       button.disabled = false;

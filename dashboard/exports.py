@@ -7,6 +7,7 @@ PNG and PDF are drawn by Kaleido on the local Chromium (seconds each); one runs 
 from __future__ import annotations
 
 import io
+import math
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +45,24 @@ class ExportFile:
     content: bytes
     mimetype: str
     filename: str
+
+    @classmethod
+    def png(cls, content: bytes, target: str, size: str) -> ExportFile:
+        """A rendered PNG, named after what it shows and when."""
+        return cls(content, "image/png", f"atlas-kawasan-{target}-{size}-{date.today().isoformat()}.png")
+
+
+def camera_from(args: Any) -> dict[str, Any] | None:
+    """The user's map camera from request parameters, if complete and plausible for Indonesia."""
+    try:
+        lon, lat, zoom = (float(args.get(key, "")) for key in ("lon", "lat", "zoom"))
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in (lon, lat, zoom)):
+        return None
+    if not (80 <= lon <= 155 and -20 <= lat <= 15 and 1 <= zoom <= 18):
+        return None
+    return {"center": {"lon": lon, "lat": lat}, "zoom": zoom}
 
 
 def describe_filters(runtime: Runtime, state: ViewState) -> str:
@@ -152,8 +171,7 @@ def png_export(
     runtime: Runtime, state: ViewState, target: str, size: str, camera: dict[str, Any] | None
 ) -> ExportFile:
     """A PNG of the map or a chart at projector or print size."""
-    png = render_png(screen_figure(runtime, state, target, camera), size)
-    return ExportFile(png, "image/png", f"atlas-kawasan-{target}-{size}-{date.today().isoformat()}.png")
+    return ExportFile.png(render_png(screen_figure(runtime, state, target, camera), size), target, size)
 
 
 def _latin1(text: Any) -> str:

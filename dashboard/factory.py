@@ -12,6 +12,7 @@ from dashboard.callbacks import register_callbacks
 from dashboard.figures import base_map_figure, national_figure
 from dashboard.hardening import harden
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from dashboard.jobs import JOBS_EXTENSION, background_manager, register_jobs
 from dashboard.layout import build_layout
 from dashboard.ogc import register_ogc
 from dashboard.routes import register_routes
@@ -40,12 +41,15 @@ def create_app(atlas: Atlas | None = None) -> Dash:
         update_title=None,
         suppress_callback_exceptions=False,
         compress=True,  # gzip for plotly.js, the layout and every callback response (flask-compress)
+        background_callback_manager=(jobs := background_manager(data_dir())),  # exports beside the workers
     )
+    app.server.extensions[JOBS_EXTENSION] = jobs
     config = AuthConfig.from_env()  # refuses to start on a login without SECRET_KEY
     app.layout = lambda: page_layout(live.get(), config.enabled)
     app.validation_layout = id_skeleton(app.validation_layout)  # inlined in every page: ids only
     register_callbacks(app, live, store.views)
     register_routes(app, live, store.views)
+    register_jobs(app, live)
     register_ogc(app.server, live)  # OGC API - Features at /ogc, for QGIS and other GIS
     register_api(app.server, live)
     install_auth(app.server, app.callback_map, config)  # first: anonymous gets 401 before any 400

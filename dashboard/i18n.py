@@ -236,6 +236,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.geojson": {"id": "GeoJSON", "en": "GeoJSON"},
     "export.gpkg": {"id": "GeoPackage", "en": "GeoPackage"},
     "export.facilities": {"id": "CSV fasilitas", "en": "Facilities CSV"},
+    "export.cancel": {"id": "Batalkan ekspor", "en": "Cancel export"},
+    "export.done": {"id": "Selesai: {file}", "en": "Done: {file}"},
+    "export.failed": {"id": "Ekspor gagal: {why}", "en": "Export failed: {why}"},
+    "export.bad_choice": {
+        "id": "pilih gambar peta, investasi atau nasional dan ukuran proyektor atau cetak",
+        "en": "choose an image of the map, investment or national chart and a projector or print size",
+    },
     "facilities.toggle": {"id": "Tampilkan fasilitas industri", "en": "Show industrial facilities"},
     "facilities.legend": {"id": "Fasilitas industri", "en": "Industrial facilities"},
     "facilities.radius": {"id": "Radius fasilitas (km)", "en": "Facilities radius (km)"},

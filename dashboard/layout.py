@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.importing import import_panel
+from dashboard.jobs import job_controls
 from dashboard.state import MAX_RADIUS_KM
 from geodata import Atlas
 from geodata.comparison import KALTIM_ESTATES
@@ -58,6 +59,7 @@ TEXT_ELEMENTS: dict[str, str] = {
     "export-geojson": "export.geojson",
     "export-gpkg": "export.gpkg",
     "export-facilities": "export.facilities",
+    "export-cancel": "export.cancel",
     "label-facility-radius": "facilities.radius",
     "title-saved": "saved.title",
     "label-saved-title": "saved.name",
@@ -193,6 +195,13 @@ def _export_panel(options: dict[str, list[dict[str, Any]]]) -> html.Section:
                 ]
             ),
             html.Div(buttons, className="button-row"),
+            html.Div(
+                [
+                    *job_controls(),
+                    _text("export-cancel", html.Button, type="button", className="button", hidden=True),
+                ],
+                className="export-job",
+            ),
             html.Div(id="export-status", className="status", role="status", **{"aria-live": "polite"}),
         ],
         className="panel tools",

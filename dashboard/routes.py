@@ -10,9 +10,7 @@ import gzip
 import hashlib
 import json
 import logging
-import math
 import threading
-from typing import Any
 
 from dash import Dash
 from flask import Response, jsonify, request
@@ -22,6 +20,7 @@ from dashboard.exports import (
     PNG_TARGETS,
     ExportError,
     ExportFile,
+    camera_from,
     pdf_brief,
     png_export,
     table_export,
@@ -33,19 +32,6 @@ from geodata.savedviews import SavedViewStore
 
 log = logging.getLogger(__name__)
 TABLE_KINDS = ("csv", "xlsx", "geojson", "gpkg", "facilities")
-
-
-def _camera(args: Any) -> dict[str, Any] | None:
-    """The user's map camera from the request, if complete and plausible for Indonesia."""
-    try:
-        lon, lat, zoom = (float(args.get(key, "")) for key in ("lon", "lat", "zoom"))
-    except ValueError:
-        return None
-    if not all(math.isfinite(v) for v in (lon, lat, zoom)):
-        return None
-    if not (80 <= lon <= 155 and -20 <= lat <= 15 and 1 <= zoom <= 18):
-        return None
-    return {"center": {"lon": lon, "lat": lat}, "zoom": zoom}
 
 
 def _download(file: ExportFile) -> Response:
@@ -137,9 +123,9 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
                     return _refuse(
                         "choose target map, investment or national and size projector or print", 400
                     )
-                return _download(png_export(runtime, state, target, size, _camera(request.args)))
+                return _download(png_export(runtime, state, target, size, camera_from(request.args)))
             if kind == "pdf":
-                return _download(pdf_brief(runtime, state, query, _camera(request.args)))
+                return _download(pdf_brief(runtime, state, query, camera_from(request.args)))
         except ExportError as exc:
             log.error("export %s failed: %s", kind, exc)
             return _refuse(str(exc), 503)

@@ -91,7 +91,7 @@ READ_INPUTS = {
     "zone-search", "color-mode", "basemap-toggle", "map-layers", "lang-toggle", "ring-distances",
     "comparison-sites", "weight", "facilities-toggle", "facility-radius", "map", "investment-chart",
     "filter-reset", "view-state", "basemap-effective", "footprint-filter", "title-table", "table-state",
-    "comparison-state", "saved-open", "saved-prev", "saved-next", "import-done",
+    "comparison-state", "saved-open", "saved-prev", "saved-next", "import-done", "export-request", "export-cancel",
 }  # fmt: skip
 
 

@@ -173,13 +173,33 @@ def test_pdf_brief_is_one_page_with_names_and_sources(session, tmp_path, atlas):
 def test_export_failure_is_reported_in_plain_words(session):
     session.open()
     session.page.route(
-        "**/export/png*", lambda route: route.fulfill(status=503, json={"error": "Chromium tidak tersedia"})
+        "**/export/csv*", lambda route: route.fulfill(status=503, json={"error": "disk penuh"})
     )
-    session.page.locator("#export-png").click()
+    session.page.locator("#export-csv").click()
     session.page.wait_for_function(
-        "() => document.querySelector('#export-status').innerText.includes('Chromium tidak tersedia')"
+        "() => document.querySelector('#export-status').innerText.includes('disk penuh')"
     )
-    assert session.page.locator("#export-png").is_enabled()
+    assert session.page.locator("#export-csv").is_enabled()
+    # a render job the server refuses (a forged request) says why, in the page's language
+    session.page.evaluate(
+        "() => dash_clientside.set_props('export-request', {data: {kind: 'png', params: 'target=globe'}})"
+    )
+    session.page.wait_for_function(
+        "() => document.querySelector('#export-status').innerText.startsWith('Ekspor gagal: pilih gambar')"
+    )
+
+
+def test_a_render_runs_as_a_job_with_progress_and_can_be_cancelled(session):
+    session.open()
+    session.page.get_by_label("Cetak A4 300 dpi").check()  # the slowest render: time to see the job
+    session.page.locator("#export-pdf").click()
+    progress, cancel = session.page.locator("#export-progress"), session.page.locator("#export-cancel")
+    progress.wait_for(state="visible")
+    cancel.wait_for(state="visible")
+    session.page.wait_for_function("() => Number(document.querySelector('#export-progress').value) >= 1")
+    cancel.click()
+    progress.wait_for(state="hidden")
+    assert cancel.is_hidden() and session.text("#export-status") == ""  # cancelled: no file, no message
 
 
 def test_changing_a_weight_re_ranks_the_sites_as_the_formula_says(session, atlas):

@@ -1,0 +1,55 @@
+"""Export jobs: which manager runs them, what a request may ask, and the steps a render reports."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from dash import CeleryManager, DiskcacheManager
+
+from dashboard import jobs
+from dashboard.runtime import LiveRuntime
+from geodata.store import Store
+
+
+def test_one_machine_keeps_jobs_in_the_data_directory_and_an_office_sends_them_to_celery(tmp_path):
+    local = jobs.background_manager(tmp_path, {})
+    assert isinstance(local, DiskcacheManager) and local.handle.directory == str(tmp_path / "jobs")
+    office = jobs.background_manager(tmp_path, {"REDIS_URL": "redis://127.0.0.1:6390/0"})
+    assert isinstance(office, CeleryManager)
+    assert office.handle.conf.broker_url == "redis://127.0.0.1:6390/0"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, "png", {}, {"kind": "csv", "params": ""}, {"kind": "png"}, {"kind": "pdf", "params": "x" * 9000}],
+)
+def test_a_request_that_is_not_a_render_is_refused(data):
+    with pytest.raises(ValueError):
+        jobs._request(data)
+
+
+def test_the_request_keeps_only_the_views_url_state_and_the_render_choices():
+    kind, query, params = jobs._request(
+        {"kind": "png", "params": "sector=nickel&evil=1&target=map&size=print&lon=117&lat=-1&zoom=7"}
+    )
+    assert (kind, query) == ("png", "?sector=nickel")
+    assert (params["target"], params["size"], params["zoom"]) == ("map", "print", "7")
+
+
+def test_a_png_job_reports_its_steps_and_returns_the_file(atlas, tmp_path):
+    live = LiveRuntime(atlas, Store(tmp_path))
+    steps: list[tuple[str, str]] = []
+    download, message = jobs.export_job(
+        live, steps.append, {"kind": "png", "params": "view=kaltim&lang=en&target=map&size=projector"}
+    )
+    assert steps == [("1", "3"), ("2", "3"), ("3", "3")]
+    assert download["filename"].startswith("atlas-kawasan-map-projector-")
+    assert base64.b64decode(download["content"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert message == f"Done: {download['filename']}"
+
+
+def test_a_job_with_a_bad_choice_says_why_in_the_users_language(atlas, tmp_path):
+    live = LiveRuntime(atlas, Store(tmp_path))
+    _, message = jobs.export_job(live, lambda _: None, {"kind": "png", "params": "lang=en&target=globe"})
+    assert message.startswith("Export failed: choose an image of the map")
