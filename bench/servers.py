@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from tests.browser.harness import ROOT, free_port
 
@@ -98,16 +99,30 @@ def wait_for_200(url: str, process: subprocess.Popen, timeout: float, interval: 
         time.sleep(interval)
 
 
-def post_callback(url: str, body: dict) -> dict:
-    """POST one Dash callback request as the browser does; the server's JSON answer."""
+def _post(url: str, body: dict) -> dict | None:
     request = urllib.request.Request(
-        url + "/_dash-update-component",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
     )
     with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read())
+        payload = response.read()
+    return json.loads(payload) if payload else None  # 204: a job still running, nothing yet
+
+
+def post_callback(url: str, body: dict, timeout: float = 120.0) -> dict:
+    """POST one Dash callback request as the browser does; the server's JSON answer. A background
+    callback (dashboard/jobs.py) answers with its job's handles first: poll them, as the page does,
+    until the job's answer comes (at most ``timeout`` s)."""
+    answer = _post(url + "/_dash-update-component", body) or {}
+    if "cacheKey" not in answer:
+        return answer
+    poll = url + "/_dash-update-component?" + urlencode({"cacheKey": answer["cacheKey"], "job": answer["job"]})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        polled = _post(poll, body)
+        if polled and "response" in polled:
+            return polled
+    raise TimeoutError(f"the background callback {body.get('output', '')[:60]} did not answer in {timeout:g} s")
 
 
 @dataclass(frozen=True)
