@@ -17,6 +17,7 @@ import that got a 201 must be listed by every host's /ogc/collections. All on 12
 from __future__ import annotations
 
 import base64
+import functools
 import http.client
 import json
 import os
@@ -38,7 +39,7 @@ from bench import machine
 from bench.interactions import choose_sector
 from bench.servers import Server, Spec, app_argv, free_port, gunicorn_argv, launch_many, rss_mb
 from bench.stats import summarize
-from bench.throughput import capture_payloads
+from bench.throughput import capture_payloads, run_together
 from geodata import load_atlas
 from tests import pgcluster
 
@@ -338,13 +339,7 @@ def run_users(setup: Setup, users: int, seconds: float) -> dict[str, Any]:
     people = [User(i, setup, created, lock) for i in range(users)]
     load_before = machine.load_average()
     deadline = time.perf_counter() + seconds
-    threads = [threading.Thread(target=person.run, args=(deadline,)) for person in people]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_together([functools.partial(person.run, deadline) for person in people])
     outcomes = [o for person in people for o in person.outcomes]
     lost = lost_imports(created, listed_imports(setup))
     return {

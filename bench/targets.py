@@ -80,11 +80,11 @@ TARGETS: tuple[Target, ...] = (
         lambda r: _get(r, "scale", "scales", "20000", "memory", "app", "peak_rss_mb"),
     ),
     Target(
-        "multi-user errors", "== 0", "", 0.0, True,
+        "multi-user errors", "== 0", "errors", 0.0, True,
         lambda r: _multiuser_sum(r, lambda run: run["errors"]),
     ),
     Target(
-        "imports lost", "== 0", "", 0.0, True,
+        "imports lost", "== 0", "imports", 0.0, True,
         lambda r: _multiuser_sum(r, lambda run: sum(run["imports_lost"].values())),
     ),
 )  # fmt: skip
