@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run, record, print where the results went; exit 1 if a benchmark failed."""
     parser = argparse.ArgumentParser(prog="python -m bench", description="Atlas Kawasan benchmarks")
     parser.add_argument(
-        "--quick", action="store_true", help="fewer repetitions, no 20,000-zone scale (~4-5 min)"
+        "--quick", action="store_true", help="fewer repetitions, no 20,000-zone scale (~7-8 min)"
     )
     parser.add_argument(
         "--only",
