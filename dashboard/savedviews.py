@@ -151,9 +151,43 @@ class SavedViewStore:
 
         self._replace(view_id, change)
 
-    def delete(self, view_id: str) -> None:
-        """Remove a view."""
-        self._replace(view_id, lambda views, index: views[:index] + views[index + 1 :])
+    def delete(self, view_id: str) -> tuple[SavedView, int]:
+        """Remove a view; return it with its position, so that the presenter can undo (``restore``)."""
+        removed: list[tuple[SavedView, int]] = []
+
+        def change(views: list[SavedView], index: int) -> list[SavedView]:
+            removed.append((views[index], index))
+            return views[:index] + views[index + 1 :]
+
+        self._replace(view_id, change)
+        return removed[0]
+
+    def restore(self, view: SavedView, position: int) -> None:
+        """Put a deleted view back at its position (undo); nothing happens if it is already there."""
+        with self._locked():
+            views = self._read()
+            if any(v.id == view.id for v in views):
+                return
+            if len(views) >= MAX_VIEWS:
+                raise SavedViewError(f"at most {MAX_VIEWS} saved views; delete some first")
+            views.insert(max(0, min(position, len(views))), view)
+            self._write(views)
+
+    @staticmethod
+    def from_record(record: Any) -> tuple[SavedView, int]:
+        """A deleted view as kept in the page for undo ({"view": {...}, "position": n}), checked again."""
+        try:
+            item, position = record["view"], int(record["position"])
+            view = SavedView(
+                id=str(item["id"])[:40],
+                title=_clean_text(item["title"], MAX_TITLE, "title", True),
+                note=_clean_text(item["note"], MAX_NOTE, "note", False),
+                query=_clean_query(item["query"]),
+                created=str(item["created"])[:40],
+            )
+        except (TypeError, KeyError, ValueError) as exc:
+            raise SavedViewError(f"nothing to undo ({exc})") from None
+        return view, position
 
     def export_bytes(self) -> bytes:
         """All views as a portable JSON file, to carry a prepared session to the FGD laptop."""
@@ -165,7 +199,9 @@ class SavedViewStore:
         ).encode("utf-8")
 
     def import_bytes(self, data: bytes) -> int:
-        """Append the views of an exported file (checked first; nothing is stored if any is bad)."""
+        """Append the views of an exported file (checked first; nothing is stored if any is bad) that
+        are not here yet (same title, note and URL state): importing a file twice adds nothing.
+        Returns how many were added."""
         try:
             document = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -193,7 +229,19 @@ class SavedViewStore:
                 raise SavedViewError(f"view {position}: {exc}") from None
         with self._locked():
             views = self._read()
-            if len(views) + len(incoming) > MAX_VIEWS:
+            seen = {_identity(v) for v in views}
+            new = []
+            for view in incoming:
+                if _identity(view) not in seen:
+                    seen.add(_identity(view))
+                    new.append(view)
+            if len(views) + len(new) > MAX_VIEWS:
                 raise SavedViewError(f"at most {MAX_VIEWS} saved views")
-            self._write(views + incoming)
-        return len(incoming)
+            if new:
+                self._write(views + new)
+        return len(new)
+
+
+def _identity(view: SavedView) -> tuple[str, str, str]:
+    """What makes two saved views the same view (ids and dates differ between installations)."""
+    return view.title, view.note, view.query

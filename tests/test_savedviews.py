@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import pytest
 
@@ -83,3 +84,32 @@ def test_a_failed_write_leaves_the_previous_file(store, monkeypatch):
         store.add("lost", "", "")
     assert store.path.read_bytes() == before
     assert not list(store.path.parent.glob(".views-*.tmp"))
+
+
+def test_delete_can_be_undone_at_the_same_position(store):
+    views = [store.add(title, "", f"?zone={title}") for title in ("a", "b", "c")]
+    removed, position = store.delete(views[1].id)
+    assert (removed, position) == (views[1], 1)
+    assert [v.title for v in store.list()] == ["a", "c"]
+    record = {"view": asdict(removed), "position": position}  # as the page keeps it
+    store.restore(*SavedViewStore.from_record(record))
+    assert store.list() == views
+    store.restore(removed, 0)  # a second undo does not duplicate it
+    assert store.list() == views
+
+
+@pytest.mark.parametrize("record", [None, {}, {"view": {"id": "x"}, "position": 0}, {"view": {}, "position": "a"}])
+def test_a_bad_undo_record_is_refused(record):
+    with pytest.raises(SavedViewError):
+        SavedViewStore.from_record(record)
+
+
+def test_importing_the_same_file_twice_does_not_duplicate(store, tmp_path):
+    store.add("Kaltim", "rings", "?view=kaltim")
+    store.add("Nickel", "", "?sector=nickel")
+    exported = store.export_bytes()
+    other = SavedViewStore(tmp_path / "other.json")
+    assert other.import_bytes(exported) == 2
+    assert other.import_bytes(exported) == 0
+    assert store.import_bytes(exported) == 0
+    assert [v.title for v in other.list()] == ["Kaltim", "Nickel"]
