@@ -29,6 +29,7 @@ class Controls:
     weights: Any = None
     facilities: Any = None
     radius: Any = None
+    panel: Any = None
 
 
 def clicked_zone(click: Any, known: set[str] | frozenset[str] | Any) -> str | None:
@@ -48,6 +49,20 @@ def clicked_zone(click: Any, known: set[str] | frozenset[str] | Any) -> str | No
     return None
 
 
+def camera_from_relayout(relayout: Any) -> dict[str, Any]:
+    """The camera a pan or zoom left, from the map's relayoutData ({'map.center': {'lon', 'lat'},
+    'map.zoom': z}) as raw URL values; {} for any other relayout (autosize, a chart axis)."""
+    if not isinstance(relayout, dict):
+        return {}
+    camera: dict[str, Any] = {}
+    center = relayout.get("map.center")
+    if isinstance(center, dict) and "lon" in center and "lat" in center:
+        camera["center"] = [center["lon"], center["lat"]]
+    if "map.zoom" in relayout:
+        camera["zoom"] = relayout["map.zoom"]
+    return camera
+
+
 def ring_text(rings: tuple[float, ...]) -> str:
     """Ring radii as the user types them: '25,50,100'."""
     return ",".join(f"{r:g}" for r in rings)
@@ -59,7 +74,9 @@ def apply_controls(
     """The new state after the control named ``trigger`` changed; also an error text for bad rings.
 
     Bad ring text keeps the previous rings; a click on a zone (map or bar) selects it; the reset
-    button clears the filters but keeps the view, language and selection.
+    button clears the filters but keeps the view, language and selection. The camera changes only
+    with the map's relayout (``click`` holds it for the trigger 'map-camera'), presentation mode
+    only with its button, and switching the view opens that view's tool tab.
     """
     rings_error = None
     rings: Any = previous.rings
@@ -90,7 +107,15 @@ def apply_controls(
         else controls.weights,
         "facilities": controls.facilities,
         "radius": controls.radius,
+        "zoom": previous.zoom,
+        "center": list(previous.center) if previous.center else None,
+        "present": previous.present != (trigger == "presentation-toggle"),
+        "panel": controls.panel,
     }
+    if trigger == "map-camera":
+        raw.update(camera_from_relayout(click))
+    if trigger == "view-tabs" and controls.view != previous.view:
+        raw["panel"] = None  # the new view's own tab
     state, _ = sanitize(raw, vocabulary)
     if trigger == "filter-reset":
         state = with_changes(state, sector=(), kind=(), status=(), province=(), regency=())

@@ -81,7 +81,12 @@ class ViewState:
     zoom: float | None = None  # None: the figure's own camera (all of Indonesia)
     center: tuple[float, ...] | None = None  # (lon, lat) or None
     present: bool = False
-    panel: str = "detail"
+    panel: str | None = None  # None: the view's own tab (default_panel)
+
+    @property
+    def open_panel(self) -> str:
+        """The tool tab on screen."""
+        return self.panel or default_panel(self.view)
 
     def selection(self, zones: pd.DataFrame) -> pd.Series:
         """Which zones this state's filters show (the one place the filters are applied)."""
@@ -171,6 +176,11 @@ def _radius(value: Any, dropped: list[str]) -> float:
     return radius
 
 
+def default_panel(view: Any) -> str:
+    """The tool tab a view opens with: the Kaltim view's rings and comparison, else the zone detail."""
+    return "kaltim" if view == "kaltim" else "detail"
+
+
 def _zoom(value: Any, dropped: list[str]) -> float | None:
     """A map zoom within MapLibre's range, rounded; None when absent or bad."""
     if value is None or value == "":
@@ -203,6 +213,8 @@ def _center(value: Any, dropped: list[str]) -> tuple[float, ...] | None:
 def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, list[str]]:
     """A valid ViewState from untrusted values (URL or browser), and what had to be dropped."""
     dropped: list[str] = []
+    view = _one_of(raw.get("view"), VIEWS, "national", "view", dropped)
+    panel: str | None = _one_of(raw.get("panel"), PANELS, default_panel(view), "panel", dropped)
     rings: tuple[float, ...] = DEFAULT_RINGS_KM
     raw_rings = raw.get("rings")
     if raw_rings not in (None, "", []):
@@ -220,7 +232,7 @@ def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, li
     outside = [code for code in regency if province and vocabulary.regencies[code] not in province]
     dropped += [f"regency={code!r} (outside the chosen provinces)" for code in outside]
     state = ViewState(
-        view=_one_of(raw.get("view"), VIEWS, "national", "view", dropped),
+        view=view,
         sector=_known(_as_list(raw.get("sector")), vocabulary.sectors, "sector", dropped),
         kind=_known(_as_list(raw.get("kind")), vocabulary.kinds, "kind", dropped),
         status=_known(_as_list(raw.get("status")), vocabulary.statuses, "status", dropped),
@@ -241,7 +253,7 @@ def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, li
         zoom=_zoom(raw.get("zoom"), dropped),
         center=_center(raw.get("center"), dropped),
         present=_flag(raw.get("present"), "present", dropped),
-        panel=_one_of(raw.get("panel"), PANELS, "detail", "panel", dropped),
+        panel=None if panel == default_panel(view) else panel,
     )
     return state, dropped
 
@@ -256,6 +268,8 @@ def from_query(search: str | None, vocabulary: Vocabulary) -> tuple[ViewState, l
 def to_query(state: ViewState) -> str:
     """The query string for a state, leaving out defaults so that links stay short."""
     default = ViewState()
+    if state.panel == default_panel(state.view):
+        state = replace(state, panel=None)
     params: dict[str, str] = {}
     for name in QUERY_NAMES:
         value = getattr(state, name)

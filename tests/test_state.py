@@ -143,7 +143,14 @@ def test_camera_values_are_rounded_sensibly():
 def test_bad_screen_values_are_dropped_and_reported(query, dropped):
     state, problems = from_query(query, VOCAB)
     assert dropped in problems
-    assert (state.zoom, state.center, state.present, state.panel) == (None, None, False, "detail")
+    assert (state.zoom, state.center, state.present, state.open_panel) == (None, None, False, "detail")
+
+
+def test_each_view_opens_its_own_tool_tab_and_links_stay_short():
+    assert from_query("?view=kaltim", VOCAB)[0].open_panel == "kaltim"
+    assert from_query("?view=kaltim&panel=kaltim", VOCAB)[0] == ViewState(view="kaltim")
+    assert to_query(ViewState(view="kaltim", panel="kaltim")) == "?view=kaltim"
+    assert from_query("?panel=saved", VOCAB)[0].open_panel == "saved"
 
 
 def test_a_view_is_identified_without_its_screen_parameters():
