@@ -38,6 +38,9 @@ def create_app(atlas: Atlas | None = None) -> Dash:
         suppress_callback_exceptions=False,
         compress=True,  # gzip for plotly.js, the layout and every callback response (flask-compress)
     )
+    # <html lang> from the first byte (screen readers pick their voice from it); the language
+    # switch then keeps it current (assets/screen.js).
+    app.index_string = app.index_string.replace("<html>", f'<html lang="{DEFAULT_LANGUAGE}">', 1)
     app.layout = lambda: page_layout(live.get())
     app.validation_layout = id_skeleton(app.validation_layout)  # inlined in every page: ids only
     views = SavedViewStore(data_dir() / "saved_views.json")

@@ -182,7 +182,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "screen.controls": {"id": "Filter & peta", "en": "Filters & map"},
     "screen.tools": {"id": "Alat", "en": "Tools"},
     "panel.detail": {"id": "Rincian", "en": "Detail"},
-    "panel.national": {"id": "Nasional", "en": "National"},
+    "panel.national": {"id": "Grafik nasional", "en": "National chart"},
     "panel.kaltim": {"id": "Kaltim", "en": "Kaltim"},
     "panel.table": {"id": "Tabel", "en": "Table"},
     "panel.export": {"id": "Ekspor", "en": "Export"},

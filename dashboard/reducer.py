@@ -75,8 +75,10 @@ def apply_controls(
 
     Bad ring text keeps the previous rings; a click on a zone (map or bar) selects it; the reset
     button clears the filters but keeps the view, language and selection. The camera changes only
-    with the map's relayout (``click`` holds it for the trigger 'map-camera'), presentation mode
-    only with its button, and switching the view opens that view's tool tab.
+    with the map's relayout (``click`` holds it for the trigger 'map-camera'), or is forgotten when
+    the view or the selected zone changes (the map then frames those), presentation mode
+    only with its button, and switching to the Kaltim view opens its tool tab (and leaving it, its
+    tab closes).
     """
     rings_error = None
     rings: Any = previous.rings
@@ -114,8 +116,10 @@ def apply_controls(
     }
     if trigger == "map-camera":
         raw.update(camera_from_relayout(click))
-    if trigger == "view-tabs" and controls.view != previous.view:
-        raw["panel"] = None  # the new view's own tab
+    if (raw["view"], zone) != (previous.view, previous.zone):
+        raw["zoom"] = raw["center"] = None  # the map frames the new view or zone (figures.map_updates)
+    if trigger == "view-tabs" and "kaltim" in (controls.view, previous.open_panel):
+        raw["panel"] = None  # into the Kaltim view, or out of its tab: the new view's own tab
     state, _ = sanitize(raw, vocabulary)
     if trigger == "filter-reset":
         state = with_changes(state, sector=(), kind=(), status=(), province=(), regency=())

@@ -29,7 +29,7 @@ COLOR_MODES = ("sector", "kind")
 BASEMAPS = ("offline", "online")
 MAP_LAYERS = ("regencies",)  # optional map layers, fetched only when switched on
 # The tool tabs beside the map (dashboard.features.screen); "detail" is open by default.
-PANELS = ("detail", "charts", "kaltim", "table", "export", "saved", "import")
+PANELS = ("detail", "national", "kaltim", "table", "export", "saved", "import")
 QUERY_NAMES = (
     "view", "sector", "kind", "status", "province", "regency", "zone", "rings", "color", "basemap", "layers",
     "lang", "sites", "weights", "facilities", "radius", "zoom", "center", "present", "panel",
@@ -290,11 +290,11 @@ def to_query(state: ViewState) -> str:
     return "?" + urlencode(params, safe=",") if params else ""
 
 
-def without_screen(search: str | None) -> str:
-    """A query string without the screen-only parameters (SCREEN_NAMES): what identifies a view
-    when saving it or finding it among the saved ones. Other parameters keep their order."""
+def without_screen(search: str | None, names: Collection[str] = SCREEN_NAMES) -> str:
+    """A query string without screen-only parameters (``names``): what identifies a view when saving
+    it or finding it among the saved ones. Other parameters keep their order."""
     text = (search or "").lstrip("?")[:4000]
-    kept = [(k, v) for k, v in parse_qsl(text, keep_blank_values=False) if k not in SCREEN_NAMES]
+    kept = [(k, v) for k, v in parse_qsl(text, keep_blank_values=False) if k not in names]
     return "?" + urlencode(kept, safe=",") if kept else ""
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard.reducer import Controls, apply_controls, camera_from_relayout, clicked_zone
-from dashboard.state import ViewState, Vocabulary
+from dashboard.state import ViewState, Vocabulary, with_changes
 
 VOCAB = Vocabulary(
     sectors={"palm_oil", "bauxite"}, kinds={"KEK", "KI"}, statuses={"operating"},
@@ -72,6 +72,10 @@ def test_a_pan_or_zoom_moves_the_camera_and_nothing_else():
     later, _ = apply_controls(state, controls(sector=[]), "sector-filter", None, VOCAB)
     assert (later.zoom, later.center, later.sector) == (7.12, (116.8346, -1.2346), ())
     assert camera_from_relayout({"autosize": True}) == {} and camera_from_relayout("x") == {}
+    # a new zone or view is framed by the map itself: the old camera is forgotten
+    click = {"points": [{"customdata": "galang_batang"}]}
+    chosen, _ = apply_controls(state, controls(sector=["bauxite"]), "map", click, VOCAB)
+    assert (chosen.zone, chosen.zoom, chosen.center) == ("galang_batang", None, None)
 
 
 def test_presentation_toggles_only_with_its_button_and_a_view_switch_opens_its_tab():
@@ -82,3 +86,10 @@ def test_presentation_toggles_only_with_its_button_and_a_view_switch_opens_its_t
     assert saved.open_panel == "saved"
     kaltim, _ = apply_controls(saved, controls(view="kaltim", panel="saved"), "view-tabs", None, VOCAB)
     assert kaltim.open_panel == "kaltim"
+    national, _ = apply_controls(kaltim, controls(view="national", panel="kaltim"), "view-tabs", None, VOCAB)
+    assert national.open_panel == "detail"
+    back = with_changes(national, panel="saved")
+    assert (
+        apply_controls(back, controls(view="national", panel="saved"), "view-tabs", None, VOCAB)[0].panel
+        == "saved"
+    )

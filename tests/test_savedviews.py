@@ -98,7 +98,9 @@ def test_delete_can_be_undone_at_the_same_position(store):
     assert store.list() == views
 
 
-@pytest.mark.parametrize("record", [None, {}, {"view": {"id": "x"}, "position": 0}, {"view": {}, "position": "a"}])
+@pytest.mark.parametrize(
+    "record", [None, {}, {"view": {"id": "x"}, "position": 0}, {"view": {}, "position": "a"}]
+)
 def test_a_bad_undo_record_is_refused(record):
     with pytest.raises(SavedViewError):
         SavedViewStore.from_record(record)

@@ -1,0 +1,56 @@
+/* The screen around the map (dashboard/features/screen.py): tool tabs, the folding control panel,
+   presentation mode and the page's language. Public Plotly API only; no polling. */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  screen: {
+    /* <html lang> follows the language switch, for screen readers and hyphenation. */
+    setLanguage: function (lang) {
+      document.documentElement.lang = lang === "en" ? "en" : "id";
+    },
+    /* Show the open tool pane, hide the others; a chart drawn while hidden gets its size now. */
+    showPane: function (panel) {
+      const panes = Array.from(document.querySelectorAll("#tools > .pane"));
+      const hidden = panes.map((pane) => pane.id !== `pane-${panel}`);
+      if (hidden.every(Boolean)) { hidden[0] = false; }
+      resizePlots(`#pane-${panel}`);
+      return hidden;
+    },
+    /* Fold the control panel away or back; the map takes the room, so Plotly must resize it. */
+    toggleControls: function (clicks) {
+      const collapsed = clicks % 2 === 1;
+      resizePlots("#map");
+      return [collapsed ? "app controls-collapsed" : "app", collapsed ? "false" : "true"];
+    },
+    /* Presentation mode follows the state (URL present=1): the body's class and the button. */
+    present: function (state) {
+      const on = Boolean(state && state.present);
+      if (document.body.classList.contains("presenting") !== on) {
+        document.body.classList.toggle("presenting", on);
+        resizePlots("body");
+      }
+      return on ? "true" : "false";
+    },
+  },
+});
+
+/* Resize the Plotly graphs under ``selector`` once the layout change has been laid out. */
+function resizePlots(selector) {
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    document.querySelectorAll(`${selector} .js-plotly-plot`).forEach((gd) => {
+      if (gd.offsetParent !== null && window.Plotly) { window.Plotly.Plots.resize(gd); }
+    });
+  }));
+}
+
+/* Presentation keys: Escape leaves, arrow keys (and a clicker's PageUp/PageDown) step through the
+   saved views. */
+document.addEventListener("keydown", (event) => {
+  if (!document.body.classList.contains("presenting")) return;
+  if (event.key === "Escape") { document.getElementById("presentation-toggle").click(); return; }
+  const typing = event.target.closest("input, textarea, select, [contenteditable], .dash-dropdown");
+  if (typing) return;
+  if (event.key === "ArrowRight" || event.key === "PageDown") {
+    document.getElementById("saved-next").click(); event.preventDefault();
+  } else if (event.key === "ArrowLeft" || event.key === "PageUp") {
+    document.getElementById("saved-prev").click(); event.preventDefault();
+  }
+});
