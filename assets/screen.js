@@ -54,3 +54,21 @@ document.addEventListener("keydown", (event) => {
     document.getElementById("saved-prev").click(); event.preventDefault();
   }
 });
+
+/* Dash's RadioItems and Checklist wrap native radio buttons and checkboxes in role="listbox" and
+   role="option": interactive elements nested in interactive roles, which screen readers announce
+   twice and axe reports (nested-interactive, aria-input-field-name). Inside our labelled fieldsets
+   the native inputs say it all, so those roles (and aria-selected) are dropped whenever Dash renders
+   such a list. */
+(function () {
+  const SELECTOR = "[role=listbox]:has(> [role=option] input), [role=option]:has(input), [aria-selected]:not([role]):has(input)";
+  function unwrap(root) {
+    root.querySelectorAll(SELECTOR).forEach((el) => { el.removeAttribute("role"); el.removeAttribute("aria-selected"); });
+  }
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      if (change.target.nodeType === Node.ELEMENT_NODE) { unwrap(change.target.parentElement || change.target); }
+    }
+  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ["role", "aria-selected"]});
+  unwrap(document);
+})();

@@ -413,10 +413,11 @@ def _stage(map_figure: Any, lang: str) -> html.Section:
                     id="map", figure=map_figure, config=GRAPH_CONFIG, className="map-graph", responsive=True
                 ),
                 className="map-frame",
-                role="img",
+                role="region",  # not "img": the map holds focusable controls
                 **{"aria-label": t("map.label", lang)},
             ),
-            html.Div(id="map-legend", className="legend panel"),
+            # focusable: it scrolls within itself, so keyboard users must be able to scroll it
+            html.Div(id="map-legend", className="legend panel", tabIndex="0"),
             html.Div(id="basemap-notice", className="notice", role="status"),
         ],
         className="map-section",
