@@ -10,7 +10,7 @@ unknown or malformed in a URL is dropped (and reported), never trusted.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode
@@ -162,18 +162,24 @@ def _flag(value: Any, name: str, dropped: list[str]) -> bool:
     return False
 
 
+def _number(value: Any, name: str, fits: Callable[[float], bool], dropped: list[str]) -> float | None:
+    """A number for which ``fits`` holds; None when absent, and None (reported) when bad."""
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not fits(number):
+        dropped.append(f"{name}={value!r}"[:200])
+        return None
+    return number
+
+
 def _radius(value: Any, dropped: list[str]) -> float:
     """A radius in km, more than 0 and at most MAX_RADIUS_KM; the default when absent or bad."""
-    if value is None or value == "":
-        return DEFAULT_RADIUS_KM
-    try:
-        radius = float(value)
-    except (TypeError, ValueError):
-        radius = float("nan")
-    if not 0 < radius <= MAX_RADIUS_KM:
-        dropped.append(f"radius={value!r}"[:200])
-        return DEFAULT_RADIUS_KM
-    return radius
+    radius = _number(value, "radius", lambda r: 0 < r <= MAX_RADIUS_KM, dropped)
+    return DEFAULT_RADIUS_KM if radius is None else radius
 
 
 def default_panel(view: Any) -> str:
@@ -183,16 +189,8 @@ def default_panel(view: Any) -> str:
 
 def _zoom(value: Any, dropped: list[str]) -> float | None:
     """A map zoom within MapLibre's range, rounded; None when absent or bad."""
-    if value is None or value == "":
-        return None
-    try:
-        zoom = float(value)
-    except (TypeError, ValueError):
-        zoom = float("nan")
-    if not MIN_ZOOM <= zoom <= MAX_ZOOM:
-        dropped.append(f"zoom={value!r}"[:200])
-        return None
-    return round(zoom, ZOOM_DECIMALS)
+    zoom = _number(value, "zoom", lambda z: MIN_ZOOM <= z <= MAX_ZOOM, dropped)
+    return None if zoom is None else round(zoom, ZOOM_DECIMALS)
 
 
 def _center(value: Any, dropped: list[str]) -> tuple[float, ...] | None:
