@@ -467,7 +467,8 @@ def _kaltim_pane(options: dict[str, list[dict[str, Any]]], lang: str) -> list[An
                 ),
             ),
             html.Fieldset([_text("label-weights", html.Legend), weights]),
-            html.Div(id="site-comparison", className="table-scroll", **{"aria-live": "polite"}),
+            # focusable: a table wider than the drawer scrolls inside it, also by keyboard
+            html.Div(id="site-comparison", className="table-scroll", tabIndex="0", **{"aria-live": "polite"}),
         ],
         className="comparison",
     )
@@ -489,7 +490,7 @@ def _kaltim_pane(options: dict[str, list[dict[str, Any]]], lang: str) -> list[An
     )
     return [
         html.Section(
-            [rings, html.Div(id="distance-table", className="table-scroll"), comparison],
+            [rings, html.Div(id="distance-table", className="table-scroll", tabIndex="0"), comparison],
             id="kaltim-panel",
             className="panel",
             hidden=True,
