@@ -42,18 +42,19 @@ function resizePlots(selector) {
 }
 
 /* Presentation keys: Escape leaves, arrow keys (and a clicker's PageUp/PageDown) step through the
-   saved views. */
+   saved views. Caught before they reach the map (capture phase), whose own arrow keys would pan it. */
 document.addEventListener("keydown", (event) => {
   if (!document.body.classList.contains("presenting")) return;
   if (event.key === "Escape") { document.getElementById("presentation-toggle").click(); return; }
   const typing = event.target.closest("input, textarea, select, [contenteditable], .dash-dropdown");
   if (typing) return;
-  if (event.key === "ArrowRight" || event.key === "PageDown") {
-    document.getElementById("saved-next").click(); event.preventDefault();
-  } else if (event.key === "ArrowLeft" || event.key === "PageUp") {
-    document.getElementById("saved-prev").click(); event.preventDefault();
+  const step = {ArrowRight: "saved-next", PageDown: "saved-next", ArrowLeft: "saved-prev", PageUp: "saved-prev"}[event.key];
+  if (step) {
+    document.getElementById(step).click();
+    event.preventDefault();
+    event.stopPropagation();
   }
-});
+}, true);
 
 /* Dash's RadioItems and Checklist wrap native radio buttons and checkboxes in role="listbox" and
    role="option": interactive elements nested in interactive roles, which screen readers announce

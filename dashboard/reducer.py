@@ -80,6 +80,12 @@ def apply_controls(
     only with its button, and switching to the Kaltim view opens its tool tab (and leaving it, its
     tab closes).
     """
+    if trigger == "map-camera":
+        # only the camera moves (checked like a URL): the controls may still be catching up with a new URL
+        camera = camera_from_relayout(click)
+        moved = sanitize(camera, vocabulary)[0]
+        zoom = moved.zoom if "zoom" in camera else previous.zoom
+        return with_changes(previous, zoom=zoom, center=moved.center or previous.center), None
     rings_error = None
     rings: Any = previous.rings
     if trigger == "ring-distances":
@@ -114,8 +120,6 @@ def apply_controls(
         "present": previous.present != (trigger == "presentation-toggle"),
         "panel": controls.panel,
     }
-    if trigger == "map-camera":
-        raw.update(camera_from_relayout(click))
     if (raw["view"], zone) != (previous.view, previous.zone):
         raw["zoom"] = raw["center"] = None  # the map frames the new view or zone (figures.map_updates)
     if trigger == "view-tabs" and "kaltim" in (controls.view, previous.open_panel):

@@ -66,7 +66,8 @@ def test_clicked_zone_tolerates_junk():
 def test_a_pan_or_zoom_moves_the_camera_and_nothing_else():
     previous = ViewState(sector=("bauxite",), present=True)
     relayout = {"map.center": {"lon": 116.83456789, "lat": -1.2345678}, "map.zoom": 7.123, "map.bearing": 0}
-    state, _ = apply_controls(previous, controls(sector=["bauxite"]), "map-camera", relayout, VOCAB)
+    # the controls may lag behind a new URL (here: not yet showing bauxite); a pan keeps the state's
+    state, _ = apply_controls(previous, controls(sector=[]), "map-camera", relayout, VOCAB)
     assert state == ViewState(sector=("bauxite",), present=True, zoom=7.12, center=(116.8346, -1.2346))
     # a filter afterwards keeps the camera; an autosize relayout is no camera
     later, _ = apply_controls(state, controls(sector=[]), "sector-filter", None, VOCAB)
