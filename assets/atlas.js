@@ -124,29 +124,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     if (button) { runExport(button); }
   });
 
-  /* Presentation mode: one button, Escape leaves it, arrow keys step through saved views. */
-  function setPresenting(on) {
-    document.body.classList.toggle("presenting", on);
-    const toggle = document.getElementById("presentation-toggle");
-    if (toggle) toggle.setAttribute("aria-pressed", on ? "true" : "false");
-    window.dispatchEvent(new Event("resize"));
-  }
-  document.addEventListener("click", (event) => {
-    if (event.target.closest("#presentation-toggle")) {
-      setPresenting(!document.body.classList.contains("presenting"));
-    }
-  });
-  document.addEventListener("keydown", (event) => {
-    if (!document.body.classList.contains("presenting")) return;
-    if (event.key === "Escape") { setPresenting(false); return; }
-    const typing = event.target.closest("input, textarea, select, [contenteditable], .dash-dropdown");
-    if (typing) return;
-    if (event.key === "ArrowRight" || event.key === "PageDown") {
-      document.getElementById("saved-next").click(); event.preventDefault();
-    } else if (event.key === "ArrowLeft" || event.key === "PageUp") {
-      document.getElementById("saved-prev").click(); event.preventDefault();
-    }
-  });
+  /* Presentation mode and its keys: assets/screen.js. */
 })();
 
 window.atlasFootprints = (function () {
