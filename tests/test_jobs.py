@@ -33,7 +33,7 @@ def test_the_request_keeps_only_the_views_url_state_and_the_render_choices():
     kind, query, params = jobs._request(
         {"kind": "png", "params": "sector=nickel&evil=1&target=map&size=print&lon=117&lat=-1&zoom=7"}
     )
-    assert (kind, query) == ("png", "?sector=nickel")
+    assert (kind, query) == ("png", "?sector=nickel&zoom=7")  # the camera is URL state too
     assert (params["target"], params["size"], params["zoom"]) == ("map", "print", "7")
 
 

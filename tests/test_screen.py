@@ -9,9 +9,9 @@ from dashboard import callbacks
 from dashboard.components import plain
 from dashboard.features.screen import caption_children, presented_view, step_query
 from dashboard.runtime import build_runtime
-from dashboard.savedviews import SavedView
 from dashboard.state import ViewState
 from geodata.connectivity import kaltim_sites
+from geodata.savedviews import SavedView
 
 VIEWS = [
     SavedView("a", "Nasional", "", "", "2026-12-01"),

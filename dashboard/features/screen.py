@@ -14,8 +14,8 @@ from typing import Any
 from dash import Dash, Input, Output, dcc, html
 
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from dashboard.savedviews import SavedView, SavedViewStore
 from dashboard.state import PANELS, without_screen
+from geodata.savedviews import SavedView, SavedViewStore
 
 
 def tool_tab_options(lang: str) -> list[dict[str, str]]:
