@@ -1,6 +1,7 @@
 """``python -m bench [--quick] [--only NAME ...] [--label TEXT] [--scales 2000,20000]``.
 
-Runs the benchmarks in order (load, coldstart, firstload, interactions, throughput, scale), each
+Runs the benchmarks in order (load, coldstart, firstload, interactions, throughput, scale,
+multiuser), each
 in its own processes, and writes bench/results/<timestamp>.json and a new section of
 bench/RESULTS.md. A benchmark that fails is recorded as failed; the others still run.
 """
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import coldstart, firstload, interactions, load, machine, report, scale, throughput
+from bench import coldstart, firstload, interactions, load, machine, multiuser, report, scale, throughput
 
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "load": load.run,
@@ -25,6 +26,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "interactions": interactions.run,
     "throughput": throughput.run,
     "scale": scale.run,
+    "multiuser": multiuser.run,
 }
 
 
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run, record, print where the results went; exit 1 if a benchmark failed."""
     parser = argparse.ArgumentParser(prog="python -m bench", description="Atlas Kawasan benchmarks")
     parser.add_argument(
-        "--quick", action="store_true", help="fewer repetitions, no 20,000-zone scale (~4-5 min)"
+        "--quick", action="store_true", help="fewer repetitions, no 20,000-zone scale (~7-8 min)"
     )
     parser.add_argument(
         "--only",

@@ -103,3 +103,8 @@ def git_revision() -> dict[str, object]:
 
     changed = git("status", "--porcelain", "--", "app.py", "dashboard", "geodata", "assets")
     return {"commit": git("rev-parse", "--short", "HEAD") or "unknown", "app_code_modified": bool(changed)}
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15-minute load averages: other work on the 2 cores skews every number."""
+    return [round(value, 2) for value in os.getloadavg()]

@@ -224,6 +224,51 @@ def _section_throughput(thr: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _section_multiuser(multi: dict[str, Any]) -> list[str]:
+    mix = ", ".join(f"{action} {weight}" for action, weight in multi.get("mix", {}).items())
+    lines = [
+        f"{' and '.join(str(n) for n in multi.get('users', []))} simulated users, each a thread running "
+        f"the mix {mix} (of every {sum(multi.get('mix', {}).values())} actions) for "
+        f"{_num(multi.get('duration_s'), 0)} s, {multi.get('think_s')} s between actions, alternating hosts. "
+        "page = `/` + `/_dash-layout` + `/_dash-dependencies`; filter = the browser's sector-filter `sync` "
+        "and `view` callback bodies; ogc = `/ogc/collections/zones/items?limit=100` (HTTP Basic); export = "
+        "`/export/csv` or `/export/geojson`; import = `POST /api/imports` of a 3-point GeoJSON (Basic). "
+        "An error is no answer, a status outside 2xx/3xx, or anything but 403 for a viewer's import "
+        "(a 403 there is counted as refused). p50/p95 are of the correct answers, whole action.",
+    ]
+    for name, setup in multi.get("setups", {}).items():
+        lines += ["", f"**{name}**: {setup.get('description', '')}; ready after "
+                  f"{', '.join(_num(s, 1) for s in setup.get('ready_s', []))} s.", ""]  # fmt: skip
+        for users, run in setup.get("runs", {}).items():
+            rows = [
+                [action, str(row["n"]), str(row["errors"]), str(row["refused_as_expected"]),
+                 _num(row["ms"].get("median"), 0), _num(row["ms"].get("p95"), 0)]
+                for action, row in run["actions_table"].items()
+            ]  # fmt: skip
+            load = run.get("load_average", {})
+            lost = ", ".join(f"{host} {n}" for host, n in run["imports_lost"].items())
+            lines += [
+                f"{users} users: {run['actions']} actions in {_num(run['seconds'], 0)} s "
+                f"({_num(run['actions_per_s'], 1)}/s), errors {run['errors']}; imports stored "
+                f"{run['imports_stored']}, lost (not listed by the host): {lost}; load average (1/5/15 min) "
+                f"{load.get('before')} -> {load.get('after')}.",
+                "",
+                *_table(["action", "n", "errors", "refused (403, expected)", "p50 ms", "p95 ms"], rows),
+                "",
+            ]
+        memory = [
+            [process, _num(m["start_mb"], 0), _num(m["peak_mb"], 0), _num(m["end_mb"], 0),
+             f"{m['growth_mb']:+,.0f}"]
+            for process, m in setup.get("memory", {}).items()
+        ]  # fmt: skip
+        lines += [
+            "RSS per server process over all its runs (MiB, sampled each second):",
+            "",
+            *_table(["process", "start", "peak", "end", "end - start"], memory),
+        ]
+    return lines
+
+
 def _section_scale(scale: dict[str, Any]) -> list[str]:
     rows = []
     for result in scale.get("scales", {}).values():
@@ -399,6 +444,7 @@ def markdown(results: dict[str, Any]) -> str:
         ("interactions", "4. Browser interactions (national)", _section_interactions),
         ("throughput", "5. Server callbacks under load", _section_throughput),
         ("scale", "6-7. Scale and the naive baseline", _section_scale),
+        ("multiuser", "8. Many users: office deployment vs the embedded run", _section_multiuser),
     )
     for key, heading, render in sections:
         if key in results["benchmarks_run"]:

@@ -16,7 +16,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -68,6 +68,11 @@ def _status(pid: int) -> dict[str, float]:
     except (OSError, ValueError, IndexError):
         pass
     return values
+
+
+def rss_mb(pid: int) -> float | None:
+    """Current resident memory (VmRSS) of a process in MiB; None once it has gone."""
+    return _status(pid).get("VmRSS")
 
 
 def _children(pid: int) -> list[int]:
@@ -127,11 +132,13 @@ def post_callback(url: str, body: dict, timeout: float = 120.0) -> dict:
 
 @dataclass(frozen=True)
 class Spec:
-    """How to start one server: its command line (listening on 127.0.0.1:port) and a log name."""
+    """How to start one server: its command line (listening on 127.0.0.1:port), a log name and the
+    environment variables it gets on top of this process's."""
 
     argv: list[str]
     port: int
     name: str
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @contextmanager
@@ -152,7 +159,7 @@ def launch_many(specs: list[Spec], timeout: float = 600.0) -> Iterator[list[Serv
                 cwd=ROOT,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                env={**os.environ, **spec.env, "PYTHONUNBUFFERED": "1"},
             )
             stack.callback(_stop, process)
             started.append((spec, process, t0, log))
@@ -212,4 +219,5 @@ __all__ = [
     "gunicorn_argv",
     "launch",
     "launch_many",
+    "rss_mb",
 ]

@@ -39,6 +39,16 @@ def _national_rss(results: dict[str, Any]) -> float | None:
     )
 
 
+def _multiuser_sum(results: dict[str, Any], count: Callable[[dict[str, Any]], int]) -> int | None:
+    """``count`` of each run of every multi-user setup, summed; None when none ran."""
+    runs = [
+        run
+        for setup in (_get(results, "multiuser", "setups") or {}).values()
+        for run in (setup.get("runs") or {}).values()
+    ]
+    return sum(count(run) for run in runs) if runs else None
+
+
 TARGETS: tuple[Target, ...] = (
     Target(
         "load_atlas (median, fresh process)", "< 1 s", "s", 1.0, True,
@@ -68,6 +78,14 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "peak server RSS (20,000)", "<= 1.5 GiB (1,536 MiB)", "MiB", 1536.0, True,
         lambda r: _get(r, "scale", "scales", "20000", "memory", "app", "peak_rss_mb"),
+    ),
+    Target(
+        "multi-user errors", "== 0", "errors", 0.0, True,
+        lambda r: _multiuser_sum(r, lambda run: run["errors"]),
+    ),
+    Target(
+        "imports lost", "== 0", "imports", 0.0, True,
+        lambda r: _multiuser_sum(r, lambda run: sum(run["imports_lost"].values())),
     ),
 )  # fmt: skip
 

@@ -87,6 +87,17 @@ def capture_payloads(browser: Any, url: str, sector: str) -> dict[str, str]:
     return found
 
 
+def run_together(functions: list[Callable[[], None]]) -> float:
+    """Run each function in its own thread, all at once; seconds until the last has returned."""
+    threads = [threading.Thread(target=function) for function in functions]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def hammer(port: int, body: bytes, concurrency: int, seconds: float) -> dict[str, Any]:
     """``concurrency`` keep-alive clients POST ``body`` back to back for ``seconds``."""
     latencies: list[float] = []
@@ -120,13 +131,7 @@ def hammer(port: int, body: bytes, concurrency: int, seconds: float) -> dict[str
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_together([client] * concurrency)
     return {
         "concurrency": concurrency,
         "seconds": round(elapsed, 2),

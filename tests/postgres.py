@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,13 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from geodata import db
-
-PG_SH = Path(__file__).resolve().parent / "pg.sh"
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-MISSING = (
-    f"PostgreSQL 15 + PostGIS not found in {PG_BIN}: install them "
-    "(apt-get install -y postgresql-15-postgis-3) or set ATLAS_TEST_DATABASE_URL"
-)
+from tests import pgcluster
 
 
 @pytest.fixture(scope="session")
@@ -34,17 +27,12 @@ def postgres_server() -> Iterator[str]:
     if given:
         yield given
         return
-    if not (PG_BIN / "initdb").exists():
+    if not pgcluster.available():
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(MISSING)
-        pytest.skip(MISSING)
-    started = subprocess.run(["bash", str(PG_SH), "start"], capture_output=True, text=True, timeout=60)
-    assert started.returncode == 0, started.stderr
-    values = dict(line.removeprefix("export ").split("=", 1) for line in started.stdout.splitlines())
-    try:
-        yield values["ATLAS_TEST_DATABASE_URL"]
-    finally:
-        subprocess.run(["bash", str(PG_SH), "stop", values["ATLAS_TEST_PGDATA"]], timeout=60, check=False)
+            pytest.fail(pgcluster.MISSING)
+        pytest.skip(pgcluster.MISSING)
+    with pgcluster.throwaway_cluster() as url:
+        yield url
 
 
 def _admin(url: str) -> str:
