@@ -66,7 +66,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
     if (!map) return {};
     const c = map.getCenter();
-    return {lon: c.lng.toFixed(5), lat: c.lat.toFixed(5), zoom: map.getZoom().toFixed(2)};
+    const box = map.getContainer();
+    return {lon: c.lng.toFixed(5), lat: c.lat.toFixed(5), zoom: map.getZoom().toFixed(2),
+            mapw: box.clientWidth, maph: box.clientHeight};
   }
   async function runExport(button) {
     const kind = button.dataset.export;
@@ -74,7 +76,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     const params = new URLSearchParams(location.search);
     if (kind === "png") {
       params.set("target", checked("export-target") || "map");
-      params.set("size", checked("export-size") || "projector");
+      params.set("preset", checked("export-size") || "projector");
     }
     if (kind === "png" || kind === "pdf") {
       Object.entries(cameraParams()).forEach(([k, v]) => params.set(k, v));

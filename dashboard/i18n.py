@@ -67,6 +67,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "chart.source": {"id": "Sumber", "en": "Source"},
     "map.label": {"id": "Peta kawasan", "en": "Map of zones"},
     "legend.title": {"id": "Legenda", "en": "Legend"},
+    "legend.more": {"id": "+{n} lainnya", "en": "+{n} more"},
     "legend.footprint.official": {"id": "Batas resmi (kek.go.id)", "en": "Official boundary (kek.go.id)"},
     "legend.footprint.imported": {"id": "Batas impor (berkas Anda)", "en": "Imported boundary (your file)"},
     "legend.footprint.indicative": {

@@ -36,7 +36,8 @@ TABLE_KINDS = ("csv", "xlsx", "geojson", "gpkg", "facilities")
 
 
 def _camera(args: Any) -> dict[str, Any] | None:
-    """The user's map camera from the request, if complete and plausible for Indonesia."""
+    """The user's map camera from the request, if complete and plausible for Indonesia, with the
+    screen map's size (``mapw``, ``maph`` px) when given."""
     try:
         lon, lat, zoom = (float(args.get(key, "")) for key in ("lon", "lat", "zoom"))
     except ValueError:
@@ -45,7 +46,14 @@ def _camera(args: Any) -> dict[str, Any] | None:
         return None
     if not (80 <= lon <= 155 and -20 <= lat <= 15 and 1 <= zoom <= 18):
         return None
-    return {"center": {"lon": lon, "lat": lat}, "zoom": zoom}
+    camera: dict[str, Any] = {"center": {"lon": lon, "lat": lat}, "zoom": zoom}
+    try:  # the screen map's size in px, so that the image shows what the screen showed
+        screen = (float(args.get("mapw", "")), float(args.get("maph", "")))
+    except ValueError:
+        return camera
+    if all(math.isfinite(v) and 100 <= v <= 10000 for v in screen):
+        camera["screen"] = screen
+    return camera
 
 
 def _download(file: ExportFile) -> Response:
@@ -132,10 +140,10 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
                 return _download(table_export(runtime, state, query, kind))
             if kind == "png":
                 target = request.args.get("target", "map")
-                size = request.args.get("size", "projector")
+                size = request.args.get("preset", "projector")  # "size" is the points' size
                 if target not in PNG_TARGETS or size not in PNG_SIZES:
                     return _refuse(
-                        "choose target map, investment or national and size projector or print", 400
+                        "choose target map, investment or national and preset projector or print", 400
                     )
                 return _download(png_export(runtime, state, target, size, _camera(request.args)))
             if kind == "pdf":

@@ -2,7 +2,8 @@
 
 Query names: view, sector, kind, status, province, regency, zone, rings, color, basemap, layers,
 lang, plus the site comparison's sites and weights, and the facilities layer (``facilities=1``) with
-the radius of the zone detail's "facilities within" (``radius`` in km). Anything
+the radius of the zone detail's "facilities within" (``radius`` in km), the zone points' size
+(``size=investment|area``) and presentation mode (``present=1``, larger map labels). Anything
 unknown or malformed in a URL is dropped (and reported), never trusted.
 """
 
@@ -26,9 +27,10 @@ VIEWS = ("national", "kaltim")
 COLOR_MODES = ("sector", "kind")
 BASEMAPS = ("offline", "online")
 MAP_LAYERS = ("regencies",)  # optional map layers, fetched only when switched on
+POINT_SIZES = ("none", "investment", "area")  # what a zone point's size shows (``size``)
 QUERY_NAMES = (
     "view", "sector", "kind", "status", "province", "regency", "zone", "rings", "color", "basemap", "layers",
-    "lang", "sites", "weights", "facilities", "radius",
+    "lang", "sites", "weights", "facilities", "radius", "size", "present",
 )  # fmt: skip
 MAX_LIST = 64  # more values than any vocabulary has: a longer list is not from this app
 MAX_SITES = 12
@@ -69,6 +71,8 @@ class ViewState:
     weights: tuple[float, ...] = DEFAULT_WEIGHTS
     facilities: bool = False
     radius: float = DEFAULT_RADIUS_KM
+    size: str = "none"
+    present: bool = False
 
     def selection(self, zones: pd.DataFrame) -> pd.Series:
         """Which zones this state's filters show (the one place the filters are applied)."""
@@ -196,6 +200,8 @@ def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, li
         weights=_weights(raw.get("weights"), dropped),
         facilities=_flag(raw.get("facilities"), "facilities", dropped),
         radius=_radius(raw.get("radius"), dropped),
+        size=_one_of(raw.get("size"), POINT_SIZES, "none", "size", dropped),
+        present=_flag(raw.get("present"), "present", dropped),
     )
     return state, dropped
 
@@ -217,7 +223,7 @@ def to_query(state: ViewState) -> str:
             continue
         if name in ("rings", "weights"):
             params[name] = ",".join(f"{r:g}" for r in value)
-        elif name == "facilities":
+        elif name in ("facilities", "present"):
             params[name] = "1"
         elif name == "radius":
             params[name] = f"{value:g}"
