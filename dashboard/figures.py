@@ -75,6 +75,9 @@ LABEL_SIZE = {"screen": 12, "present": 20, "export": 17}
 # point's area follows the figure; a zone that does not report it keeps the smallest size.
 POINT_SIZE, POINT_SIZE_RANGE, HALO_EXTRA = 11, (7.0, 32.0), 4
 SIZE_COLUMNS = {"investment": "investment_idr_trillion", "area": "area_ha"}
+# Kinds by outline (the halo ring around each zone point), whatever the fill shows: a KEK has a
+# dark ring, an estate (KI) a white one, a tobacco estate (KIHT) a grey one.
+KIND_OUTLINE = {"KEK": "#1a1a1a", "KI": "#ffffff", "KIHT": "#8a8a8a"}
 
 
 def separators(lang: str) -> str:
@@ -404,9 +407,10 @@ def base_map_figure(
         ),
         facility_trace(),
         {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers",
-         "marker": {"size": 15, "color": "#ffffff"}, "hoverinfo": "skip", "name": "halo"},
+         "marker": {"size": POINT_SIZE + HALO_EXTRA, "color": [KIND_OUTLINE.get(k, "#ffffff") for k in atlas.zones["kind"]]},
+         "hoverinfo": "skip", "name": "halo"},
         {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers", "customdata": model.zone_ids,
-         "marker": {"size": 11, "opacity": [STATUS_OPACITY[s] for s in atlas.zones["status"]]},
+         "marker": {"size": POINT_SIZE, "opacity": [STATUS_OPACITY[s] for s in atlas.zones["status"]]},
          "hovertemplate": "%{hovertext}<extra></extra>", "name": "zones"},
         go.Scattermap(
             lon=[],
