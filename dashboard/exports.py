@@ -161,6 +161,8 @@ def legend_text(runtime: Runtime, state: ViewState, shown_zones: Any) -> str:
     lines += [f'<span style="color:{color}">●</span> {label}' for color, label in entries]
     if rest:
         lines.append(t("legend.more", lang, n=rest))
+    if state.color != "kind":
+        lines.append(f"<i>{t('legend.outline', lang)}</i>")
     return "<br>".join(lines)
 
 

@@ -193,6 +193,7 @@ def test_map_export_carries_title_legend_scale_and_kaltim_table(runtime):
     shown = runtime.atlas.zones[state.selection(runtime.atlas.zones)]
     top = shown["primary_sector"].value_counts().index[0]
     assert runtime.model.sector_colors[top] in legend and runtime.atlas.sectors.at[top, "label_en"] in legend
+    assert "dark = KEK" in legend
     table = next(text for text in texts if "Kariangau" in text and "Buluminung" in text)
     assert "Maloy" in table
     km, _ = exports.scale_length(float(figure.layout.map.zoom), -0.9, 1920 * 0.15)
