@@ -36,10 +36,11 @@ from geodata.national import national_rows, target
 # under the zones' halo, so a zone point is never hidden by a plant.
 TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES = 0, 1, 2, 3
 TRACE_IKN, TRACE_FACILITIES, TRACE_HALO, TRACE_ZONES, TRACE_SELECTED = 4, 5, 6, 7, 8
-# Labels come last, so that they are drawn over every point.
-TRACE_RING_LABELS, TRACE_ZONE_LABELS = 9, 10
-KALTIM_TRACES = (TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES, TRACE_IKN, TRACE_RING_LABELS)
-LABEL_TRACES = (TRACE_PLACES, TRACE_IKN, TRACE_RING_LABELS, TRACE_ZONE_LABELS)
+# Labels come last, so that they are drawn over every point; MapLibre places the upper layer's
+# labels first, so IKN and the ring distances win over zone names, and zone names over places.
+TRACE_ZONE_LABELS, TRACE_KALTIM_LABELS = 9, 10
+KALTIM_TRACES = (TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES, TRACE_IKN, TRACE_KALTIM_LABELS)
+LABEL_TRACES = (TRACE_PLACES, TRACE_ZONE_LABELS, TRACE_KALTIM_LABELS)
 
 SEA = "#cfe3f1"
 LAND = "#f4f1ea"
@@ -74,6 +75,7 @@ LABEL_SIZE = {"screen": 12, "present": 20, "export": 17}
 # Zone point diameters (px) when sized by investment or area: by the square root, so that the
 # point's area follows the figure; a zone that does not report it keeps the smallest size.
 POINT_SIZE, POINT_SIZE_RANGE, HALO_EXTRA = 11, (7.0, 32.0), 4
+IKN_SIZE = 18
 SIZE_COLUMNS = {"investment": "investment_idr_trillion", "area": "area_ha"}
 # Kinds by outline (the halo ring around each zone point), whatever the fill shows: a KEK has a
 # dark ring, an estate (KI) a white one, a tobacco estate (KIHT) a grey one.
@@ -231,7 +233,7 @@ def _ring_lines(lon: float, lat: float, rings_km: tuple[float, ...]) -> tuple[li
 
 @functools.lru_cache(maxsize=64)
 def _ring_labels(lon: float, lat: float, rings_km: tuple[float, ...]) -> tuple[list, list, list]:
-    """Where each IKN ring is labelled ("25 km"): its northernmost point, clear of the other rings."""
+    """Where each IKN ring is labelled ("25 km"): under its northernmost point, clear of the other rings."""
     rings = buffer_rings(lon, lat, rings_km)
     tops = [max(polygon.exterior.coords, key=lambda xy: xy[1]) for polygon in rings.geometry]
     return (
@@ -395,11 +397,8 @@ def base_map_figure(
         go.Scattermap(
             lon=[reference["lon"]],
             lat=[reference["lat"]],
-            mode="markers+text",
-            marker={"size": 18, "color": PLACE_COLORS["capital"]},
-            text=[place_label(reference["name"])],
-            textposition="bottom center",
-            textfont={"family": LABEL_FONT, "size": LABEL_SIZE["screen"], "color": PLACE_COLORS["capital"]},
+            mode="markers",
+            marker={"size": IKN_SIZE, "color": PLACE_COLORS["capital"]},
             hovertext=[f"<b>{reference['name']}</b>"],
             hovertemplate="%{hovertext}<extra></extra>",
             name="ikn",
@@ -420,9 +419,10 @@ def base_map_figure(
             hoverinfo="skip",
             name="selected",
         ),
-        _label_trace("ring-labels", PLACE_FONT, "#b2182b", "middle center") | {"visible": False},
         _label_trace("zone-labels", LABEL_FONT, LABEL_COLOR)
         | {"lat": model.lat[model.label_order].tolist(), "text": [names[i] for i in model.label_order]},
+        _label_trace("kaltim-labels", LABEL_FONT, PLACE_COLORS["capital"], "bottom center")
+        | {"visible": False, "marker": {"size": IKN_SIZE, "opacity": 0}},
     ]  # fmt: skip
     figure = {
         "data": [
@@ -544,9 +544,9 @@ def map_updates(
         label_lon, label_lat, label_text = _ring_labels(
             float(reference["lon"]), float(reference["lat"]), state.rings
         )
-        updates["data", TRACE_RING_LABELS, "lon"] = label_lon
-        updates["data", TRACE_RING_LABELS, "lat"] = label_lat
-        updates["data", TRACE_RING_LABELS, "text"] = label_text
+        updates["data", TRACE_KALTIM_LABELS, "lon"] = [float(reference["lon"]), *label_lon]
+        updates["data", TRACE_KALTIM_LABELS, "lat"] = [float(reference["lat"]), *label_lat]
+        updates["data", TRACE_KALTIM_LABELS, "text"] = [place_label(reference["name"]), *label_text]
     if model.facilities is not None:
         was_on = bool(drawn.get("facilities")) if drawn is not None else False
         updates |= facility_updates(

@@ -108,15 +108,15 @@ def test_filter_hides_labels_with_their_zones_and_kaltim_shows_rings(runtime, ba
     zone_lon = updates["data", figures.TRACE_ZONES, "lon"]
     label_lon = updates["data", figures.TRACE_ZONE_LABELS, "lon"]
     assert label_lon == [zone_lon[i] for i in model.label_order]
-    assert updates["data", figures.TRACE_RING_LABELS, "visible"] is True
-    rings = base["data"][figures.TRACE_RING_LABELS]
-    assert rings["text"] == [f"{r:g} km" for r in state.rings]
+    assert updates["data", figures.TRACE_KALTIM_LABELS, "visible"] is True
+    kaltim = base["data"][figures.TRACE_KALTIM_LABELS]
+    assert kaltim["text"] == ["IKN Nusantara", *(f"{r:g} km" for r in state.rings)]
     ikn = atlas.places.loc["ikn_kipp"]
-    assert all(lat > ikn["lat"] for lat in rings["lat"])
+    assert all(lat > ikn["lat"] for lat in kaltim["lat"][1:])
     wider = ViewState(view="kaltim", rings=(10.0, 200.0))
     drawn = figures.drawn_map(state, "offline")
     updates = figures.map_updates(atlas, model, runtime.hovers, wider, mask, "offline", drawn)
-    assert updates["data", figures.TRACE_RING_LABELS, "text"] == ["10 km", "200 km"]
+    assert updates["data", figures.TRACE_KALTIM_LABELS, "text"] == ["IKN Nusantara", "10 km", "200 km"]
 
 
 def test_presentation_patches_only_the_label_size(runtime):
