@@ -39,7 +39,9 @@ TRACE_IKN, TRACE_FACILITIES, TRACE_HALO, TRACE_ZONES, TRACE_SELECTED = 4, 5, 6, 
 # Labels come last, so that they are drawn over every point; MapLibre places the upper layer's
 # labels first, so IKN and the ring distances win over zone names, and zone names over places.
 TRACE_ZONE_LABELS, TRACE_KALTIM_LABELS = 9, 10
-KALTIM_TRACES = (TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES, TRACE_IKN, TRACE_KALTIM_LABELS)
+# Shown only in the Kaltim view. The Kaltim labels are not among them: a trace made visible later
+# gets its MapLibre layer under the zone labels, so that trace stays visible and empties instead.
+KALTIM_TRACES = (TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES, TRACE_IKN)
 LABEL_TRACES = (TRACE_PLACES, TRACE_ZONE_LABELS, TRACE_KALTIM_LABELS)
 
 SEA = "#cfe3f1"
@@ -422,7 +424,7 @@ def base_map_figure(
         _label_trace("zone-labels", LABEL_FONT, LABEL_COLOR)
         | {"lat": model.lat[model.label_order].tolist(), "text": [names[i] for i in model.label_order]},
         _label_trace("kaltim-labels", LABEL_FONT, PLACE_COLORS["capital"], "bottom center")
-        | {"visible": False, "marker": {"size": IKN_SIZE, "opacity": 0}},
+        | {"marker": {"size": IKN_SIZE, "opacity": 0}},
     ]  # fmt: skip
     figure = {
         "data": [
@@ -541,10 +543,13 @@ def map_updates(
         updates["data", TRACE_RINGS, "lon"] = ring_lon
         updates["data", TRACE_RINGS, "lat"] = ring_lat
         updates["data", TRACE_RINGS, "text"] = ring_text
+    if changed("rings", "view"):
+        reference = atlas.places.loc["ikn_kipp"]
         label_lon, label_lat, label_text = _ring_labels(
             float(reference["lon"]), float(reference["lat"]), state.rings
         )
-        updates["data", TRACE_KALTIM_LABELS, "lon"] = [float(reference["lon"]), *label_lon]
+        lons = [float(reference["lon"]), *label_lon]
+        updates["data", TRACE_KALTIM_LABELS, "lon"] = lons if state.view == "kaltim" else [None] * len(lons)
         updates["data", TRACE_KALTIM_LABELS, "lat"] = [float(reference["lat"]), *label_lat]
         updates["data", TRACE_KALTIM_LABELS, "text"] = [place_label(reference["name"]), *label_text]
     if model.facilities is not None:

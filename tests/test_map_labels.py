@@ -108,10 +108,11 @@ def test_filter_hides_labels_with_their_zones_and_kaltim_shows_rings(runtime, ba
     zone_lon = updates["data", figures.TRACE_ZONES, "lon"]
     label_lon = updates["data", figures.TRACE_ZONE_LABELS, "lon"]
     assert label_lon == [zone_lon[i] for i in model.label_order]
-    assert updates["data", figures.TRACE_KALTIM_LABELS, "visible"] is True
     kaltim = base["data"][figures.TRACE_KALTIM_LABELS]
     assert kaltim["text"] == ["IKN Nusantara", *(f"{r:g} km" for r in state.rings)]
+    assert kaltim.get("visible", True) and set(kaltim["lon"]) == {None}  # national: empty, not hidden
     ikn = atlas.places.loc["ikn_kipp"]
+    assert updates["data", figures.TRACE_KALTIM_LABELS, "lon"] == [float(ikn["lon"])] * (len(state.rings) + 1)
     assert all(lat > ikn["lat"] for lat in kaltim["lat"][1:])
     wider = ViewState(view="kaltim", rings=(10.0, 200.0))
     drawn = figures.drawn_map(state, "offline")
