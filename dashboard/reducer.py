@@ -90,6 +90,9 @@ def apply_controls(
         else controls.weights,
         "facilities": controls.facilities,
         "radius": controls.radius,
+        # set by the URL or the page's presentation toggle, never by a control: kept as they were
+        "size": previous.size,
+        "present": previous.present,
     }
     state, _ = sanitize(raw, vocabulary)
     if trigger == "filter-reset":

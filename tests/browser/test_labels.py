@@ -1,13 +1,15 @@
 """Map labels and the scale bar in headless Chromium, offline: MapLibre draws the zone, place and ring
-names with the shipped glyphs, a metric scale bar follows the camera, and presentation mode enlarges
-the labels."""
+names with the shipped glyphs, a metric scale bar follows the camera, and the presentation toggle
+sets the URL state that enlarges the labels."""
 
 from __future__ import annotations
 
 import re
+import time
 
-from dashboard.figures import GLYPHS_URL, LABEL_SIZE, TRACE_ZONE_LABELS
+from dashboard.figures import GLYPHS_URL
 
+POLL_MS = 500
 LIVE_MAP = "document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
 # The texts of the rendered symbol features (labels) once the map is idle with its glyphs loaded.
 RENDERED_LABELS_JS = f"""() => {{
@@ -20,11 +22,20 @@ RENDERED_LABELS_JS = f"""() => {{
 }}"""
 
 
+def wait_until(page, script: str, timeout_s: float = 90.0) -> None:
+    """Evaluate ``script`` every POLL_MS until it is true (no per-frame polling of a software-rendered map)."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {script[:200]}"
+        page.wait_for_timeout(POLL_MS)
+
+
 def rendered_labels(session, wanted: str) -> list[str]:
     """The rendered label texts, once one of them contains ``wanted``."""
     handle = session.page.wait_for_function(
         f"(wanted) => {{ const t = ({RENDERED_LABELS_JS})(); return t && t.some((x) => x.includes(wanted)) ? t : null; }}",
         arg=wanted,
+        polling=POLL_MS,
     )
     return handle.json_value()
 
@@ -60,19 +71,18 @@ def test_scale_bar_follows_the_camera(session):
     assert session.page.locator(".atlas-scale").count() == 1  # added once per map
 
 
-def test_presentation_mode_enlarges_the_labels(session):
+def test_presentation_toggle_is_in_the_url_state(session):
+    """The toggle puts ``present=1`` into the URL state (whose map Patch enlarges the labels, see
+    tests/test_map_labels.py) and Escape takes it out again."""
     session.open()
     page = session.page
-    label_size = f"""() => {{
-      const gd = document.querySelector('#map .js-plotly-plot');
-      const layer = 'plotly-trace-layer-' + gd._fullData[{TRACE_ZONE_LABELS}].uid + '-symbol';
-      return [gd.data[{TRACE_ZONE_LABELS}].textfont.size, {LIVE_MAP}.getLayoutProperty(layer, 'text-size')];
-    }}"""
-    assert page.evaluate(label_size) == [LABEL_SIZE["screen"]] * 2
     page.locator("#presentation-toggle").click()
-    page.wait_for_function(f"() => ({label_size})()[1] === {LABEL_SIZE['present']}")
-    assert "present=1" in page.url
+    wait_until(
+        page, "() => location.search.includes('present=1') && document.body.classList.contains('presenting')"
+    )
+    session.settle()
     page.keyboard.press("Escape")
-    page.wait_for_function(f"() => ({label_size})()[1] === {LABEL_SIZE['screen']}")
-    assert "present" not in page.url
+    wait_until(
+        page, "() => !location.search.includes('present') && !document.body.classList.contains('presenting')"
+    )
     assert session.blocked == [] and session.console_errors == []
