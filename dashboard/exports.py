@@ -194,6 +194,58 @@ def kaltim_rows(runtime: Runtime, state: ViewState) -> tuple[list[str], list[tup
     return heads, rows
 
 
+LABEL_FONT_FAMILY = "'Noto Sans', 'DejaVu Sans', sans-serif"
+LABEL_CHAR_WIDTH = 0.58  # a label's width per character, in font sizes (a generous sans average)
+
+
+def _mercator_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """World pixel coordinates of a point on a MapLibre map (512 px tiles) at ``zoom``."""
+    scale = 512 * 2**zoom
+    y = math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
+    return scale * (lon + 180) / 360, scale * (1 - y / math.pi) / 2
+
+
+def burn_labels(figure: go.Figure, width: int, height: int) -> None:
+    """Turn the map's label traces into layout annotations, placed like MapLibre places them (the
+    upper trace first, then in feature order, a label that would overlap a placed one dropped).
+
+    Why: Kaleido takes its picture as soon as MapLibre has loaded, while symbol labels are still
+    fading in, so MapLibre's own labels come out faint or missing; annotations are drawn at once."""
+    camera = figure.layout.map
+    zoom, center = float(camera.zoom), camera.center
+    cx, cy = _mercator_px(float(center.lon), float(center.lat), zoom)
+    placed: list[tuple[float, float, float, float]] = []
+    for index in reversed(figures.LABEL_TRACES):
+        trace = figure.data[index]
+        if trace.visible is False or not trace.text:
+            continue
+        size = float(trace.textfont.size)
+        above = str(trace.textposition).startswith("top")
+        offset = float(trace.marker.size or 0) / 2 + 2
+        for lon, lat, text in zip(trace.lon, trace.lat, trace.text, strict=True):
+            if lon is None or lat is None or not text:
+                continue
+            px, py = _mercator_px(float(lon), float(lat), zoom)
+            x, y = width / 2 + px - cx, height / 2 + py - cy
+            half, tall = len(text) * size * LABEL_CHAR_WIDTH / 2, size * 1.3
+            box = (x - half, y - offset - tall, x + half, y - offset) if above else (
+                x - half, y + offset, x + half, y + offset + tall
+            )  # fmt: skip
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+            if not inside or any(
+                box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed
+            ):
+                continue
+            placed.append(box)
+            figure.add_annotation(
+                text=f"<b>{text}</b>", name="label", xref="paper", yref="paper", x=x / width,
+                y=1 - (box[3] if above else box[1]) / height, yanchor="bottom" if above else "top",
+                showarrow=False, font={"family": LABEL_FONT_FAMILY, "size": size, "color": trace.textfont.color},
+            )  # fmt: skip
+        trace.text = None
+        trace.mode = "markers"
+
+
 def _map_furniture(
     figure: go.Figure, runtime: Runtime, state: ViewState, shown_zones: Any, width_px: int
 ) -> None:
@@ -250,6 +302,7 @@ def screen_figure(
             fit_camera(camera, width, height),
             runtime.overlays,
         )
+        burn_labels(figure, width, height)
         _map_furniture(figure, runtime, state, atlas.zones[mask], width)
     elif target == "investment":
         figure = go.Figure(figures.investment_figure(atlas, runtime.model, atlas.zones[mask], state))

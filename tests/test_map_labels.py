@@ -7,6 +7,7 @@ import io
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
@@ -202,7 +203,10 @@ def test_map_export_carries_title_legend_scale_and_kaltim_table(runtime):
     assert len([s for s in figure.layout.shapes if s.type == "line"]) == 3
     assert figure.layout.map.zoom == pytest.approx(7.6 + math.log2(1.8))
     assert figure.layout.map.style["glyphs"].startswith("file://")
-    assert all(figure.data[t].textfont.size == figures.LABEL_SIZE["export"] for t in figures.LABEL_TRACES)
+    labels = [a.text for a in figure.layout.annotations if a.name == "label"]
+    assert "<b>IKN Nusantara</b>" in labels and "<b>25 km</b>" in labels
+    assert any("Kariangau" in text for text in labels) and any("Balikpapan" in text for text in labels)
+    assert len(labels) == len(set(labels)) and all(not figure.data[t].text for t in figures.LABEL_TRACES)
 
 
 def test_chart_caption_sits_under_the_axis(runtime):
@@ -228,19 +232,18 @@ def _pixel(lon: float, lat: float, center: dict, zoom: float, width: int, height
 def test_labels_reach_the_png(runtime):
     """One Kaleido render with labels and one without: dark text pixels appear just above Kariangau."""
     state = ViewState(view="kaltim", lang="en")
-    mask = state.selection(runtime.atlas.zones)
     camera = {"center": {"lon": 116.8, "lat": -1.15}, "zoom": 10.0}
-    labelled = figures.export_map_figure(runtime.atlas, runtime.model, runtime.hovers, state, mask, camera)
-    bare = figures.export_map_figure(runtime.atlas, runtime.model, runtime.hovers, state, mask, camera)
-    for trace in figures.LABEL_TRACES:
-        bare.data[trace].text = None
-    width, height = 960, 540
+    labelled = exports.screen_figure(runtime, state, "map", camera)
+    bare = go.Figure(labelled)
+    bare.layout.annotations = [a for a in labelled.layout.annotations if a.name != "label"]
+    assert len(bare.layout.annotations) < len(labelled.layout.annotations)
+    size = exports.PNG_SIZES["projector"]
     images = [
-        np.asarray(Image.open(io.BytesIO(f.to_image(format="png", width=width, height=height))).convert("L"))
+        np.asarray(Image.open(io.BytesIO(exports.render_png(f, "projector"))).convert("L"))
         for f in (labelled, bare)
     ]
     zone = runtime.atlas.zones.loc["ki_kariangau"]
-    x, y = _pixel(zone["lon"], zone["lat"], camera["center"], camera["zoom"], width, height)
-    box = (slice(int(y) - 60, int(y) - 4), slice(int(x) - 110, int(x) + 110))
+    x, y = _pixel(zone["lon"], zone["lat"], camera["center"], camera["zoom"], size["width"], size["height"])
+    box = (slice(int(y) - 60, int(y) - 4), slice(int(x) - 150, int(x) + 150))
     dark = [int((image[box] < 50).sum()) for image in images]
     assert dark[0] > 150 and dark[1] < 20, dark
