@@ -67,6 +67,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "chart.source": {"id": "Sumber", "en": "Source"},
     "map.label": {"id": "Peta kawasan", "en": "Map of zones"},
     "legend.title": {"id": "Legenda", "en": "Legend"},
+    "legend.more": {"id": "+{n} lainnya", "en": "+{n} more"},
+    "legend.outline": {
+        "id": "Cincin titik: gelap = KEK, putih = KI, abu-abu = KIHT",
+        "en": "Point ring: dark = KEK, white = KI, grey = KIHT",
+    },
     "legend.footprint.official": {"id": "Batas resmi (kek.go.id)", "en": "Official boundary (kek.go.id)"},
     "legend.footprint.imported": {"id": "Batas impor (berkas Anda)", "en": "Imported boundary (your file)"},
     "legend.footprint.indicative": {

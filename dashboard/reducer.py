@@ -115,6 +115,7 @@ def apply_controls(
         else controls.weights,
         "facilities": controls.facilities,
         "radius": controls.radius,
+        "size": previous.size,  # set by the URL, never by a control: kept as it was
         "zoom": previous.zoom,
         "center": list(previous.center) if previous.center else None,
         "present": previous.present != (trigger == "presentation-toggle"),

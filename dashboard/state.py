@@ -2,9 +2,10 @@
 
 Query names: view, sector, kind, status, province, regency, zone, rings, color, basemap, layers,
 lang, plus the site comparison's sites and weights, and the facilities layer (``facilities=1``) with
-the radius of the zone detail's "facilities within" (``radius`` in km). The screen's own state
-rides along so that a shared link opens on the same place: the map camera (``zoom``,
-``center=lon,lat``), presentation mode (``present=1``) and the open tool tab (``panel``). Anything
+the radius of the zone detail's "facilities within" (``radius`` in km) and the zone points' size
+(``size=investment|area``). The screen's own state rides along so that a shared link opens on the
+same place: the map camera (``zoom``, ``center=lon,lat``), presentation mode (``present=1``, larger
+map labels) and the open tool tab (``panel``). Anything
 unknown or malformed in a URL is dropped (and reported), never trusted.
 """
 
@@ -30,9 +31,10 @@ BASEMAPS = ("offline", "online")
 MAP_LAYERS = ("regencies",)  # optional map layers, fetched only when switched on
 # The tool tabs beside the map (dashboard.features.screen); "detail" is open by default.
 PANELS = ("detail", "national", "kaltim", "table", "export", "saved", "import")
+POINT_SIZES = ("none", "investment", "area")  # what a zone point's size shows (``size``)
 QUERY_NAMES = (
     "view", "sector", "kind", "status", "province", "regency", "zone", "rings", "color", "basemap", "layers",
-    "lang", "sites", "weights", "facilities", "radius", "zoom", "center", "present", "panel",
+    "lang", "sites", "weights", "facilities", "radius", "size", "zoom", "center", "present", "panel",
 )  # fmt: skip
 # What only frames the screen (camera, presentation, open tab): a saved view is the same view
 # whatever these say, and a view is saved without ``present``.
@@ -78,6 +80,7 @@ class ViewState:
     weights: tuple[float, ...] = DEFAULT_WEIGHTS
     facilities: bool = False
     radius: float = DEFAULT_RADIUS_KM
+    size: str = "none"
     zoom: float | None = None  # None: the figure's own camera (all of Indonesia)
     center: tuple[float, ...] | None = None  # (lon, lat) or None
     present: bool = False
@@ -248,6 +251,7 @@ def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, li
         weights=_weights(raw.get("weights"), dropped),
         facilities=_flag(raw.get("facilities"), "facilities", dropped),
         radius=_radius(raw.get("radius"), dropped),
+        size=_one_of(raw.get("size"), POINT_SIZES, "none", "size", dropped),
         zoom=_zoom(raw.get("zoom"), dropped),
         center=_center(raw.get("center"), dropped),
         present=_flag(raw.get("present"), "present", dropped),
