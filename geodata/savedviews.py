@@ -315,9 +315,8 @@ class SavedViewStore:
         self.ready()
         v = views_table.c
         with db.writing(self.engine, db.VIEWS_LOCK) as connection:
-            seen = set(
-                connection.execute(select(v.title, v.note, v.query).where(self._visible(actor))).tuples()
-            )
+            visible = select(v.title, v.note, v.query).where(self._visible(actor))
+            seen = {tuple(row) for row in connection.execute(visible)}
             new = []
             for row in rows:
                 if (key := (row["title"], row["note"], row["query"])) not in seen:
