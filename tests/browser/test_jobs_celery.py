@@ -14,7 +14,7 @@ import pytest
 import redis
 
 from tests.browser.conftest import new_session
-from tests.browser.harness import ROOT, free_port, running_server
+from tests.browser.harness import ROOT, free_port, running_server, stop
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(
@@ -63,11 +63,7 @@ def celery_worker(env: dict[str, str]):
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=20)
 
 
 def test_a_png_export_is_made_by_a_celery_worker_through_redis(browser, tmp_path):
