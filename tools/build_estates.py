@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import math
 import re
 import sys
@@ -29,13 +28,14 @@ from pathlib import Path
 import shapely
 from pyproj import Geod
 from shapely import ops
-from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere: geodata is this repository's
 
 from geodata.schema import LAT_RANGE, LON_RANGE, PRECISIONS, PROVINCES, ZONE_COLUMNS, parse_records  # noqa: E402
+from tools.build_boundaries import parse_sql  # noqa: E402
 
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference"
 DEFAULT_ZONES = ROOT / "geodata" / "data" / "zones.csv"
@@ -127,28 +127,14 @@ class Boundaries:
 
 
 def read_boundaries(folder: Path, names: set[str] | None = None) -> dict[str, BaseGeometry]:
-    """Official polygons by name from the wilayah_boundaries SQL dumps (only ``names`` when given).
-
-    Each row is ``(kode, nama, lat, lng, 'path')`` with ``path`` JSON rings of [lat, lng] pairs,
-    either one polygon (rings) or a multipolygon (polygons of rings).
-    """
-    row = re.compile(
-        r"\(\s*'([\d.]+)'\s*,\s*'([^']+)'\s*,\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,\s*'(\[.*?\])'\s*\)"
-    )
+    """Official polygons by name from the wilayah_boundaries SQL dumps (only ``names`` when given),
+    parsed as the shipped boundary layers are (tools/build_boundaries.py)."""
     polygons_by_name: dict[str, BaseGeometry] = {}
     for sql in sorted(folder.glob("*.sql")):
-        for match in row.finditer(sql.read_text(encoding="utf-8")):
-            if names is not None and match.group(2) not in names:
-                continue
-            path = json.loads(match.group(5))
-            polygons = [path] if isinstance(path[0][0][0], float | int) else path
-            geometry = MultiPolygon(
-                [Polygon([(lng, lat) for lat, lng in rings[0]], [[(lng, lat) for lat, lng in hole] for hole in rings[1:]])
-                 for rings in polygons]
-            )  # fmt: skip
-            geometry = shapely.make_valid(geometry)
-            shapely.prepare(geometry)
-            polygons_by_name[match.group(2)] = geometry
+        for area in parse_sql(sql.read_text(encoding="utf-8")):
+            if names is None or area.name in names:
+                shapely.prepare(area.geometry)
+                polygons_by_name[area.name] = area.geometry
     return polygons_by_name
 
 
