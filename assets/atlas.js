@@ -66,7 +66,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
     if (!map) return {};
     const c = map.getCenter();
-    return {lon: c.lng.toFixed(5), lat: c.lat.toFixed(5), zoom: map.getZoom().toFixed(2)};
+    const box = map.getContainer();
+    return {lon: c.lng.toFixed(5), lat: c.lat.toFixed(5), zoom: map.getZoom().toFixed(2),
+            mapw: box.clientWidth, maph: box.clientHeight};
   }
   async function runExport(button) {
     const kind = button.dataset.export;
@@ -75,7 +77,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     const params = new URLSearchParams(location.search);
     if (kind === "png") {
       params.set("target", checked("export-target") || "map");
-      params.set("size", checked("export-size") || "projector");
+      params.set("preset", checked("export-size") || "projector");
     }
     if (kind === "png" || kind === "pdf") {
       /* A render takes seconds: a background job on the server (dashboard/jobs.py) makes it, the
@@ -124,29 +126,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     if (button) { runExport(button); }
   });
 
-  /* Presentation mode: one button, Escape leaves it, arrow keys step through saved views. */
-  function setPresenting(on) {
-    document.body.classList.toggle("presenting", on);
-    const toggle = document.getElementById("presentation-toggle");
-    if (toggle) toggle.setAttribute("aria-pressed", on ? "true" : "false");
-    window.dispatchEvent(new Event("resize"));
-  }
-  document.addEventListener("click", (event) => {
-    if (event.target.closest("#presentation-toggle")) {
-      setPresenting(!document.body.classList.contains("presenting"));
-    }
-  });
-  document.addEventListener("keydown", (event) => {
-    if (!document.body.classList.contains("presenting")) return;
-    if (event.key === "Escape") { setPresenting(false); return; }
-    const typing = event.target.closest("input, textarea, select, [contenteditable], .dash-dropdown");
-    if (typing) return;
-    if (event.key === "ArrowRight" || event.key === "PageDown") {
-      document.getElementById("saved-next").click(); event.preventDefault();
-    } else if (event.key === "ArrowLeft" || event.key === "PageUp") {
-      document.getElementById("saved-prev").click(); event.preventDefault();
-    }
-  });
+  /* Presentation mode and its keys: assets/screen.js. */
 })();
 
 window.atlasFootprints = (function () {
@@ -196,7 +176,11 @@ window.atlasFootprints = (function () {
   }
   // Watch for the map: it appears after this script runs (and anew if Plotly rebuilds it), and the
   // footprints must be loaded into it even when no filter ever arrives.
-  setInterval(() => hook(liveMap()), 500);
+  setInterval(() => {
+    const map = liveMap();
+    hook(map);
+    if (window.atlasScaleBar) { window.atlasScaleBar.hook(map); }
+  }, 500);
   return {
     set(filter) {
       current = filter;
@@ -241,4 +225,40 @@ window.atlasFootprints = (function () {
     }
     return response;
   };
+})();
+
+/* A metric scale bar on the live map, added once per MapLibre map through the public IControl
+   interface (Plotly's bundle does not expose maplibregl.ScaleControl): the longest 1, 2 or 5 x 10^n
+   km or m bar within 120 px, updated as the map moves. Same formula as the exports'
+   (dashboard.exports.metres_per_pixel). */
+window.atlasScaleBar = (function () {
+  const MAX_PX = 120;
+  function nice(metres) {
+    const exponent = Math.pow(10, Math.floor(Math.log10(metres)));
+    return [5, 2, 1].map((step) => step * exponent).find((length) => length <= metres) || exponent;
+  }
+  function update(map, bar) {
+    const lat = map.getCenter().lat;
+    const perPixel = 40075016.686 * Math.cos(lat * Math.PI / 180) / (512 * Math.pow(2, map.getZoom()));
+    const metres = nice(perPixel * MAX_PX);
+    bar.style.width = `${Math.round(metres / perPixel)}px`;
+    bar.textContent = metres >= 1000 ? `${metres / 1000} km` : `${metres} m`;
+  }
+  function hook(map) {
+    if (!map || map.__atlasScale) { return; }
+    map.__atlasScale = true;
+    const bar = document.createElement("div");
+    bar.className = "atlas-scale";
+    bar.setAttribute("role", "img");
+    const control = {
+      onAdd: () => { const box = document.createElement("div"); box.className = "maplibregl-ctrl"; box.appendChild(bar); return box; },
+      onRemove: () => {},
+    };
+    map.addControl(control, "bottom-left");
+    map.on("move", () => update(map, bar));
+    update(map, bar);
+  }
+  // Hooked by the footprints' watch (window.atlasFootprints): the map appears after this script,
+  // and anew after a rebuild.
+  return {hook: hook};
 })();

@@ -63,6 +63,7 @@ INPUT_ROLES: dict[str, str] = {
     "saved-up": EDITOR,
     "saved-down": EDITOR,
     "saved-delete": EDITOR,
+    "saved-undo-click": EDITOR,
 }
 
 

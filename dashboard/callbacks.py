@@ -11,19 +11,23 @@ import base64
 import binascii
 import logging
 import secrets
+from dataclasses import asdict
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import components, facilitypanel, figures
 from dashboard.auth import actor_name
+from dashboard.features import screen
 from dashboard.i18n import LANGUAGES, t
 from dashboard.importing import apply_upload, layer_items, plan_upload
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets, regency_options
-from dashboard.reducer import Controls, apply_controls, ring_text
+from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
 from dashboard.runtime import LiveRuntime, Runtime, kaltim_report
-from dashboard.state import ViewState, from_query, to_query
+from dashboard.state import ViewState, from_query, to_query, without_screen
 from geodata.comparison import criteria_values
+from geodata.connectivity import kaltim_sites
 from geodata.export import zone_table
 from geodata.query import summarize
 from geodata.savedviews import SavedViewError, SavedViewStore
@@ -47,8 +51,9 @@ CONTROL_IDS = (
     ("comparison-sites", "value"),
 )
 WEIGHTS = {"type": "weight", "criterion": ALL}
-# Controls after the weights (Controls' field order): the facilities switch and its radius.
-FACILITY_CONTROL_IDS = (("facilities-toggle", "value"), ("facility-radius", "value"))
+# Controls after the weights (Controls' field order): the facilities switch and its radius, then
+# the open tool tab.
+FACILITY_CONTROL_IDS = (("facilities-toggle", "value"), ("facility-radius", "value"), ("tool-tabs", "value"))
 OPTION_IDS = (
     "export-target",
     "export-size",
@@ -62,6 +67,9 @@ OPTION_IDS = (
     "basemap-toggle",
     "map-layers",
     "facilities-toggle",
+    "tool-tabs",
+    "import-mode",
+    "import-override",
 )
 DROPDOWN_IDS = ("sector-filter", "province-filter", "regency-filter", "zone-search", "comparison-sites")
 # Triggers after which the controls must be rewritten from the state (the user did not set them directly).
@@ -83,7 +91,7 @@ def control_values(state: ViewState) -> list[Any]:
         state.view, list(state.sector), list(state.kind), list(state.status), list(state.province),
         list(state.regency), state.zone, state.color, state.basemap, list(state.layers), state.lang,
         ring_text(state.rings), list(state.sites), list(state.weights), ["on"] if state.facilities else [],
-        state.radius,
+        state.radius, state.open_panel,
     ]  # fmt: skip
 
 
@@ -92,15 +100,19 @@ def sync_state(
 ) -> tuple[Any, ...]:
     """URL <-> controls <-> state. Returns (state, url search, *control values, ring error).
 
-    A page load or a back/forward step (trigger 'url') sets the controls from the URL; any control
-    change derives a new state and pushes it to the URL (one history entry per change).
+    A page load or a back/forward step (trigger 'url') sets the controls from the URL, and the map
+    then moves to the URL's camera ('apply_camera' in the state's Store); any control change
+    derives a new state and pushes it to the URL (one history entry per change). A pan or zoom
+    (trigger 'map-camera', ``click`` holding the relayoutData) only writes the camera to the URL.
     """
     vocabulary = runtime.vocabulary
     if trigger in (None, "url"):
         state, dropped = from_query(search if isinstance(search, str) else "", vocabulary)
         if dropped:
             log.warning("ignored URL values: %s", ", ".join(dropped)[:500])
-        return (state.as_dict(), no_update, *control_values(state), None)
+        return ({**state.as_dict(), "apply_camera": True}, no_update, *control_values(state), None)
+    if trigger == "map-camera" and not camera_from_relayout(click):
+        raise PreventUpdate  # an autosize, not a pan or zoom
     previous = ViewState.from_dict(stored, vocabulary)
     state, rings_error = apply_controls(previous, controls, trigger, click, vocabulary)
     error = t("kaltim.rings.invalid", state.lang, error=rings_error) if rings_error else None
@@ -114,6 +126,8 @@ def sync_state(
         outputs = control_values(state)
         if rings_error:
             outputs[CONTROL_IDS.index(("ring-distances", "value"))] = no_update  # keep the text to correct it
+    if state.open_panel != controls.panel:
+        outputs[-1] = state.open_panel  # a view switch opened its own tab
     return (state.as_dict(), query if query != (search or "") else no_update, *outputs, error)
 
 
@@ -153,6 +167,8 @@ def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tupl
     basemap = basemap if basemap in ("offline", "online") else "offline"
     drawn = drawn if isinstance(drawn, dict) else figures.BASE_DRAWN
     updates = figures.map_updates(atlas, runtime.model, runtime.hovers, state, mask, basemap, drawn)
+    if isinstance(stored, dict) and stored.get("apply_camera"):
+        updates = {**updates, **camera_updates(state)}
     now = figures.drawn_map(state, basemap)
     refilter = any(drawn.get(name) != now[name] for name in figures.MAP_FILTERS)
     return (
@@ -162,6 +178,18 @@ def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tupl
         now,
         figures.footprint_filter(mask) if refilter else no_update,
     )
+
+
+def camera_updates(state: ViewState) -> dict[tuple[str, ...], Any]:
+    """The URL's camera as map updates ({path: value}, like figures.map_updates). Sent only after a
+    page load or a back/forward step: a pan's own camera is where the map already is, and Plotly
+    does not report a camera it was given (no loop)."""
+    updates: dict[tuple[str, ...], Any] = {}
+    if state.center:
+        updates[("layout", "map", "center")] = {"lon": state.center[0], "lat": state.center[1]}
+    if state.zoom is not None:
+        updates[("layout", "map", "zoom")] = state.zoom
+    return updates
 
 
 def detail_parts(atlas: Any, state: ViewState, mask: Any) -> list[Any]:
@@ -191,15 +219,21 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
     state = ViewState.from_dict(stored, runtime.vocabulary)
     lang = state.lang
     mask = state.selection(runtime.attributes)
-    shown = runtime.attributes[mask]
-    summary = summarize(shown)
     kaltim = state.view == "kaltim"
+    # The KPIs and the chart count what the view is about: Kaltim's zones in the Kaltim view.
+    scope = runtime.cached(
+        ("kaltim-scope",), lambda: runtime.attributes.index.isin(kaltim_sites(atlas).index)
+    )
+    counted = mask & scope if kaltim else mask
+    counted_total = int(scope.sum()) if kaltim else len(mask)
+    summary = summarize(runtime.attributes[counted])
+    shown = runtime.attributes[mask]
     visible = bool(state.zone) and bool(mask.get(state.zone, False))
     present = tuple(sorted(set(shown["kind" if state.color == "kind" else "primary_sector"])))
     filters = (state.sector, state.kind, state.status, state.province, state.regency)
     keys = {
-        "kpis": (lang, summary, len(mask)),
-        "chart": (lang, state.color, state.zone, filters),
+        "kpis": (lang, summary, counted_total),
+        "chart": (lang, state.color, state.zone, filters, kaltim),
         # the facilities block follows the radius and the sector filter, only when a zone shows
         "detail": (lang, state.zone, visible, (state.radius, state.sector) if visible else None),
         "legend": (lang, state.color, state.view, present, state.facilities, state.sector, state.province),
@@ -216,10 +250,10 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
         "kpis",
         lambda: runtime.cached(
             ("kpis", *keys["kpis"]),
-            lambda: components.plain(components.kpi_children(summary, len(mask), lang)),
+            lambda: components.plain(components.kpi_children(summary, counted_total, lang)),
         ),
     )
-    chart = part("chart", lambda: figures.investment_figure(atlas, model, shown, state))
+    chart = part("chart", lambda: figures.investment_figure(atlas, model, runtime.attributes[counted], state))
     note = part("kpis", lambda: components.investment_note(summary, lang, figures.CHART_BARS))
     tables = part(
         "tables",
@@ -292,16 +326,32 @@ def _comparison(runtime: Runtime, state: ViewState) -> list[Any]:
 
 
 def saved_views_outputs(
-    views: SavedViewStore, trigger: Any, lang: Any, title: Any, note: Any, query: Any, edits: Any, upload: Any
-) -> tuple[Any, Any, Any]:
-    """Apply one saved-view action (save, rename, move, delete, import); return (list, message, title box)."""
+    views: SavedViewStore,
+    trigger: Any,
+    lang: Any,
+    title: Any,
+    note: Any,
+    query: Any,
+    edits: Any,
+    upload: Any,
+    undo: Any = None,
+) -> tuple[Any, Any, Any, Any]:
+    """Apply one saved-view action (save, rename, move, delete, undo, import); return (list, message,
+    title box, the deleted view kept for undo)."""
     lang = lang if lang in LANGUAGES else "id"
     message: Any = None
     clear_title: Any = no_update
+    deleted: Any = no_update
     try:
         if trigger == "save-view":
-            view = views.add(title or "", note or "", query if isinstance(query, str) else "")
+            # saved without the presentation flag and the open tab: a view, not a screen
+            kept = without_screen(query if isinstance(query, str) else "", ("present", "panel"))
+            view = views.add(title or "", note or "", kept)
             message, clear_title = t("saved.saved", lang, title=view.title), ""
+        elif trigger == "saved-undo":
+            view, position = views.from_record(undo)
+            views.restore(view, position)
+            message, deleted = t("saved.restored", lang, title=view.title), None
         elif trigger == "saved-import" and isinstance(upload, str):
             count = views.import_bytes(_decode_upload(upload))
             message = t("saved.imported", lang, n=count)
@@ -314,10 +364,21 @@ def saved_views_outputs(
             elif action in ("saved-up", "saved-down"):
                 views.move(view_id, -1 if action == "saved-up" else 1)
             elif action == "saved-delete":
-                views.delete(view_id)
+                view, position = views.delete(view_id)
+                deleted = {"view": asdict(view), "position": position}
+                message = [
+                    t("saved.deleted", lang, title=view.title),
+                    " ",
+                    html.Button(
+                        t("saved.undo", lang),
+                        id={"type": "saved-undo-click", "index": view.id},
+                        className="small-button",
+                        n_clicks=0,
+                    ),
+                ]
     except SavedViewError as exc:
         message = t("saved.error", lang, error=str(exc))
-    return components.saved_views_children(views.list(), lang), message, clear_title
+    return components.saved_views_children(views.list(), lang), message, clear_title, deleted
 
 
 def _decode_upload(contents: str) -> bytes:
@@ -326,18 +387,6 @@ def _decode_upload(contents: str) -> bytes:
         return base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (IndexError, ValueError, binascii.Error):
         raise SavedViewError("the upload could not be read") from None
-
-
-def step_saved_view(views: SavedViewStore, search: Any, step: int) -> Any:
-    """The URL of the next (or previous) saved view after the one on screen, for arrow-key stepping."""
-    saved = views.list()
-    if not saved:
-        return no_update
-    queries = [v.query for v in saved]
-    current = search if isinstance(search, str) else ""
-    position = queries.index(current) if current in queries else (-1 if step > 0 else len(saved))
-    target = min(max(position + step, 0), len(saved) - 1)
-    return saved[target].query if saved[target].query != current else no_update
 
 
 def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None:
@@ -357,16 +406,20 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Input("map", "clickData"),
         Input("investment-chart", "clickData"),
         Input("filter-reset", "n_clicks"),
+        Input("presentation-toggle", "n_clicks"),
+        Input("map", "relayoutData"),
         State("view-state", "data"),
     )
     def _sync(search: Any, *values: Any) -> tuple[Any, ...]:
         count = len(CONTROL_IDS) + 1 + len(FACILITY_CONTROL_IDS)
         controls = Controls(*values[:count])
-        map_click, bar_click, _reset, stored = values[count:]
+        map_click, bar_click, _reset, _present, relayout, stored = values[count:]
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
             trigger = "weights"
-        click = map_click if trigger == "map" else bar_click
+        if ctx.triggered and ctx.triggered[0]["prop_id"] == "map.relayoutData":
+            trigger = "map-camera"
+        click = {"map": map_click, "map-camera": relayout}.get(trigger, bar_click)
         return sync_state(live.get(), trigger, search, controls, click, stored)
 
     @app.callback(
@@ -464,26 +517,31 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Output("saved-views", "children"),
         Output("saved-message", "children"),
         Output("saved-title", "value"),
+        Output("saved-undo", "data"),
         Input("save-view", "n_clicks"),
         Input("saved-import", "contents"),
         *saved_actions,
+        Input({"type": "saved-undo-click", "index": ALL}, "n_clicks"),
         Input("lang-toggle", "value"),
         State("saved-title", "value"),
         State("saved-note", "value"),
         State("url", "search"),
         State({"type": "saved-edit", "index": ALL}, "value"),
         State({"type": "saved-edit", "index": ALL}, "id"),
+        State("saved-undo", "data"),
     )
-    def _saved(_save: Any, upload: Any, *rest: Any) -> tuple[Any, Any, Any]:
-        lang, title, note, query, edit_values, edit_ids = rest[len(saved_actions) :]
+    def _saved(_save: Any, upload: Any, *rest: Any) -> tuple[Any, Any, Any, Any]:
+        _undo_clicks, lang, title, note, query, edit_values, edit_ids, undo = rest[len(saved_actions) :]
         trigger = ctx.triggered_id
+        if isinstance(trigger, dict) and trigger.get("type") == "saved-undo-click":
+            trigger = "saved-undo" if any(_undo_clicks or []) else None
         if isinstance(trigger, dict) and not any(
             t_["value"] for t_ in ctx.triggered if isinstance(t_, dict) and "value" in t_
         ):
-            trigger = None  # a list re-render reset the n_clicks: not a click
+            raise PreventUpdate  # new buttons rendered (n_clicks 0): not a click, keep the message
         pairs = zip(*(x if isinstance(x, list) else [] for x in (edit_ids, edit_values)), strict=False)
         edits = [{"id": i, "value": v} for i, v in pairs]
-        return saved_views_outputs(views, trigger, lang, title, note, query, edits, upload)
+        return saved_views_outputs(views, trigger, lang, title, note, query, edits, upload, undo)
 
     @app.callback(
         Output("url", "search", allow_duplicate=True),
@@ -502,10 +560,15 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Input("saved-prev", "n_clicks"),
         Input("saved-next", "n_clicks"),
         State("url", "search"),
+        State("view-state", "data"),
         prevent_initial_call=True,
     )
-    def _step_saved(_prev: Any, _next: Any, search: Any) -> Any:
-        return step_saved_view(views, search, 1 if ctx.triggered_id == "saved-next" else -1)
+    def _step_saved(_prev: Any, _next: Any, search: Any, stored: Any) -> Any:
+        presenting = isinstance(stored, dict) and stored.get("present") is True
+        query = screen.step_query(
+            views.list(), search, 1 if ctx.triggered_id == "saved-next" else -1, presenting
+        )
+        return no_update if query is None else query
 
     @app.callback(
         Output("import-report", "children"),
@@ -583,3 +646,5 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         State("basemap-effective", "data"),
         State("basemap-notice", "children"),
     )
+
+    screen.register(app, views)

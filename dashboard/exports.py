@@ -53,7 +53,8 @@ class ExportFile:
 
 
 def camera_from(args: Any) -> dict[str, Any] | None:
-    """The user's map camera from request parameters, if complete and plausible for Indonesia."""
+    """The user's map camera from request parameters, if complete and plausible for Indonesia, with
+    the screen map's size (``mapw``, ``maph`` px) when given, so the image shows what the screen showed."""
     try:
         lon, lat, zoom = (float(args.get(key, "")) for key in ("lon", "lat", "zoom"))
     except ValueError:
@@ -62,7 +63,14 @@ def camera_from(args: Any) -> dict[str, Any] | None:
         return None
     if not (80 <= lon <= 155 and -20 <= lat <= 15 and 1 <= zoom <= 18):
         return None
-    return {"center": {"lon": lon, "lat": lat}, "zoom": zoom}
+    camera: dict[str, Any] = {"center": {"lon": lon, "lat": lat}, "zoom": zoom}
+    try:
+        screen = (float(args.get("mapw", "")), float(args.get("maph", "")))
+    except ValueError:
+        return camera
+    if all(math.isfinite(v) and 100 <= v <= 10000 for v in screen):
+        camera["screen"] = screen
+    return camera
 
 
 def describe_filters(runtime: Runtime, state: ViewState) -> str:
@@ -102,35 +110,233 @@ def about(runtime: Runtime, state: ViewState, query: str) -> dict[str, str]:
     }
 
 
-def _stamp(figure: go.Figure, runtime: Runtime, state: ViewState) -> go.Figure:
+CHART_CAPTION_MARGIN = 110  # px under a chart's plot area: tick labels, axis title, then the caption
+BOX = {"bgcolor": "rgba(255,255,255,0.88)", "bordercolor": "#888888", "borderwidth": 1, "borderpad": 6}
+LEGEND_ROWS = 14
+EARTH_CIRCUMFERENCE_M = 40075016.686
+NICE_STEPS = (1, 2, 5)
+
+
+def _stamp(figure: go.Figure, runtime: Runtime, state: ViewState, on_map: bool) -> go.Figure:
+    """The caption (title, view, filters, date, boundary source): inside a map's corner, under a
+    chart's axis so that it never covers a bar."""
     caption = (
         f"{t('app.title', state.lang)} · {t(f'tab.{state.view}', state.lang)} · {describe_filters(runtime, state)}"
         f" · {date.today().isoformat()} · {t('legend.provinces', state.lang)}"
     )
+    place = (
+        {"y": 0.005, "yanchor": "bottom"}
+        if on_map
+        else {"y": 0, "yanchor": "top", "yshift": 30 - CHART_CAPTION_MARGIN}
+    )
+    if not on_map:
+        figure.update_layout(margin={"b": CHART_CAPTION_MARGIN})
     figure.add_annotation(
-        text=caption, xref="paper", yref="paper", x=0.005, y=0.005, xanchor="left", yanchor="bottom",
+        text=caption, xref="paper", yref="paper", x=0.005, xanchor="left", **place,
         showarrow=False, bgcolor="rgba(255,255,255,0.85)", font={"size": 13, "color": "#1a1a1a"},
     )  # fmt: skip
     return figure
 
 
+def metres_per_pixel(zoom: float, lat: float) -> float:
+    """Ground metres per CSS pixel of a MapLibre map (512 px tiles) at ``zoom`` and latitude ``lat``."""
+    return EARTH_CIRCUMFERENCE_M * math.cos(math.radians(lat)) / (512 * 2**zoom)
+
+
+def scale_length(zoom: float, lat: float, max_px: float) -> tuple[float, float]:
+    """The longest 1, 2 or 5 x 10^n km bar that fits in ``max_px``: (km, its length in px)."""
+    km_per_px = metres_per_pixel(zoom, lat) / 1000
+    limit = km_per_px * max_px
+    exponent = math.floor(math.log10(limit))
+    km = max(step * 10.0**exponent for step in NICE_STEPS if step * 10.0**exponent <= limit)
+    return km, km / km_per_px
+
+
+def add_scale_bar(figure: go.Figure, width_px: int) -> None:
+    """A metric scale bar (a line shape and its label) above the caption, from the map's camera."""
+    camera = figure.layout.map
+    km, length = scale_length(float(camera.zoom), float(camera.center.lat), width_px * 0.15)
+    x0, y = 0.012, 0.06
+    x1 = x0 + length / width_px
+    line = {"color": "#1a1a1a", "width": 3}
+    figure.add_shape(type="line", xref="paper", yref="paper", x0=x0, x1=x1, y0=y, y1=y, line=line)
+    for x in (x0, x1):
+        figure.add_shape(type="line", xref="paper", yref="paper", x0=x, x1=x, y0=y, y1=y + 0.012, line=line)
+    figure.add_annotation(
+        text=f"{km:g} km", xref="paper", yref="paper", x=(x0 + x1) / 2, y=y + 0.012, yanchor="bottom",
+        showarrow=False, font={"size": 15, "color": "#1a1a1a"}, bgcolor="rgba(255,255,255,0.7)",
+    )  # fmt: skip
+
+
+def legend_text(runtime: Runtime, state: ViewState, shown_zones: Any) -> str:
+    """The map's colour key as annotation HTML: a coloured disc per kind, or per primary sector of
+    the shown zones (the most frequent first, LEGEND_ROWS at most)."""
+    lang = state.lang
+    if state.color == "kind":
+        entries = [(figures.KIND_COLORS[k], t("kind." + k, lang)) for k in figures.KIND_COLORS]
+        rest = 0
+    else:
+        counts = shown_zones["primary_sector"].value_counts()
+        sectors = runtime.atlas.sectors
+        entries = [
+            (runtime.model.sector_colors.get(s, figures.UNKNOWN_COLOR), sectors.at[s, f"label_{lang}"])
+            for s in counts.index[:LEGEND_ROWS]
+        ]
+        rest = max(len(counts) - LEGEND_ROWS, 0)
+    lines = [f"<b>{t('legend.title', lang)}</b>"]
+    lines += [f'<span style="color:{color}">●</span> {label}' for color, label in entries]
+    if rest:
+        lines.append(t("legend.more", lang, n=rest))
+    if state.color != "kind":
+        lines.append(f"<i>{t('legend.outline', lang)}</i>")
+    return "<br>".join(lines)
+
+
+def kaltim_rows(runtime: Runtime, state: ViewState) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The Kaltim distance table (headers and rows of text) for the PDF brief and the map PNG."""
+    lang = state.lang
+    report = kaltim_report(runtime, state.rings)
+    heads = [
+        t(head, lang)
+        for head in (
+            "kaltim.col.zone",
+            "kaltim.col.straight",
+            "kaltim.col.road",
+            "kaltim.col.ring",
+            "kaltim.col.port",
+        )
+    ]
+    rows = []
+    for site in report["sites"]:
+        port = site["nearest_port"]
+        rows.append((
+            site["name"],
+            format_km(site["straight_km_to_ikn"], lang),
+            format_km(site["road_km_to_ikn"], lang) + ("*" if site["road_km_estimated"] else "")
+            if site["road_km_to_ikn"] is not None else t("kaltim.no_road", lang),
+            f"{site['within_ring_km']:g}" if site["within_ring_km"] is not None else t("kaltim.outside", lang),
+            f"{format_km(port['km'], lang)} ({port['id']})" if port else "-",
+        ))  # fmt: skip
+    return heads, rows
+
+
+LABEL_FONT_FAMILY = "'Noto Sans', 'DejaVu Sans', sans-serif"
+LABEL_CHAR_WIDTH = 0.58  # a label's width per character, in font sizes (a generous sans average)
+
+
+def _mercator_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """World pixel coordinates of a point on a MapLibre map (512 px tiles) at ``zoom``."""
+    scale = 512 * 2**zoom
+    y = math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
+    return scale * (lon + 180) / 360, scale * (1 - y / math.pi) / 2
+
+
+def burn_labels(figure: go.Figure, width: int, height: int) -> None:
+    """Turn the map's label traces into layout annotations, placed like MapLibre places them (the
+    upper trace first, then in feature order, a label that would overlap a placed one dropped).
+
+    Why: Kaleido takes its picture as soon as MapLibre has loaded, while symbol labels are still
+    fading in, so MapLibre's own labels come out faint or missing; annotations are drawn at once."""
+    camera = figure.layout.map
+    zoom, center = float(camera.zoom), camera.center
+    cx, cy = _mercator_px(float(center.lon), float(center.lat), zoom)
+    placed: list[tuple[float, float, float, float]] = []
+    for index in reversed(figures.LABEL_TRACES):
+        trace = figure.data[index]
+        if trace.visible is False or not trace.text:
+            continue
+        size = float(trace.textfont.size)
+        above = str(trace.textposition).startswith("top")
+        offset = float(trace.marker.size or 0) / 2 + 2
+        for lon, lat, text in zip(trace.lon, trace.lat, trace.text, strict=True):
+            if lon is None or lat is None or not text:
+                continue
+            px, py = _mercator_px(float(lon), float(lat), zoom)
+            x, y = width / 2 + px - cx, height / 2 + py - cy
+            half, tall = len(text) * size * LABEL_CHAR_WIDTH / 2, size * 1.3
+            box = (x - half, y - offset - tall, x + half, y - offset) if above else (
+                x - half, y + offset, x + half, y + offset + tall
+            )  # fmt: skip
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+            if not inside or any(
+                box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed
+            ):
+                continue
+            placed.append(box)
+            figure.add_annotation(
+                text=f"<b>{text}</b>", name="label", xref="paper", yref="paper", x=x / width,
+                y=1 - (box[3] if above else box[1]) / height, yanchor="bottom" if above else "top",
+                showarrow=False, font={"family": LABEL_FONT_FAMILY, "size": size, "color": trace.textfont.color},
+            )  # fmt: skip
+        trace.text = None
+        trace.mode = "markers"
+
+
+def _map_furniture(
+    figure: go.Figure, runtime: Runtime, state: ViewState, shown_zones: Any, width_px: int
+) -> None:
+    """What a printed map needs beside the map: title, legend, scale bar and, in the Kaltim view,
+    the distance table."""
+    lang = state.lang
+    figure.add_annotation(
+        text=f"<b>{t('app.title', lang)}</b> · {t(f'tab.{state.view}', lang)}", xref="paper", yref="paper",
+        x=0.01, y=0.985, xanchor="left", yanchor="top", showarrow=False, align="left",
+        font={"size": 26, "color": "#1a1a1a"}, **BOX,
+    )  # fmt: skip
+    figure.add_annotation(
+        text=legend_text(runtime, state, shown_zones), xref="paper", yref="paper", x=0.99, y=0.985,
+        xanchor="right", yanchor="top", showarrow=False, align="left", font={"size": 15}, **BOX,
+    )  # fmt: skip
+    add_scale_bar(figure, width_px)
+    if state.view == "kaltim":
+        heads, rows = kaltim_rows(runtime, state)
+        lines = [f"<b>{t('kaltim.table', lang)}</b>", "<b>" + " · ".join(heads) + "</b>"]
+        lines += [" · ".join(row) for row in rows]
+        figure.add_annotation(
+            text="<br>".join(lines), xref="paper", yref="paper", x=0.99, y=0.03, xanchor="right",
+            yanchor="bottom", showarrow=False, align="left", font={"size": 14}, **BOX,
+        )  # fmt: skip
+
+
+def fit_camera(camera: dict[str, Any] | None, width: int, height: int) -> dict[str, Any] | None:
+    """The screen's camera for an image ``width`` x ``height`` px: the same centre, and a zoom that
+    shows at least what the screen's map (``screen`` = its width and height in px) showed."""
+    if not camera:
+        return None
+    fitted = {key: value for key, value in camera.items() if key != "screen"}
+    if camera.get("screen"):
+        screen_w, screen_h = camera["screen"]
+        fitted["zoom"] = camera["zoom"] + math.log2(min(width / screen_w, height / screen_h))
+    return fitted
+
+
 def screen_figure(
-    runtime: Runtime, state: ViewState, target: str, camera: dict[str, Any] | None
+    runtime: Runtime, state: ViewState, target: str, camera: dict[str, Any] | None, size: str = "projector"
 ) -> go.Figure:
-    """The figure the user sees for ``target`` (map, investment or national chart)."""
+    """The figure the user sees for ``target`` (map, investment or national chart), framed for the
+    ``size`` preset; a map carries its title, legend, labels, scale bar (and Kaltim table)."""
     atlas = runtime.atlas
     mask = state.selection(atlas.zones)
     if target == "map":
+        width, height = PNG_SIZES[size]["width"], PNG_SIZES[size]["height"]
         figure = figures.export_map_figure(
-            atlas, runtime.model, runtime.hovers, state, mask, camera, runtime.overlays
+            atlas,
+            runtime.model,
+            runtime.hovers,
+            state,
+            mask,
+            fit_camera(camera, width, height),
+            runtime.overlays,
         )
+        burn_labels(figure, width, height)
+        _map_furniture(figure, runtime, state, atlas.zones[mask], width)
     elif target == "investment":
         figure = go.Figure(figures.investment_figure(atlas, runtime.model, atlas.zones[mask], state))
         figure.update_layout(title={"text": t("chart.investment", state.lang)}, margin={"t": 60})
     else:
         figure = go.Figure(figures.national_figure(atlas, state.lang))
         figure.update_layout(title={"text": t("chart.national", state.lang)}, margin={"t": 60})
-    return _stamp(figure, runtime, state)
+    return _stamp(figure, runtime, state, on_map=target == "map")
 
 
 def render_png(figure: go.Figure, size: str) -> bytes:
@@ -171,7 +377,7 @@ def png_export(
     runtime: Runtime, state: ViewState, target: str, size: str, camera: dict[str, Any] | None
 ) -> ExportFile:
     """A PNG of the map or a chart at projector or print size."""
-    return ExportFile.png(render_png(screen_figure(runtime, state, target, camera), size), target, size)
+    return ExportFile.png(render_png(screen_figure(runtime, state, target, camera, size), size), target, size)
 
 
 def _latin1(text: Any) -> str:
@@ -244,33 +450,16 @@ def pdf_brief(runtime: Runtime, state: ViewState, query: str, camera: dict[str, 
 
 
 def _kaltim_table(pdf: FPDF, runtime: Runtime, state: ViewState) -> None:
-    lang = state.lang
-    report = kaltim_report(runtime, state.rings)
+    heads, rows = kaltim_rows(runtime, state)
     pdf.set_font("Helvetica", "B", 9)
-    pdf.cell(0, 5, _latin1(t("kaltim.table", lang)), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, _latin1(t("kaltim.table", state.lang)), new_x="LMARGIN", new_y="NEXT")
     widths = (70, 28, 28, 22, 38)
-    heads = (
-        "kaltim.col.zone",
-        "kaltim.col.straight",
-        "kaltim.col.road",
-        "kaltim.col.ring",
-        "kaltim.col.port",
-    )
     pdf.set_font("Helvetica", "B", 7)
     for width, head in zip(widths, heads, strict=True):
-        pdf.cell(width, 4, _latin1(t(head, lang)), border="B")
+        pdf.cell(width, 4, _latin1(head), border="B")
     pdf.ln()
     pdf.set_font("Helvetica", "", 7)
-    for site in report["sites"]:
-        port = site["nearest_port"]
-        cells = (
-            site["name"],
-            format_km(site["straight_km_to_ikn"], lang),
-            format_km(site["road_km_to_ikn"], lang) + ("*" if site["road_km_estimated"] else "")
-            if site["road_km_to_ikn"] is not None else t("kaltim.no_road", lang),
-            f"{site['within_ring_km']:g}" if site["within_ring_km"] is not None else t("kaltim.outside", lang),
-            f"{format_km(port['km'], lang)} ({port['id']})" if port else "-",
-        )  # fmt: skip
+    for cells in rows:
         for width, cell in zip(widths, cells, strict=True):
             pdf.cell(width, 3.6, _latin1(cell)[:60])
         pdf.ln()

@@ -21,6 +21,14 @@ from geodata.query import province_id
 
 DOT_SIZE = 6
 DOT_OPACITY = 0.6
+# 3,400 plants are a smear at national zoom: MapLibre clusters them (a grey disc with the count,
+# drawn with the map's label glyphs) up to zoom CLUSTER_MAXZOOM, where single plants take over.
+CLUSTER_MAXZOOM = 7
+CLUSTER = {
+    "enabled": True, "maxzoom": CLUSTER_MAXZOOM, "step": [50, 200], "size": [14, 20, 28],
+    "color": "rgba(90,90,90,0.55)", "opacity": 0.9,
+}  # fmt: skip
+CLUSTER_FONT = {"family": "Noto Sans Bold", "size": 11, "color": "#ffffff"}
 UNKNOWN_COLOR = "#888888"
 
 
@@ -75,7 +83,7 @@ def facility_trace() -> dict[str, Any]:
     return {
         "type": "scattermap", "lon": [], "lat": [], "mode": "markers", "name": "facilities",
         "marker": {"size": DOT_SIZE, "opacity": DOT_OPACITY}, "hovertemplate": "%{hovertext}<extra></extra>",
-        "visible": False,
+        "visible": False, "cluster": CLUSTER, "textfont": CLUSTER_FONT,
     }  # fmt: skip
 
 

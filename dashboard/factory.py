@@ -45,6 +45,9 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     )
     app.server.extensions[JOBS_EXTENSION] = jobs
     config = AuthConfig.from_env()  # refuses to start on a login without SECRET_KEY
+    # <html lang> from the first byte (screen readers pick their voice from it); the language
+    # switch then keeps it current (assets/screen.js).
+    app.index_string = app.index_string.replace("<html>", f'<html lang="{DEFAULT_LANGUAGE}">', 1)
     app.layout = lambda: page_layout(live.get(), config.enabled)
     app.validation_layout = id_skeleton(app.validation_layout)  # inlined in every page: ids only
     register_callbacks(app, live, store.views)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import functools
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,13 @@ from geodata.national import national_rows, target
 # under the zones' halo, so a zone point is never hidden by a plant.
 TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES = 0, 1, 2, 3
 TRACE_IKN, TRACE_FACILITIES, TRACE_HALO, TRACE_ZONES, TRACE_SELECTED = 4, 5, 6, 7, 8
+# Labels come last, so that they are drawn over every point; MapLibre places the upper layer's
+# labels first, so IKN and the ring distances win over zone names, and zone names over places.
+TRACE_ZONE_LABELS, TRACE_KALTIM_LABELS = 9, 10
+# Shown only in the Kaltim view. The Kaltim labels are not among them: a trace made visible later
+# gets its MapLibre layer under the zone labels, so that trace stays visible and empties instead.
 KALTIM_TRACES = (TRACE_ROADS, TRACE_ROADS_EST, TRACE_RINGS, TRACE_PLACES, TRACE_IKN)
+LABEL_TRACES = (TRACE_PLACES, TRACE_ZONE_LABELS, TRACE_KALTIM_LABELS)
 
 SEA = "#cfe3f1"
 LAND = "#f4f1ea"
@@ -57,6 +64,24 @@ FOOTPRINT_LOOK = {
 UNKNOWN_COLOR = "#888888"
 EMPTY_COLLECTION: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 CHART_BARS = 40
+# Map labels: SDF glyphs built by tools/build_glyphs.py, served by Dash from assets/glyphs (same
+# origin, so the CSP's default-src 'self' covers them) and read from disk by Kaleido for exports.
+GLYPHS_DIR = Path(__file__).resolve().parents[1] / "assets" / "glyphs"
+GLYPHS_URL = "/assets/glyphs/{fontstack}/{range}.pbf"
+LABEL_FONT = "Noto Sans Bold"
+PLACE_FONT = "Noto Sans Regular"
+LABEL_COLOR = "#1a1a1a"
+# Label text size (px) on screen, in presentation mode (read from the back of a room) and in a
+# 1920 px wide export.
+LABEL_SIZE = {"screen": 12, "present": 20, "export": 17}
+# Zone point diameters (px) when sized by investment or area: by the square root, so that the
+# point's area follows the figure; a zone that does not report it keeps the smallest size.
+POINT_SIZE, POINT_SIZE_RANGE, HALO_EXTRA = 11, (7.0, 32.0), 4
+IKN_SIZE = 18
+SIZE_COLUMNS = {"investment": "investment_idr_trillion", "area": "area_ha"}
+# Kinds by outline (the halo ring around each zone point), whatever the fill shows: a KEK has a
+# dark ring, an estate (KI) a white one, a tobacco estate (KIHT) a grey one.
+KIND_OUTLINE = {"KEK": "#1a1a1a", "KI": "#ffffff", "KIHT": "#8a8a8a"}
 
 
 def separators(lang: str) -> str:
@@ -113,8 +138,8 @@ def footprint_layers(model: MapModel, state: ViewState, shown: Any = True) -> li
 def map_style(
     basemap: str, model: MapModel, footprints: list[dict[str, Any]], layers: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    """A MapLibre style: offline, shipped land and province lines over a sea colour (no tiles, no
-    glyphs); online, OpenStreetMap raster tiles under the province lines; the footprints on top.
+    """A MapLibre style: offline, shipped land and province lines over a sea colour (no tiles; the
+    label glyphs from this server, ``GLYPHS_URL``); online, OpenStreetMap raster tiles under the province lines; the footprints on top.
     With "regencies" in ``layers`` the regency lines are drawn too: their 1.4 MB source is only in
     the style, and so only fetched, while that layer is switched on.
 
@@ -161,7 +186,7 @@ def map_style(
             "paint": {"line-color": PROVINCE_LINE, "line-width": 0.8},
         }
     )
-    return {"version": 8, "sources": sources, "layers": drawn + footprints}
+    return {"version": 8, "glyphs": GLYPHS_URL, "sources": sources, "layers": drawn + footprints}
 
 
 def zone_hover(zone: Mapping[str, Any], sector_labels: Mapping[str, str], lang: str) -> str:
@@ -206,6 +231,35 @@ def _ring_lines(lon: float, lat: float, rings_km: tuple[float, ...]) -> tuple[li
         lats += [round(y, 5) for y in ys] + [None]
         texts += [f"{radius:g} km"] * len(xs) + [None]
     return lons, lats, texts
+
+
+@functools.lru_cache(maxsize=64)
+def _ring_labels(lon: float, lat: float, rings_km: tuple[float, ...]) -> tuple[list, list, list]:
+    """Where each IKN ring is labelled ("25 km"): under its northernmost point, clear of the other rings."""
+    rings = buffer_rings(lon, lat, rings_km)
+    tops = [max(polygon.exterior.coords, key=lambda xy: xy[1]) for polygon in rings.geometry]
+    return (
+        [round(x, 5) for x, _ in tops],
+        [round(y, 5) for _, y in tops],
+        [f"{radius:g} km" for radius in rings["radius_km"]],
+    )
+
+
+def place_label(name: str) -> str:
+    """A place's map label: its name without the explanation in parentheses or after a colon."""
+    return name.split(" (")[0].split(":")[0].strip()
+
+
+def _label_trace(name: str, font: str, color: str, position: str = "top center") -> dict[str, Any]:
+    """An empty label-only map trace (a MapLibre symbol layer: collision-aware, offline glyphs).
+    Its markers are invisible but sized like a zone point: Plotly offsets the text of a
+    ``top center`` label by the marker's size, and a text-only trace leaves that offset undefined
+    (MapLibre then fails the whole map)."""
+    return {
+        "type": "scattermap", "lon": [], "lat": [], "text": [], "mode": "markers+text", "name": name,
+        "marker": {"size": POINT_SIZE, "opacity": 0}, "textposition": position, "hoverinfo": "skip",
+        "textfont": {"family": font, "size": LABEL_SIZE["screen"], "color": color},
+    }  # fmt: skip
 
 
 def _road_lines(roads: pd.DataFrame) -> tuple[list, list, list]:
@@ -277,7 +331,18 @@ def _line_trace(
 
 MAP_FILTERS = ("sector", "kind", "status", "province", "regency")
 FACILITY_FILTERS = ("sector", "province")  # a plant has no zone kind or status
-MAP_FIELDS = ("view", *MAP_FILTERS, "zone", "rings", "color", "layers", "lang", "facilities")
+MAP_FIELDS = (
+    "view",
+    *MAP_FILTERS,
+    "zone",
+    "rings",
+    "color",
+    "layers",
+    "lang",
+    "facilities",
+    "size",
+    "present",
+)
 
 
 def drawn_map(state: ViewState, basemap: str) -> dict[str, Any]:
@@ -313,6 +378,7 @@ def base_map_figure(
     roads_estimated = _road_lines(open_roads[open_roads["estimated"].astype(bool)])
     places = atlas.places[atlas.places.index != "ikn_kipp"]
     lat = model.lat.tolist()
+    names = list(atlas.zones["name"])
     traces = [
         _line_trace(roads_sourced, "roads", width=3, color="#7f3b08"),
         _line_trace(roads_estimated, "roads-estimated", width=2, color="#e08214", opacity=0.8),
@@ -320,10 +386,13 @@ def base_map_figure(
         go.Scattermap(
             lon=list(places["lon"]),
             lat=list(places["lat"]),
-            mode="markers",
+            mode="markers+text",
             marker={"size": 9, "color": [PLACE_COLORS[k] for k in places["kind"]]},
-            text=[_place_hover(p) for _, p in places.iterrows()],
-            hovertemplate="%{text}<extra></extra>",
+            text=[place_label(name) for name in places["name"]],
+            textposition="bottom center",
+            textfont={"family": PLACE_FONT, "size": LABEL_SIZE["screen"], "color": "#333333"},
+            hovertext=[_place_hover(p) for _, p in places.iterrows()],
+            hovertemplate="%{hovertext}<extra></extra>",
             name="places",
             visible=False,
         ),
@@ -331,17 +400,18 @@ def base_map_figure(
             lon=[reference["lon"]],
             lat=[reference["lat"]],
             mode="markers",
-            marker={"size": 18, "color": PLACE_COLORS["capital"]},
-            text=[f"<b>{reference['name']}</b>"],
-            hovertemplate="%{text}<extra></extra>",
+            marker={"size": IKN_SIZE, "color": PLACE_COLORS["capital"]},
+            hovertext=[f"<b>{reference['name']}</b>"],
+            hovertemplate="%{hovertext}<extra></extra>",
             name="ikn",
             visible=False,
         ),
         facility_trace(),
         {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers",
-         "marker": {"size": 15, "color": "#ffffff"}, "hoverinfo": "skip", "name": "halo"},
+         "marker": {"size": POINT_SIZE + HALO_EXTRA, "color": [KIND_OUTLINE.get(k, "#ffffff") for k in atlas.zones["kind"]]},
+         "hoverinfo": "skip", "name": "halo"},
         {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers", "customdata": model.zone_ids,
-         "marker": {"size": 11, "opacity": [STATUS_OPACITY[s] for s in atlas.zones["status"]]},
+         "marker": {"size": POINT_SIZE, "opacity": [STATUS_OPACITY[s] for s in atlas.zones["status"]]},
          "hovertemplate": "%{hovertext}<extra></extra>", "name": "zones"},
         go.Scattermap(
             lon=[],
@@ -351,6 +421,10 @@ def base_map_figure(
             hoverinfo="skip",
             name="selected",
         ),
+        _label_trace("zone-labels", LABEL_FONT, LABEL_COLOR)
+        | {"lat": model.lat[model.label_order].tolist(), "text": [names[i] for i in model.label_order]},
+        _label_trace("kaltim-labels", LABEL_FONT, PLACE_COLORS["capital"], "bottom center")
+        | {"marker": {"size": IKN_SIZE, "opacity": 0}},
     ]  # fmt: skip
     figure = {
         "data": [
@@ -370,6 +444,19 @@ def base_map_figure(
     }
     everything = pd.Series(True, index=atlas.zones.index)
     return _apply(figure, map_updates(atlas, model, hovers, ViewState(), everything, "offline", None))
+
+
+def point_sizes(zones: pd.DataFrame, size: str) -> int | list[float]:
+    """Zone point diameters: one size, or by the square root of investment or area ("size")."""
+    if size not in SIZE_COLUMNS:
+        return POINT_SIZE
+    values = zones[SIZE_COLUMNS[size]].to_numpy(dtype=float, na_value=np.nan)
+    low, high = POINT_SIZE_RANGE
+    top = np.nanmax(values) if np.isfinite(values).any() else 0.0
+    if not top > 0:
+        return [low] * len(values)
+    scaled = low + (high - low) * np.sqrt(np.clip(np.nan_to_num(values, nan=0.0), 0, None) / top)
+    return np.round(scaled, 1).tolist()
 
 
 def zoom_for_bounds(bounds: tuple[float, float, float, float]) -> float:
@@ -423,6 +510,17 @@ def map_updates(
         lon = [float(x) if keep else None for x, keep in zip(model.lon, shown, strict=True)]
         updates["data", TRACE_HALO, "lon"] = lon
         updates["data", TRACE_ZONES, "lon"] = lon
+        updates["data", TRACE_ZONE_LABELS, "lon"] = [lon[i] for i in model.label_order]
+    if changed("size"):
+        sizes = point_sizes(atlas.zones, state.size)
+        updates["data", TRACE_ZONES, "marker", "size"] = sizes
+        updates["data", TRACE_HALO, "marker", "size"] = (
+            sizes + HALO_EXTRA if isinstance(sizes, int) else [size + HALO_EXTRA for size in sizes]
+        )
+    if changed("present"):
+        size = LABEL_SIZE["present" if state.present else "screen"]
+        for trace in LABEL_TRACES:
+            updates["data", trace, "textfont", "size"] = size
     if changed("color"):
         categories, palette = category_colors(model, atlas.zones, state.color)
         updates["data", TRACE_ZONES, "marker", "color"] = [palette.get(c, UNKNOWN_COLOR) for c in categories]
@@ -445,6 +543,15 @@ def map_updates(
         updates["data", TRACE_RINGS, "lon"] = ring_lon
         updates["data", TRACE_RINGS, "lat"] = ring_lat
         updates["data", TRACE_RINGS, "text"] = ring_text
+    if changed("rings", "view"):
+        reference = atlas.places.loc["ikn_kipp"]
+        label_lon, label_lat, label_text = _ring_labels(
+            float(reference["lon"]), float(reference["lat"]), state.rings
+        )
+        lons = [float(reference["lon"]), *label_lon]
+        updates["data", TRACE_KALTIM_LABELS, "lon"] = lons if state.view == "kaltim" else [None] * len(lons)
+        updates["data", TRACE_KALTIM_LABELS, "lat"] = [float(reference["lat"]), *label_lat]
+        updates["data", TRACE_KALTIM_LABELS, "text"] = [place_label(reference["name"]), *label_text]
     if model.facilities is not None:
         was_on = bool(drawn.get("facilities")) if drawn is not None else False
         updates |= facility_updates(
@@ -489,6 +596,10 @@ def full_map_figure(
     if "regencies" in style["sources"]:
         style["sources"]["regencies"]["data"] = orjson.loads(model.regencies_geojson)
     style["sources"]["footprints"]["data"] = orjson.loads(model.footprint_geojson)
+    # Kaleido's Chromium cannot reach this server but reads files: the same glyphs from disk.
+    style["glyphs"] = GLYPHS_DIR.as_uri() + "/{fontstack}/{range}.pbf"
+    for trace in LABEL_TRACES:
+        figure["data"][trace]["textfont"]["size"] = LABEL_SIZE["export"]
     return figure
 
 

@@ -209,6 +209,19 @@ def layer_items(store: Store, lang: str) -> list[Any]:
     return items
 
 
+def import_mode_options(lang: str) -> list[dict[str, str]]:
+    """The import modes, labelled in a language."""
+    return [
+        {"label": t("import.mode.overlay", lang), "value": OVERLAY},
+        {"label": t("import.mode.footprints", lang), "value": FOOTPRINTS},
+    ]
+
+
+def import_override_options(lang: str) -> list[dict[str, str]]:
+    """The switch that lets an import replace an official boundary, labelled in a language."""
+    return [{"label": t("import.override", lang), "value": OVERRIDE}]
+
+
 def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> html.Section:
     """The import panel: a drop zone, the mode, the checked plan with its matches, and the layer list;
     disabled, saying why, for a user whose role (``refused_role``) may not import (the server refuses
@@ -240,10 +253,7 @@ def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> h
                     html.Legend(t("import.mode", lang), id="label-import-mode"),
                     dcc.RadioItems(
                         id="import-mode",
-                        options=[
-                            {"label": t("import.mode.overlay", lang), "value": OVERLAY},
-                            {"label": t("import.mode.footprints", lang), "value": FOOTPRINTS},
-                        ],
+                        options=import_mode_options(lang),
                         value=OVERLAY,
                     ),
                 ],
@@ -253,7 +263,7 @@ def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> h
             dcc.Checklist(id="import-matches", options=[], value=[]),
             dcc.Checklist(
                 id="import-override",
-                options=[{"label": t("import.override", lang), "value": OVERRIDE}],
+                options=import_override_options(lang),
                 value=[],
             ),
             html.Button(

@@ -100,10 +100,10 @@ def export_job(live: LiveRuntime, set_progress: Any, data: Any) -> tuple[Any, An
     set_progress(("1", "3"))
     try:
         if kind == "png":
-            target, size = params.get("target", "map"), params.get("size", "projector")
+            target, size = params.get("target", "map"), params.get("preset", "projector")
             if target not in PNG_TARGETS or size not in PNG_SIZES:
                 return no_update, t("export.failed", lang, why=t("export.bad_choice", lang))
-            figure = screen_figure(runtime, state, target, camera)
+            figure = screen_figure(runtime, state, target, camera, size)
             set_progress(("2", "3"))
             file = ExportFile.png(render_png(figure, size), target, size)
         else:

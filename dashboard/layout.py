@@ -1,8 +1,11 @@
-"""The page: header controls, filters, map with legend, KPIs, charts, the Kaltim panel and zone detail.
+"""The page, map first: a header, the control panel (filters, folds away), the map with its KPI strip
+and legend, and a drawer of tool tabs (detail, national chart, Kaltim, table, export, saved views,
+import; dashboard.features.screen).
 
 Element ids are a contract with the tests (see the issue list): map, sector-filter, kind-filter,
 status-filter, province-filter, regency-filter, zone-search, color-mode, kpi-*, investment-chart, national-chart,
-zone-detail, view-tabs, ring-distances, distance-table, basemap-toggle, map-layers, lang-toggle.
+zone-detail, view-tabs, ring-distances, distance-table, basemap-toggle, map-layers, lang-toggle,
+tool-tabs, pane-<tab>, controls-toggle, controls-panel, present-caption.
 Every translatable text has its own id so that one callback can switch the language.
 """
 
@@ -13,8 +16,9 @@ from typing import Any
 
 from dash import dcc, html
 
+from dashboard.features import screen
 from dashboard.i18n import DEFAULT_LANGUAGE, t
-from dashboard.importing import import_panel
+from dashboard.importing import import_mode_options, import_override_options, import_panel
 from dashboard.jobs import job_controls
 from dashboard.state import MAX_RADIUS_KM
 from geodata import Atlas
@@ -68,9 +72,27 @@ TEXT_ELEMENTS: dict[str, str] = {
     "saved-export": "saved.export",
     "label-saved-import": "saved.import",
     "title-table": "table.title",
+    "label-tools": "screen.tools",
+    "controls-toggle": "screen.controls",
+    "pane-kaltim-hint": "panel.kaltim.hint",
+    "title-import": "import.title",
+    "label-import-drop": "import.drop",
+    "label-import-mode": "import.mode",
+    "import-confirm": "import.confirm",
+    "title-import-layers": "import.layers",
     **{f"label-weight-{c.id}": f"criterion.{c.id}" for c in CRITERIA},
 }
-GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+# The mode bar shows on hover only (it covered the investment chart's top bar), without the buttons
+# that send data to Plotly's cloud (the CSP blocks them, and nothing leaves this machine).
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": True,
+    "displayModeBar": "hover",
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud", "editInChartStudio"],
+}
 
 
 def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
@@ -109,6 +131,9 @@ def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
             {"label": t("export.size.projector", lang), "value": "projector"},
             {"label": t("export.size.print", lang), "value": "print"},
         ],
+        "tool-tabs": screen.tool_tab_options(lang),
+        "import-mode": import_mode_options(lang),
+        "import-override": import_override_options(lang),
     }
 
 
@@ -257,306 +282,23 @@ def _saved_views_panel() -> html.Section:
     )
 
 
-def build_layout(
-    atlas: Atlas,
-    map_figure: Any,
-    national_figure: Any,
-    overlays: tuple = (),
-    import_refused_role: str | None = None,
-) -> html.Div:
-    """The whole page in its default state; URL state is applied by callbacks after load. The import
-    panel is disabled when ``import_refused_role`` (the user's role) may not import."""
-    lang = DEFAULT_LANGUAGE
-    options = option_sets(atlas, lang)
-    labels = dropdown_labels(lang)
-    header = html.Header(
+def _radio_group(label_id: str, control_id: str, options: list[dict[str, Any]], value: Any) -> html.Fieldset:
+    return html.Fieldset(
+        [
+            _text(label_id, html.Legend),
+            dcc.RadioItems(id=control_id, options=options, value=value, inline=True),
+        ]
+    )
+
+
+def _header(options: dict[str, list[dict[str, Any]]], lang: str) -> html.Header:
+    """Title, the view switch, the language, presentation mode and the control panel's fold button."""
+    return html.Header(
         [
             html.Div(
                 [html.H1(t("app.title", lang), id="app-title"), _text("app-subtitle", html.P)],
                 className="brand",
             ),
-            html.Div(
-                [
-                    html.Fieldset(
-                        [
-                            _text("label-lang", html.Legend),
-                            dcc.RadioItems(
-                                id="lang-toggle",
-                                options=[
-                                    {"label": "Bahasa Indonesia", "value": "id"},
-                                    {"label": "English", "value": "en"},
-                                ],
-                                value=lang,
-                                inline=True,
-                            ),
-                        ],
-                    ),
-                    html.Fieldset(
-                        [
-                            _text("label-color", html.Legend),
-                            dcc.RadioItems(
-                                id="color-mode", options=options["color-mode"], value="sector", inline=True
-                            ),
-                        ],
-                    ),
-                    html.Fieldset(
-                        [
-                            _text("label-basemap", html.Legend),
-                            dcc.RadioItems(
-                                id="basemap-toggle",
-                                options=options["basemap-toggle"],
-                                value="offline",
-                                inline=True,
-                            ),
-                        ],
-                    ),
-                    html.Fieldset(
-                        [
-                            _text("label-layers", html.Legend),
-                            dcc.Checklist(
-                                id="map-layers", options=options["map-layers"], value=[], inline=True
-                            ),
-                        ],
-                    ),
-                    _text(
-                        "presentation-toggle",
-                        html.Button,
-                        type="button",
-                        className="button button-strong",
-                        n_clicks=0,
-                        **{"aria-pressed": "false"},
-                    ),
-                ],
-                className="header-controls",
-            ),
-        ],
-        className="app-header",
-    )
-    filters = html.Aside(
-        [
-            _field(
-                "label-search",
-                dcc.Dropdown(
-                    id="zone-search",
-                    options=options["zone-search"],
-                    value=None,
-                    searchable=True,
-                    clearable=True,
-                    labels=labels,
-                    placeholder=t("filter.search", lang),
-                ),
-            ),
-            _field(
-                "label-sector",
-                dcc.Dropdown(
-                    id="sector-filter",
-                    options=options["sector-filter"],
-                    value=[],
-                    multi=True,
-                    searchable=True,
-                    labels=labels,
-                    search_order="original",
-                    placeholder=t("filter.any", lang),
-                ),
-            ),
-            html.Fieldset(
-                [
-                    _text("label-kind", html.Legend),
-                    dcc.Checklist(id="kind-filter", options=options["kind-filter"], value=[]),
-                ]
-            ),
-            html.Fieldset(
-                [
-                    _text("label-status", html.Legend),
-                    dcc.Checklist(id="status-filter", options=options["status-filter"], value=[]),
-                ]
-            ),
-            _field(
-                "label-province",
-                dcc.Dropdown(
-                    id="province-filter",
-                    options=options["province-filter"],
-                    value=[],
-                    multi=True,
-                    searchable=True,
-                    labels=labels,
-                    placeholder=t("filter.any", lang),
-                ),
-            ),
-            _field(
-                "label-regency",
-                dcc.Dropdown(
-                    id="regency-filter",
-                    options=regency_options(atlas),
-                    value=[],
-                    multi=True,
-                    searchable=True,
-                    labels=labels,
-                    placeholder=t("filter.any", lang),
-                ),
-            ),
-            _text("filter-reset", html.Button, n_clicks=0, type="button", className="button"),
-            *_facility_controls(options),
-        ],
-        className="filters panel",
-        **{"aria-label": "Filter"},
-    )
-    kpis = html.Section(
-        [
-            html.Div(id=kpi, className="kpi", role="status")
-            for kpi in ("kpi-zones", "kpi-investment", "kpi-workforce", "kpi-area")
-        ],
-        className="kpis",
-    )
-    map_section = html.Section(
-        [
-            html.Div(
-                dcc.Graph(id="map", figure=map_figure, config=GRAPH_CONFIG, className="map-graph"),
-                className="map-frame",
-                role="img",
-                **{"aria-label": t("map.label", lang)},
-            ),
-            html.Div(id="map-legend", className="legend panel"),
-            html.Div(id="basemap-notice", className="notice", role="status"),
-        ],
-        className="map-section",
-    )
-    kaltim_panel = html.Section(
-        [
-            html.Div(
-                [
-                    _text("label-rings", html.Label, htmlFor="ring-distances"),
-                    dcc.Input(
-                        id="ring-distances",
-                        type="text",
-                        value="25,50,100",
-                        debounce=True,
-                        inputMode="decimal",
-                        autoComplete="off",
-                        maxLength=80,
-                    ),
-                    html.Div(id="ring-error", className="error", role="alert"),
-                ],
-                className="field",
-            ),
-            html.Div(id="distance-table"),
-            html.Section(
-                [
-                    _text("title-comparison", html.H2, className="panel-title"),
-                    _field(
-                        "label-sites",
-                        dcc.Dropdown(
-                            id="comparison-sites",
-                            options=options["zone-search"],
-                            value=list(KALTIM_ESTATES),
-                            multi=True,
-                            searchable=True,
-                            labels=labels,
-                        ),
-                    ),
-                    html.Fieldset(
-                        [
-                            _text("label-weights", html.Legend),
-                            html.Div(
-                                [
-                                    html.Label(
-                                        [
-                                            html.Span(
-                                                t(f"criterion.{c.id}", lang), id=f"label-weight-{c.id}"
-                                            ),
-                                            dcc.Input(
-                                                id={"type": "weight", "criterion": c.id},
-                                                type="number",
-                                                min=0,
-                                                max=MAX_WEIGHT,
-                                                step=0.5,
-                                                value=c.default_weight,
-                                                debounce=True,
-                                                className="weight-input",
-                                            ),
-                                        ],
-                                        className="weight",
-                                    )
-                                    for c in CRITERIA
-                                ],
-                                id="criteria-weights",
-                                className="weights",
-                            ),
-                        ]
-                    ),
-                    html.Div(id="site-comparison", **{"aria-live": "polite"}),
-                ],
-                className="comparison",
-            ),
-        ],
-        id="kaltim-panel",
-        className="panel",
-        hidden=True,
-    )
-    charts = html.Section(
-        [
-            html.Div(
-                [
-                    _text("title-investment", html.H2, className="panel-title"),
-                    html.P(id="investment-note", className="muted small"),
-                    dcc.Graph(id="investment-chart", config=GRAPH_CONFIG),
-                ],
-                className="panel",
-            ),
-            html.Div(
-                [
-                    _text("title-national", html.H2, className="panel-title"),
-                    dcc.Graph(id="national-chart", figure=national_figure, config=GRAPH_CONFIG),
-                    html.P(id="national-source", className="muted small"),
-                ],
-                className="panel",
-            ),
-        ],
-        className="charts",
-    )
-    detail = html.Aside(
-        [
-            html.Div(
-                [
-                    _text("title-detail", html.H2, className="panel-title"),
-                    html.Div(id="zone-detail", **{"aria-live": "polite"}),
-                ],
-                className="panel",
-            ),
-            _export_panel(options),
-            _saved_views_panel(),
-            import_panel(lang, int(ImportLimits.from_env().max_bytes // 1_000_000), import_refused_role),
-        ],
-        className="side",
-    )
-    zone_table = html.Section(
-        [
-            _text(
-                "title-table",
-                html.Button,
-                type="button",
-                className="link-button table-toggle",
-                n_clicks=0,
-                **{"aria-expanded": "false", "aria-controls": "zone-table"},
-            ),
-            html.Div(id="zone-table", className="table-scroll"),
-        ],
-        className="panel",
-        id="zone-table-panel",
-    )
-    return html.Div(
-        [
-            dcc.Location(id="url", refresh=False),
-            dcc.Store(id="view-state"),
-            dcc.Store(id="map-applied"),
-            dcc.Store(id="panels-applied"),
-            dcc.Store(id="footprint-filter", data=True),
-            dcc.Store(id="table-state"),
-            dcc.Store(id="comparison-state"),
-            dcc.Store(id="basemap-effective", data="offline"),
-            html.Button(id="saved-prev", n_clicks=0, hidden=True, tabIndex="-1", **{"aria-hidden": "true"}),
-            html.Button(id="saved-next", n_clicks=0, hidden=True, tabIndex="-1", **{"aria-hidden": "true"}),
-            header,
             # The view switch is a native radio group: reachable with Tab, switched with the arrow
             # keys, announced by screen readers (Dash's own Tabs render unlabelled divs).
             html.Nav(
@@ -574,15 +316,295 @@ def build_layout(
                 ),
                 className="view-nav",
             ),
+            html.Div(
+                [
+                    _radio_group(
+                        "label-lang",
+                        "lang-toggle",
+                        [{"label": "Bahasa Indonesia", "value": "id"}, {"label": "English", "value": "en"}],
+                        lang,
+                    ),
+                    screen.controls_toggle(),
+                    _text(
+                        "presentation-toggle",
+                        html.Button,
+                        type="button",
+                        className="button button-strong",
+                        n_clicks=0,
+                        **{"aria-pressed": "false"},
+                    ),
+                ],
+                className="header-controls",
+            ),
+        ],
+        className="app-header",
+    )
+
+
+def _filters(atlas: Atlas, options: dict[str, list[dict[str, Any]]], lang: str) -> html.Aside:
+    """The control panel: search, filters, map colour/basemap/layers and the facilities layer."""
+    labels = dropdown_labels(lang)
+
+    def multi(label_id: str, control_id: str, choices: list[dict[str, Any]], **extra: Any) -> html.Div:
+        return _field(
+            label_id,
+            dcc.Dropdown(
+                id=control_id,
+                options=choices,
+                value=[],
+                multi=True,
+                searchable=True,
+                labels=labels,
+                placeholder=t("filter.any", lang),
+                **extra,
+            ),
+        )
+
+    return html.Aside(
+        [
+            _field(
+                "label-search",
+                dcc.Dropdown(
+                    id="zone-search",
+                    options=options["zone-search"],
+                    value=None,
+                    searchable=True,
+                    clearable=True,
+                    labels=labels,
+                    placeholder=t("filter.search", lang),
+                ),
+            ),
+            multi("label-sector", "sector-filter", options["sector-filter"], search_order="original"),
+            html.Fieldset(
+                [
+                    _text("label-kind", html.Legend),
+                    dcc.Checklist(id="kind-filter", options=options["kind-filter"], value=[]),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    _text("label-status", html.Legend),
+                    dcc.Checklist(id="status-filter", options=options["status-filter"], value=[]),
+                ]
+            ),
+            multi("label-province", "province-filter", options["province-filter"]),
+            multi("label-regency", "regency-filter", regency_options(atlas)),
+            _text("filter-reset", html.Button, n_clicks=0, type="button", className="button"),
+            _radio_group("label-color", "color-mode", options["color-mode"], "sector"),
+            _radio_group("label-basemap", "basemap-toggle", options["basemap-toggle"], "offline"),
+            html.Fieldset(
+                [
+                    _text("label-layers", html.Legend),
+                    dcc.Checklist(id="map-layers", options=options["map-layers"], value=[], inline=True),
+                ],
+            ),
+            *_facility_controls(options),
+        ],
+        className="filters panel",
+        id="controls-panel",
+        **{"aria-label": "Filter"},
+    )
+
+
+def _stage(map_figure: Any, lang: str) -> html.Section:
+    """The map with the KPI strip above it, its legend and notices over it, and presentation's caption."""
+    kpis = html.Section(
+        [
+            html.Div(id=kpi, className="kpi", role="status")
+            for kpi in ("kpi-zones", "kpi-investment", "kpi-workforce", "kpi-area")
+        ],
+        className="kpis",
+    )
+    map_section = html.Section(
+        [
+            html.Div(
+                dcc.Graph(
+                    id="map", figure=map_figure, config=GRAPH_CONFIG, className="map-graph", responsive=True
+                ),
+                className="map-frame",
+                role="region",  # not "img": the map holds focusable controls
+                **{"aria-label": t("map.label", lang)},
+            ),
+            # focusable: it scrolls within itself, so keyboard users must be able to scroll it
+            html.Div(id="map-legend", className="legend panel", tabIndex="0"),
+            html.Div(id="basemap-notice", className="notice", role="status"),
+        ],
+        className="map-section",
+    )
+    caption = html.Div(id="present-caption", className="present-caption", **{"aria-live": "polite"})
+    return html.Section([kpis, caption, map_section], className="stage")
+
+
+def _kaltim_pane(options: dict[str, list[dict[str, Any]]], lang: str) -> list[Any]:
+    """The Kaltim view's rings, distance tables and site comparison (hidden in the national view)."""
+    labels = dropdown_labels(lang)
+    weights = html.Div(
+        [
+            html.Label(
+                [
+                    html.Span(t(f"criterion.{c.id}", lang), id=f"label-weight-{c.id}"),
+                    dcc.Input(
+                        id={"type": "weight", "criterion": c.id},
+                        type="number",
+                        min=0,
+                        max=MAX_WEIGHT,
+                        step=0.5,
+                        value=c.default_weight,
+                        debounce=True,
+                        className="weight-input",
+                    ),
+                ],
+                className="weight",
+            )
+            for c in CRITERIA
+        ],
+        id="criteria-weights",
+        className="weights",
+    )
+    comparison = html.Section(
+        [
+            _text("title-comparison", html.H2, className="panel-title"),
+            _field(
+                "label-sites",
+                dcc.Dropdown(
+                    id="comparison-sites",
+                    options=options["zone-search"],
+                    value=list(KALTIM_ESTATES),
+                    multi=True,
+                    searchable=True,
+                    labels=labels,
+                ),
+            ),
+            html.Fieldset([_text("label-weights", html.Legend), weights]),
+            # focusable: a table wider than the drawer scrolls inside it, also by keyboard
+            html.Div(id="site-comparison", className="table-scroll", tabIndex="0", **{"aria-live": "polite"}),
+        ],
+        className="comparison",
+    )
+    rings = html.Div(
+        [
+            _text("label-rings", html.Label, htmlFor="ring-distances"),
+            dcc.Input(
+                id="ring-distances",
+                type="text",
+                value="25,50,100",
+                debounce=True,
+                inputMode="decimal",
+                autoComplete="off",
+                maxLength=80,
+            ),
+            html.Div(id="ring-error", className="error", role="alert"),
+        ],
+        className="field",
+    )
+    return [
+        html.Section(
+            [rings, html.Div(id="distance-table", className="table-scroll", tabIndex="0"), comparison],
+            id="kaltim-panel",
+            className="panel",
+            hidden=True,
+        ),
+        _text("pane-kaltim-hint", html.P, className="muted pane-hint"),
+    ]
+
+
+def _panes(
+    atlas: Atlas,
+    national_figure: Any,
+    options: dict[str, list[dict[str, Any]]],
+    lang: str,
+    import_refused_role: str | None = None,
+) -> dict:
+    """The content of each tool tab (state.PANELS order)."""
+    detail = [
+        html.Div(
+            [
+                _text("title-detail", html.H2, className="panel-title"),
+                html.Div(id="zone-detail", **{"aria-live": "polite"}),
+            ],
+            className="panel",
+        ),
+        html.Div(
+            [
+                _text("title-investment", html.H2, className="panel-title"),
+                html.P(id="investment-note", className="muted small"),
+                dcc.Graph(id="investment-chart", config=GRAPH_CONFIG),
+            ],
+            className="panel",
+        ),
+    ]
+    national = html.Div(
+        [
+            _text("title-national", html.H2, className="panel-title"),
+            dcc.Graph(id="national-chart", figure=national_figure, config=GRAPH_CONFIG),
+            html.P(id="national-source", className="muted small"),
+        ],
+        className="panel",
+    )
+    zone_table = html.Section(
+        [
+            _text(
+                "title-table",
+                html.Button,
+                type="button",
+                className="link-button table-toggle",
+                n_clicks=0,
+                **{"aria-expanded": "false", "aria-controls": "zone-table"},
+            ),
+            html.Div(id="zone-table", className="table-scroll"),
+        ],
+        className="panel",
+        id="zone-table-panel",
+    )
+    return {
+        "detail": detail,
+        "national": [national],
+        "kaltim": _kaltim_pane(options, lang),
+        "table": [zone_table],
+        "export": [_export_panel(options)],
+        "saved": [_saved_views_panel()],
+        "import": [
+            import_panel(lang, int(ImportLimits.from_env().max_bytes // 1_000_000), import_refused_role)
+        ],
+    }
+
+
+def build_layout(
+    atlas: Atlas,
+    map_figure: Any,
+    national_figure: Any,
+    overlays: tuple = (),
+    import_refused_role: str | None = None,
+) -> html.Div:
+    """The whole page in its default state; URL state is applied by callbacks after load. The import
+    panel is disabled when ``import_refused_role`` (the user's role) may not import."""
+    lang = DEFAULT_LANGUAGE
+    options = option_sets(atlas, lang)
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="view-state"),
+            dcc.Store(id="map-applied"),
+            dcc.Store(id="panels-applied"),
+            dcc.Store(id="footprint-filter", data=True),
+            dcc.Store(id="table-state"),
+            dcc.Store(id="comparison-state"),
+            dcc.Store(id="basemap-effective", data="offline"),
+            dcc.Store(id="saved-undo"),
+            html.Button(id="saved-prev", n_clicks=0, hidden=True, tabIndex="-1", **{"aria-hidden": "true"}),
+            html.Button(id="saved-next", n_clicks=0, hidden=True, tabIndex="-1", **{"aria-hidden": "true"}),
+            _header(options, lang),
             html.Main(
                 [
-                    filters,
-                    html.Div([kpis, map_section, kaltim_panel, charts, zone_table], className="content"),
-                    detail,
+                    _filters(atlas, options, lang),
+                    _stage(map_figure, lang),
+                    screen.drawer(
+                        _panes(atlas, national_figure, options, lang, import_refused_role),
+                        html.Footer(_text("data-note", html.P)),
+                    ),
                 ],
                 className="layout",
             ),
-            html.Footer(_text("data-note", html.P)),
         ],
         className="app",
         lang=lang,

@@ -106,6 +106,28 @@ class MapModel:
     sector_colors: dict[str, str]
     bounds: dict[str, tuple[float, float, float, float]]
     facilities: FacilityLayer | None = None
+    #: zone positions in label priority order (see ``label_priority``)
+    label_order: np.ndarray | None = None
+
+
+KIND_RANK = {"KEK": 0, "KI": 1, "KIHT": 2}
+STATUS_RANK = {"operating": 0, "development": 1, "candidate": 2, "revoked": 3}
+
+
+def label_priority(zones: pd.DataFrame) -> np.ndarray:
+    """Zone positions in the order their labels are placed: MapLibre places a layer's labels in
+    feature order and drops those that collide, so the first win. KEK before KI, operating before
+    development before candidate, then the larger investment, then the larger area."""
+    investment = zones["investment_idr_trillion"].to_numpy(dtype=float, na_value=np.nan)
+    area = zones["area_ha"].to_numpy(dtype=float, na_value=np.nan)
+    return np.lexsort(
+        (
+            -np.nan_to_num(area, nan=-1.0),
+            -np.nan_to_num(investment, nan=-1.0),
+            zones["status"].map(STATUS_RANK).fillna(9).to_numpy(dtype=float),
+            zones["kind"].map(KIND_RANK).fillna(9).to_numpy(dtype=float),
+        )
+    )
 
 
 def build_map_model(atlas: Atlas) -> MapModel:
@@ -138,6 +160,7 @@ def build_map_model(atlas: Atlas) -> MapModel:
         sector_colors=sector_colors,
         bounds=bounds,
         facilities=build_facility_layer(atlas, sector_colors),
+        label_order=label_priority(zones),
     )
 
 

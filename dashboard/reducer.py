@@ -29,6 +29,7 @@ class Controls:
     weights: Any = None
     facilities: Any = None
     radius: Any = None
+    panel: Any = None
 
 
 def clicked_zone(click: Any, known: set[str] | frozenset[str] | Any) -> str | None:
@@ -48,6 +49,20 @@ def clicked_zone(click: Any, known: set[str] | frozenset[str] | Any) -> str | No
     return None
 
 
+def camera_from_relayout(relayout: Any) -> dict[str, Any]:
+    """The camera a pan or zoom left, from the map's relayoutData ({'map.center': {'lon', 'lat'},
+    'map.zoom': z}) as raw URL values; {} for any other relayout (autosize, a chart axis)."""
+    if not isinstance(relayout, dict):
+        return {}
+    camera: dict[str, Any] = {}
+    center = relayout.get("map.center")
+    if isinstance(center, dict) and "lon" in center and "lat" in center:
+        camera["center"] = [center["lon"], center["lat"]]
+    if "map.zoom" in relayout:
+        camera["zoom"] = relayout["map.zoom"]
+    return camera
+
+
 def ring_text(rings: tuple[float, ...]) -> str:
     """Ring radii as the user types them: '25,50,100'."""
     return ",".join(f"{r:g}" for r in rings)
@@ -59,8 +74,18 @@ def apply_controls(
     """The new state after the control named ``trigger`` changed; also an error text for bad rings.
 
     Bad ring text keeps the previous rings; a click on a zone (map or bar) selects it; the reset
-    button clears the filters but keeps the view, language and selection.
+    button clears the filters but keeps the view, language and selection. The camera changes only
+    with the map's relayout (``click`` holds it for the trigger 'map-camera'), or is forgotten when
+    the view or the selected zone changes (the map then frames those), presentation mode
+    only with its button, and switching to the Kaltim view opens its tool tab (and leaving it, its
+    tab closes).
     """
+    if trigger == "map-camera":
+        # only the camera moves (checked like a URL): the controls may still be catching up with a new URL
+        camera = camera_from_relayout(click)
+        moved = sanitize(camera, vocabulary)[0]
+        zoom = moved.zoom if "zoom" in camera else previous.zoom
+        return with_changes(previous, zoom=zoom, center=moved.center or previous.center), None
     rings_error = None
     rings: Any = previous.rings
     if trigger == "ring-distances":
@@ -90,7 +115,16 @@ def apply_controls(
         else controls.weights,
         "facilities": controls.facilities,
         "radius": controls.radius,
+        "size": previous.size,  # set by the URL, never by a control: kept as it was
+        "zoom": previous.zoom,
+        "center": list(previous.center) if previous.center else None,
+        "present": previous.present != (trigger == "presentation-toggle"),
+        "panel": controls.panel,
     }
+    if (raw["view"], zone) != (previous.view, previous.zone):
+        raw["zoom"] = raw["center"] = None  # the map frames the new view or zone (figures.map_updates)
+    if trigger == "view-tabs" and "kaltim" in (controls.view, previous.open_panel):
+        raw["panel"] = None  # into the Kaltim view, or out of its tab: the new view's own tab
     state, _ = sanitize(raw, vocabulary)
     if trigger == "filter-reset":
         state = with_changes(state, sector=(), kind=(), status=(), province=(), regency=())

@@ -118,10 +118,10 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
                 return _download(table_export(runtime, state, query, kind))
             if kind == "png":
                 target = request.args.get("target", "map")
-                size = request.args.get("size", "projector")
+                size = request.args.get("preset", "projector")  # "size" is the points' size
                 if target not in PNG_TARGETS or size not in PNG_SIZES:
                     return _refuse(
-                        "choose target map, investment or national and size projector or print", 400
+                        "choose target map, investment or national and preset projector or print", 400
                     )
                 return _download(png_export(runtime, state, target, size, camera_from(request.args)))
             if kind == "pdf":

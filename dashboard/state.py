@@ -2,16 +2,19 @@
 
 Query names: view, sector, kind, status, province, regency, zone, rings, color, basemap, layers,
 lang, plus the site comparison's sites and weights, and the facilities layer (``facilities=1``) with
-the radius of the zone detail's "facilities within" (``radius`` in km). Anything
+the radius of the zone detail's "facilities within" (``radius`` in km) and the zone points' size
+(``size=investment|area``). The screen's own state rides along so that a shared link opens on the
+same place: the map camera (``zoom``, ``center=lon,lat``), presentation mode (``present=1``, larger
+map labels) and the open tool tab (``panel``). Anything
 unknown or malformed in a URL is dropped (and reported), never trusted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 import pandas as pd
 
@@ -26,10 +29,18 @@ VIEWS = ("national", "kaltim")
 COLOR_MODES = ("sector", "kind")
 BASEMAPS = ("offline", "online")
 MAP_LAYERS = ("regencies",)  # optional map layers, fetched only when switched on
+# The tool tabs beside the map (dashboard.features.screen); "detail" is open by default.
+PANELS = ("detail", "national", "kaltim", "table", "export", "saved", "import")
+POINT_SIZES = ("none", "investment", "area")  # what a zone point's size shows (``size``)
 QUERY_NAMES = (
     "view", "sector", "kind", "status", "province", "regency", "zone", "rings", "color", "basemap", "layers",
-    "lang", "sites", "weights", "facilities", "radius",
+    "lang", "sites", "weights", "facilities", "radius", "size", "zoom", "center", "present", "panel",
 )  # fmt: skip
+# What only frames the screen (camera, presentation, open tab): a saved view is the same view
+# whatever these say, and a view is saved without ``present``.
+SCREEN_NAMES = ("zoom", "center", "present", "panel")
+MIN_ZOOM, MAX_ZOOM = 0.0, 22.0  # MapLibre's range
+ZOOM_DECIMALS, CENTER_DECIMALS = 2, 4  # 1/100 of a zoom step; 1e-4 degree is ~11 m: finer is noise
 MAX_LIST = 64  # more values than any vocabulary has: a longer list is not from this app
 MAX_SITES = 12
 DEFAULT_WEIGHTS = tuple(c.default_weight for c in CRITERIA)
@@ -69,6 +80,16 @@ class ViewState:
     weights: tuple[float, ...] = DEFAULT_WEIGHTS
     facilities: bool = False
     radius: float = DEFAULT_RADIUS_KM
+    size: str = "none"
+    zoom: float | None = None  # None: the figure's own camera (all of Indonesia)
+    center: tuple[float, ...] | None = None  # (lon, lat) or None
+    present: bool = False
+    panel: str | None = None  # None: the view's own tab (default_panel)
+
+    @property
+    def open_panel(self) -> str:
+        """The tool tab on screen."""
+        return self.panel or default_panel(self.view)
 
     def selection(self, zones: pd.DataFrame) -> pd.Series:
         """Which zones this state's filters show (the one place the filters are applied)."""
@@ -144,23 +165,57 @@ def _flag(value: Any, name: str, dropped: list[str]) -> bool:
     return False
 
 
+def _number(value: Any, name: str, fits: Callable[[float], bool], dropped: list[str]) -> float | None:
+    """A number for which ``fits`` holds; None when absent, and None (reported) when bad."""
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not fits(number):
+        dropped.append(f"{name}={value!r}"[:200])
+        return None
+    return number
+
+
 def _radius(value: Any, dropped: list[str]) -> float:
     """A radius in km, more than 0 and at most MAX_RADIUS_KM; the default when absent or bad."""
-    if value is None or value == "":
-        return DEFAULT_RADIUS_KM
+    radius = _number(value, "radius", lambda r: 0 < r <= MAX_RADIUS_KM, dropped)
+    return DEFAULT_RADIUS_KM if radius is None else radius
+
+
+def default_panel(view: Any) -> str:
+    """The tool tab a view opens with: the Kaltim view's rings and comparison, else the zone detail."""
+    return "kaltim" if view == "kaltim" else "detail"
+
+
+def _zoom(value: Any, dropped: list[str]) -> float | None:
+    """A map zoom within MapLibre's range, rounded; None when absent or bad."""
+    zoom = _number(value, "zoom", lambda z: MIN_ZOOM <= z <= MAX_ZOOM, dropped)
+    return None if zoom is None else round(zoom, ZOOM_DECIMALS)
+
+
+def _center(value: Any, dropped: list[str]) -> tuple[float, ...] | None:
+    """A map centre 'lon,lat' (degrees, WGS 84), rounded; None when absent or bad."""
+    items = _as_list(value)
+    if not items:
+        return None
     try:
-        radius = float(value)
+        lon, lat = (float(v) for v in items)
     except (TypeError, ValueError):
-        radius = float("nan")
-    if not 0 < radius <= MAX_RADIUS_KM:
-        dropped.append(f"radius={value!r}"[:200])
-        return DEFAULT_RADIUS_KM
-    return radius
+        lon = lat = float("nan")
+    if not (-180 <= lon <= 180 and -85 <= lat <= 85):  # beyond 85 deg Web Mercator has no map
+        dropped.append(f"center={value!r}"[:200])
+        return None
+    return (round(lon, CENTER_DECIMALS), round(lat, CENTER_DECIMALS))
 
 
 def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, list[str]]:
     """A valid ViewState from untrusted values (URL or browser), and what had to be dropped."""
     dropped: list[str] = []
+    view = _one_of(raw.get("view"), VIEWS, "national", "view", dropped)
+    panel: str | None = _one_of(raw.get("panel"), PANELS, default_panel(view), "panel", dropped)
     rings: tuple[float, ...] = DEFAULT_RINGS_KM
     raw_rings = raw.get("rings")
     if raw_rings not in (None, "", []):
@@ -178,7 +233,7 @@ def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, li
     outside = [code for code in regency if province and vocabulary.regencies[code] not in province]
     dropped += [f"regency={code!r} (outside the chosen provinces)" for code in outside]
     state = ViewState(
-        view=_one_of(raw.get("view"), VIEWS, "national", "view", dropped),
+        view=view,
         sector=_known(_as_list(raw.get("sector")), vocabulary.sectors, "sector", dropped),
         kind=_known(_as_list(raw.get("kind")), vocabulary.kinds, "kind", dropped),
         status=_known(_as_list(raw.get("status")), vocabulary.statuses, "status", dropped),
@@ -196,6 +251,11 @@ def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, li
         weights=_weights(raw.get("weights"), dropped),
         facilities=_flag(raw.get("facilities"), "facilities", dropped),
         radius=_radius(raw.get("radius"), dropped),
+        size=_one_of(raw.get("size"), POINT_SIZES, "none", "size", dropped),
+        zoom=_zoom(raw.get("zoom"), dropped),
+        center=_center(raw.get("center"), dropped),
+        present=_flag(raw.get("present"), "present", dropped),
+        panel=None if panel == default_panel(view) else panel,
     )
     return state, dropped
 
@@ -210,6 +270,8 @@ def from_query(search: str | None, vocabulary: Vocabulary) -> tuple[ViewState, l
 def to_query(state: ViewState) -> str:
     """The query string for a state, leaving out defaults so that links stay short."""
     default = ViewState()
+    if state.panel == default_panel(state.view):
+        state = replace(state, panel=None)
     params: dict[str, str] = {}
     for name in QUERY_NAMES:
         value = getattr(state, name)
@@ -217,15 +279,25 @@ def to_query(state: ViewState) -> str:
             continue
         if name in ("rings", "weights"):
             params[name] = ",".join(f"{r:g}" for r in value)
-        elif name == "facilities":
+        elif name == "center":
+            params[name] = ",".join(f"{r:.10g}" for r in value)
+        elif name in ("facilities", "present"):
             params[name] = "1"
-        elif name == "radius":
+        elif name in ("radius", "zoom"):
             params[name] = f"{value:g}"
         elif isinstance(value, tuple):
             params[name] = ",".join(value)
         else:
             params[name] = value
     return "?" + urlencode(params, safe=",") if params else ""
+
+
+def without_screen(search: str | None, names: Collection[str] = SCREEN_NAMES) -> str:
+    """A query string without screen-only parameters (``names``): what identifies a view when saving
+    it or finding it among the saved ones. Other parameters keep their order."""
+    text = (search or "").lstrip("?")[:4000]
+    kept = [(k, v) for k, v in parse_qsl(text, keep_blank_values=False) if k not in names]
+    return "?" + urlencode(kept, safe=",") if kept else ""
 
 
 def with_changes(state: ViewState, **changes: Any) -> ViewState:

@@ -92,6 +92,7 @@ READ_INPUTS = {
     "comparison-sites", "weight", "facilities-toggle", "facility-radius", "map", "investment-chart",
     "filter-reset", "view-state", "basemap-effective", "footprint-filter", "title-table", "table-state",
     "comparison-state", "saved-open", "saved-prev", "saved-next", "import-done", "export-request", "export-cancel",
+    "tool-tabs", "controls-toggle", "presentation-toggle", "saved-views",
 }  # fmt: skip
 
 
@@ -160,7 +161,7 @@ def test_every_writing_input_of_the_app_is_known_and_each_is_checked(login_app):
     app, _ = login_app
     found = {write for _, write in writing_requests(app)}
     assert found == set(INPUT_ROLES)  # a renamed input would silently lose its check
-    assert len(writing_requests(app)) == 10
+    assert len(writing_requests(app)) == 11
     inputs = {_type(i["id"]) for spec in app.callback_map.values() for i in spec["inputs"]}
     # every other input only reads; a new input must be added here or to INPUT_ROLES, deliberately
     assert inputs - set(INPUT_ROLES) == READ_INPUTS

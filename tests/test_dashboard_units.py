@@ -48,7 +48,7 @@ def test_base_map_draws_offline_and_keeps_footprints_out_of_the_figure(runtime):
     style = figure["layout"]["map"]["style"]
     assert style["layers"][0]["type"] == "background"
     assert not any(layer.get("type") in ("symbol", "raster") for layer in style["layers"])
-    assert "glyphs" not in style and "sprite" not in style
+    assert style["glyphs"] == "/assets/glyphs/{fontstack}/{range}.pbf" and "sprite" not in style
     assert style["sources"]["footprints"]["data"] == figures.EMPTY_COLLECTION  # filled by the page
     assert figure["layout"]["meta"]["footprints"] == figures.footprints_url(runtime.model)
     assert not any("geojson" in trace for trace in figure["data"])

@@ -31,17 +31,17 @@ def test_a_request_that_is_not_a_render_is_refused(data):
 
 def test_the_request_keeps_only_the_views_url_state_and_the_render_choices():
     kind, query, params = jobs._request(
-        {"kind": "png", "params": "sector=nickel&evil=1&target=map&size=print&lon=117&lat=-1&zoom=7"}
+        {"kind": "png", "params": "sector=nickel&evil=1&target=map&preset=print&lon=117&lat=-1&zoom=7"}
     )
-    assert (kind, query) == ("png", "?sector=nickel")
-    assert (params["target"], params["size"], params["zoom"]) == ("map", "print", "7")
+    assert (kind, query) == ("png", "?sector=nickel&zoom=7")  # the camera is URL state too
+    assert (params["target"], params["preset"], params["zoom"]) == ("map", "print", "7")
 
 
 def test_a_png_job_reports_its_steps_and_returns_the_file(atlas, tmp_path):
     live = LiveRuntime(atlas, Store(tmp_path))
     steps: list[tuple[str, str]] = []
     download, message = jobs.export_job(
-        live, steps.append, {"kind": "png", "params": "view=kaltim&lang=en&target=map&size=projector"}
+        live, steps.append, {"kind": "png", "params": "view=kaltim&lang=en&target=map&preset=projector"}
     )
     assert steps == [("1", "3"), ("2", "3"), ("3", "3")]
     assert download["filename"].startswith("atlas-kawasan-map-projector-")

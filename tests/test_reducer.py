@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard.reducer import Controls, apply_controls, clicked_zone
-from dashboard.state import ViewState, Vocabulary
+from dashboard.reducer import Controls, apply_controls, camera_from_relayout, clicked_zone
+from dashboard.state import ViewState, Vocabulary, with_changes
 
 VOCAB = Vocabulary(
     sectors={"palm_oil", "bauxite"}, kinds={"KEK", "KI"}, statuses={"operating"},
@@ -61,3 +61,36 @@ def test_clicked_zone_tolerates_junk():
     for junk in (None, {}, {"points": []}, {"points": ["x"]}, {"points": [{"customdata": 5}]}, "points"):
         assert clicked_zone(junk, {"a"}) is None
     assert clicked_zone({"points": [{"location": "a"}]}, {"a"}) == "a"
+
+
+def test_a_pan_or_zoom_moves_the_camera_and_nothing_else():
+    previous = ViewState(sector=("bauxite",), present=True)
+    relayout = {"map.center": {"lon": 116.83456789, "lat": -1.2345678}, "map.zoom": 7.123, "map.bearing": 0}
+    # the controls may lag behind a new URL (here: not yet showing bauxite); a pan keeps the state's
+    state, _ = apply_controls(previous, controls(sector=[]), "map-camera", relayout, VOCAB)
+    assert state == ViewState(sector=("bauxite",), present=True, zoom=7.12, center=(116.8346, -1.2346))
+    # a filter afterwards keeps the camera; an autosize relayout is no camera
+    later, _ = apply_controls(state, controls(sector=[]), "sector-filter", None, VOCAB)
+    assert (later.zoom, later.center, later.sector) == (7.12, (116.8346, -1.2346), ())
+    assert camera_from_relayout({"autosize": True}) == {} and camera_from_relayout("x") == {}
+    # a new zone or view is framed by the map itself: the old camera is forgotten
+    click = {"points": [{"customdata": "galang_batang"}]}
+    chosen, _ = apply_controls(state, controls(sector=["bauxite"]), "map", click, VOCAB)
+    assert (chosen.zone, chosen.zoom, chosen.center) == ("galang_batang", None, None)
+
+
+def test_presentation_toggles_only_with_its_button_and_a_view_switch_opens_its_tab():
+    on, _ = apply_controls(ViewState(), controls(), "presentation-toggle", None, VOCAB)
+    assert on.present and not apply_controls(on, controls(), "presentation-toggle", None, VOCAB)[0].present
+    assert apply_controls(on, controls(sector=["bauxite"]), "sector-filter", None, VOCAB)[0].present
+    saved, _ = apply_controls(ViewState(), controls(panel="saved"), "tool-tabs", None, VOCAB)
+    assert saved.open_panel == "saved"
+    kaltim, _ = apply_controls(saved, controls(view="kaltim", panel="saved"), "view-tabs", None, VOCAB)
+    assert kaltim.open_panel == "kaltim"
+    national, _ = apply_controls(kaltim, controls(view="national", panel="kaltim"), "view-tabs", None, VOCAB)
+    assert national.open_panel == "detail"
+    back = with_changes(national, panel="saved")
+    assert (
+        apply_controls(back, controls(view="national", panel="saved"), "view-tabs", None, VOCAB)[0].panel
+        == "saved"
+    )

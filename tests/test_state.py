@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.state import ViewState, Vocabulary, from_query, sanitize, to_query
+from dashboard.state import ViewState, Vocabulary, from_query, sanitize, to_query, without_screen
 
 VOCAB = Vocabulary(
     sectors={"palm_oil", "bauxite", "nickel"},
@@ -42,12 +42,23 @@ def test_round_trip_of_every_field():
         ("?rings=1e9", "rings='1e9'"),
         ("?lang=fr", "lang='fr'"),
         ("?basemap=satellite", "basemap='satellite'"),
+        ("?zoom=99", "zoom='99'"),
+        ("?zoom=-1", "zoom='-1'"),
+        ("?zoom=nan", "zoom='nan'"),
+        ("?center=200,0", "center='200,0'"),
+        ("?center=116,-90", "center='116,-90'"),
+        ("?center=116", "center='116'"),
+        ("?center=1,2,3", "center='1,2,3'"),
+        ("?center=a,b", "center='a,b'"),
+        ("?present=maybe", "present='maybe'"),
+        ("?panel=<script>", "panel='<script>'"),
     ],
 )
 def test_unknown_values_are_dropped_and_reported(query, dropped):
     state, problems = from_query(query, VOCAB)
     assert dropped in problems
     assert state.view in ("national", "kaltim") and state.lang in ("id", "en")
+    assert (state.zoom, state.center, state.present, state.open_panel) == (None, None, False, "detail")
 
 
 def test_huge_and_wrongly_typed_values_do_not_break_it():
@@ -110,3 +121,22 @@ def test_regencies_unknown_or_outside_the_chosen_provinces_are_dropped(query, ke
 def test_unknown_map_layers_are_dropped():
     state, problems = from_query("?layers=regencies,satellite", REGENCY_VOCAB)
     assert state.layers == ("regencies",) and "layers='satellite'" in problems
+
+
+def test_camera_presentation_and_panel_round_trip_through_the_url():
+    state = ViewState(zoom=7.25, center=(116.8345, -1.1875), present=True, panel="saved")
+    query = to_query(state)
+    assert "zoom=7.25" in query and "center=116.8345,-1.1875" in query
+    assert "present=1" in query and "panel=saved" in query
+    assert from_query(query, VOCAB) == (state, [])
+
+
+def test_camera_values_are_rounded_sensibly():
+    state, problems = from_query("?zoom=5.123456&center=117.123456789,-0.987654321", VOCAB)
+    assert (state.zoom, state.center, problems) == (5.12, (117.1235, -0.9877), [])
+
+
+def test_a_view_is_identified_without_its_screen_parameters():
+    query = "?view=kaltim&zoom=7&center=116,-1&present=1&panel=saved&lang=en"
+    assert without_screen(query) == "?view=kaltim&lang=en"
+    assert without_screen("?present=1") == ""

@@ -61,6 +61,11 @@ class Session:
             self.page.wait_for_function(DASH_IDLE_JS, timeout=TIMEOUT_MS)
             self.page.wait_for_timeout(50)
 
+    def show(self, panel: str) -> None:
+        """Open a tool tab of the drawer beside the map and wait until its pane shows."""
+        self.page.locator(f"#tool-tabs label:has(input[value='{panel}'])").click()
+        self.page.wait_for_function("(p) => !document.getElementById('pane-' + p).hidden", arg=panel)
+
     def map_trace(self, index: int) -> dict:
         return self.page.evaluate(
             "(i) => { const gd = document.querySelector('#map .js-plotly-plot'); "
@@ -76,9 +81,11 @@ class Session:
         return self.page.locator(selector).inner_text()
 
 
-def new_session(browser, base_url: str, **context_options) -> tuple[Session, object]:
+def new_session(
+    browser, base_url: str, viewport: dict[str, int] | None = None, **context_options
+) -> tuple[Session, object]:
     """A fresh browser context on ``base_url`` with the internet blocked; close the context after use."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, **context_options)
+    context = browser.new_context(viewport=viewport or {"width": 1600, "height": 1000}, **context_options)
     blocked: list[str] = []
     errors: list[str] = []
     block_the_internet(context, blocked)

@@ -24,7 +24,7 @@ OUT = ROOT / "assets" / "screenshots"
 VIEWS = {
     "national": "?sector=palm_oil,rubber,bauxite,smelter,nickel&zone=galang_batang",
     "kaltim": "?view=kaltim&zone=ki_kariangau",
-    "presentation": "?view=kaltim&lang=en",
+    "presentation": "?view=kaltim&lang=en&present=1",
 }
 
 
@@ -45,10 +45,10 @@ def main() -> None:
             page.wait_for_function(MAP_READY_JS, timeout=60_000)
             page.wait_for_function(DASH_IDLE_JS, timeout=60_000)
             if name == "presentation":
-                page.locator("#presentation-toggle").click()
+                page.wait_for_function("() => document.body.classList.contains('presenting')")
             page.wait_for_timeout(2500)  # let MapLibre finish drawing in software WebGL
             path = OUT / f"{name}.png"
-            page.screenshot(path=str(path), full_page=name != "presentation")
+            page.screenshot(path=str(path))  # the page is the viewport: map first, tools in tabs
             print(f"wrote {path.relative_to(ROOT)}")
             context.close()
         browser.close()

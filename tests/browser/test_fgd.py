@@ -21,6 +21,7 @@ from tests.browser.harness import running_server
 
 def screen_table(session) -> pd.DataFrame:
     """The zone table as rendered on the page (headers and cell texts)."""
+    session.show("table")
     session.page.locator("#title-table").click()
     session.page.wait_for_selector("#zone-table-grid")
     return session.page.evaluate(
@@ -34,6 +35,8 @@ def screen_table(session) -> pd.DataFrame:
 
 
 def download(session, button_id: str, tmp_path: Path, timeout: float = 90_000) -> Path:
+    if session.page.locator("#pane-export").is_hidden():
+        session.show("export")
     with session.page.expect_download(timeout=timeout) as info:
         session.page.locator(f"#{button_id}").click()
     path = tmp_path / info.value.suggested_filename
@@ -65,6 +68,7 @@ def test_saved_views_survive_a_restart_and_step_with_arrow_keys(browser, tmp_pat
         session, context = new_session(browser, url)
         for number, query in enumerate(queries, start=1):
             session.open(query)
+            session.show("saved")
             session.page.locator("#saved-title").fill(f"Tampilan {number}")
             session.page.locator("#saved-note").fill(f"catatan {number}")
             session.page.locator("#save-view").click()
@@ -79,13 +83,13 @@ def test_saved_views_survive_a_restart_and_step_with_arrow_keys(browser, tmp_pat
         assert [items.nth(i).get_attribute("data-query") for i in range(3)] == queries
         session.page.locator("#presentation-toggle").click()
         session.page.locator("#map").click(position={"x": 5, "y": 5})
-        for query in queries:
+        for query in queries:  # stepping keeps presentation mode on
             session.page.keyboard.press("ArrowRight")
-            session.page.wait_for_function("(q) => location.search === q", arg=query)
+            session.page.wait_for_function("(q) => location.search === q + '&present=1'", arg=query)
             session.settle()
         assert session.page.locator("#kind-filter input[value='KI']").is_checked()
         session.page.keyboard.press("ArrowLeft")
-        session.page.wait_for_function("(q) => location.search === q", arg=queries[1])
+        session.page.wait_for_function("(q) => location.search === q + '&present=1'", arg=queries[1])
         session.settle()
         assert session.page.locator("#view-tabs input[value='kaltim']").is_checked()
         context.close()
@@ -93,6 +97,7 @@ def test_saved_views_survive_a_restart_and_step_with_arrow_keys(browser, tmp_pat
 
 def test_saved_views_rename_reorder_delete(session):
     session.open("?sector=nickel")
+    session.show("saved")
     for title in ("Pertama", "Kedua"):
         session.page.locator("#saved-title").fill(title)
         session.page.locator("#save-view").click()
@@ -175,6 +180,7 @@ def test_export_failure_is_reported_in_plain_words(session):
     session.page.route(
         "**/export/csv*", lambda route: route.fulfill(status=503, json={"error": "disk penuh"})
     )
+    session.show("export")
     session.page.locator("#export-csv").click()
     session.page.wait_for_function(
         "() => document.querySelector('#export-status').innerText.includes('disk penuh')"
@@ -191,6 +197,7 @@ def test_export_failure_is_reported_in_plain_words(session):
 
 def test_a_render_runs_as_a_job_with_progress_and_can_be_cancelled(session):
     session.open()
+    session.show("export")
     session.page.get_by_label("Cetak A4 300 dpi").check()  # the slowest render: time to see the job
     session.page.locator("#export-pdf").click()
     progress, cancel = session.page.locator("#export-progress"), session.page.locator("#export-cancel")

@@ -29,6 +29,7 @@ def test_import_boundaries_confirm_and_see_them(browser, tmp_path, atlas):
         session, context = new_session(browser, url)
         session.open("?zone=ki_kariangau")
         assert "indikatif" in session.text("#zone-detail")
+        session.show("import")
         session.page.get_by_label("Batas kawasan (ganti batas resmi atau indikatif)").check()
         session.page.locator("#import-upload input[type=file]").set_input_files(
             boundary_file(tmp_path, atlas)
@@ -40,6 +41,7 @@ def test_import_boundaries_confirm_and_see_them(browser, tmp_path, atlas):
             session.page.locator("#import-confirm").click()
         session.page.wait_for_function("() => document.querySelector('#zone-detail h3')")
         session.settle()
+        session.show("detail")
         detail = session.text("#zone-detail")
         assert "Batas impor" in detail and "batas_kariangau.geojson" in detail
         assert session.page.locator("#import-layers li[data-layer]").count() == 1
@@ -51,13 +53,13 @@ def test_overlay_import_remove_and_undo(browser, tmp_path):
     csv.write_text("nama,lon,lat\nCalon A,116.9,-1.1\nCalon B,117.2,-0.6\n", encoding="utf-8")
     with running_server(env={"ATLAS_DATA_DIR": str(tmp_path / "data")}) as url:
         session, context = new_session(browser, url)
-        session.open()
+        session.open("?panel=import")  # the open tool tab is part of the URL
         traces = session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').data.length")
         session.page.locator("#import-upload input[type=file]").set_input_files(str(csv))
         session.page.wait_for_function("() => !document.querySelector('#import-confirm').disabled")
         with session.page.expect_navigation():
             session.page.locator("#import-confirm").click()
-        session.open()
+        session.open("?panel=import")
         assert (
             session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').data.length")
             == traces + 1
@@ -66,7 +68,7 @@ def test_overlay_import_remove_and_undo(browser, tmp_path):
         layer = session.page.locator("#import-layers li[data-layer]")
         with session.page.expect_navigation():
             layer.get_by_role("button", name="Hapus").click()
-        session.open()
+        session.open("?panel=import")
         assert session.page.locator("#import-layers li[data-removed='true']").count() == 1
         assert (
             session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').data.length")
@@ -76,7 +78,7 @@ def test_overlay_import_remove_and_undo(browser, tmp_path):
             session.page.locator("#import-layers li[data-layer]").get_by_role(
                 "button", name="Pulihkan"
             ).click()
-        session.open()
+        session.open("?panel=import")
         assert (
             session.page.evaluate("() => document.querySelector('#map .js-plotly-plot').data.length")
             == traces + 1
@@ -88,6 +90,7 @@ def test_a_bad_file_gets_a_specific_message_and_the_page_keeps_working(session, 
     bad = tmp_path / "rusak.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": [')
     session.open()
+    session.show("import")
     session.page.locator("#import-upload input[type=file]").set_input_files(str(bad))
     session.page.wait_for_function(
         "() => document.querySelector('#import-report').innerText.includes('rusak.geojson')"

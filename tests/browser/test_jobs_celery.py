@@ -73,6 +73,7 @@ def test_a_png_export_is_made_by_a_celery_worker_through_redis(browser, tmp_path
             session, context = new_session(browser, base, accept_downloads=True)
             try:
                 session.open()
+                session.show("export")
                 with session.page.expect_download(timeout=120_000) as info:
                     session.page.locator("#export-png").click()
                 path = tmp_path / info.value.suggested_filename

@@ -1,0 +1,1 @@
+"""The dashboard's features, each keeping its layout fragment and callbacks together."""
