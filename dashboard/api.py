@@ -16,7 +16,7 @@ from dataclasses import asdict
 from flask import Flask, Response, jsonify, request
 
 from dashboard.auth import actor_name, refusal, request_language, require
-from dashboard.importing import localise, plan_bytes, store_import
+from dashboard.features.imports import localise, plan_bytes, store_import
 from dashboard.runtime import LiveRuntime
 from geodata.import_plan import FOOTPRINTS, MODES, OVERLAY
 from geodata.problems import Problem

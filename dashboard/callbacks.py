@@ -17,11 +17,12 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import components, facilitypanel, figures
+from dashboard import components, figures
 from dashboard.auth import actor_name
+from dashboard.features import facilities as facilitypanel
 from dashboard.features import screen
+from dashboard.features.imports import apply_upload, layer_items, plan_upload
 from dashboard.i18n import LANGUAGES, t
-from dashboard.importing import apply_upload, layer_items, plan_upload
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets, regency_options
 from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
 from dashboard.runtime import LiveRuntime, Runtime, kaltim_report

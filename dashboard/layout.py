@@ -17,8 +17,8 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.features import screen
+from dashboard.features.imports import import_mode_options, import_override_options, import_panel
 from dashboard.i18n import DEFAULT_LANGUAGE, t
-from dashboard.importing import import_mode_options, import_override_options, import_panel
 from dashboard.jobs import job_controls
 from dashboard.state import MAX_RADIUS_KM
 from geodata import Atlas

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box, mapping
 
-from dashboard.importing import apply_upload, layer_items, plan_upload
+from dashboard.features.imports import apply_upload, layer_items, plan_upload
 from dashboard.runtime import LiveRuntime, build_runtime
 from geodata.store import Store, StoreUnreadable
 

@@ -20,7 +20,7 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, box
 from sqlalchemy import select
 
-from dashboard.importing import plan_upload
+from dashboard.features.imports import plan_upload
 from dashboard.runtime import LiveRuntime, build_runtime
 from geodata import db
 from geodata.footprints import IMPORTED, OFFICIAL
@@ -326,7 +326,7 @@ def test_concurrent_writers_on_one_database_lose_nothing(backend):
 # Host B: sees what host A stored, confirms the plan A made, saves a view of its own.
 HOST_B = """
 import json, sys
-from dashboard.importing import apply_upload
+from dashboard.features.imports import apply_upload
 from dashboard.runtime import build_runtime
 from geodata import load_atlas
 from geodata.store import Store
