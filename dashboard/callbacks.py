@@ -23,10 +23,15 @@ from dashboard.features import facilities as facilitypanel
 from dashboard.features import screen
 from dashboard.features.imports import apply_upload, layer_items, plan_upload
 from dashboard.i18n import LANGUAGES, t
-from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets, regency_options
+from dashboard.layout import option_sets, regency_options
 from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
 from dashboard.runtime import LiveRuntime, Runtime, kaltim_report
 from dashboard.state import ViewState, from_query, to_query, without_screen
+from dashboard.widgets import (
+    TEXT_ELEMENTS,
+    dropdown_labels,
+    plain,
+)
 from geodata.comparison import criteria_values
 from geodata.connectivity import kaltim_sites
 from geodata.export import zone_table
@@ -143,7 +148,7 @@ def _language_outputs(atlas: Any, lang: str) -> tuple[Any, ...]:
     options = option_sets(atlas, lang)
     labels = dropdown_labels(lang)
     return tuple(
-        components.plain(
+        plain(
             [
                 *(t(key, lang) for key in TEXT_ELEMENTS.values()),
                 *(options[cid] for cid in OPTION_IDS),
@@ -251,7 +256,7 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
         "kpis",
         lambda: runtime.cached(
             ("kpis", *keys["kpis"]),
-            lambda: components.plain(components.kpi_children(summary, counted_total, lang)),
+            lambda: plain(components.kpi_children(summary, counted_total, lang)),
         ),
     )
     chart = part("chart", lambda: figures.investment_figure(atlas, model, runtime.attributes[counted], state))
@@ -261,9 +266,7 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
         lambda: (
             runtime.cached(
                 ("distance-tables", state.rings, lang),
-                lambda: components.plain(
-                    components.distance_tables(kaltim_report(runtime, state.rings), atlas, lang)
-                ),
+                lambda: plain(components.distance_tables(kaltim_report(runtime, state.rings), atlas, lang)),
             )
             if kaltim
             else []
@@ -273,14 +276,14 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
         "detail",
         lambda: runtime.cached(
             ("detail", *keys["detail"]),
-            lambda: components.plain(detail_parts(atlas, state, mask)),
+            lambda: plain(detail_parts(atlas, state, mask)),
         ),
     )
     legend = part(
         "legend",
         lambda: runtime.cached(
             ("legend", *keys["legend"]),
-            lambda: components.plain(legend_parts(runtime, state, shown)),
+            lambda: plain(legend_parts(runtime, state, shown)),
         ),
     )
     kpi_values = [no_update] * 4 if kpis is no_update else [kpis[k] for k in components.KPI_IDS]
@@ -319,7 +322,7 @@ def _comparison(runtime: Runtime, state: ViewState) -> list[Any]:
     )
     ranked = rank_sites(values, weights)
     report = sensitivity(values, weights)
-    return components.plain(
+    return plain(
         components.comparison_children(
             runtime.atlas, list(state.sites), values, ranked, report, weights, state.lang
         )

@@ -6,30 +6,18 @@ from typing import Any
 
 import pandas as pd
 from dash import dcc, html
-from dash.development.base_component import Component
 
 from dashboard.i18n import format_hectares, format_idr_trillion, format_km, format_number, t
 from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel
 from dashboard.state import ViewState
+from dashboard.widgets import (
+    _source_items,
+    _swatch,
+)
 from geodata import Atlas
 from geodata.footprints import OFFICIAL
 from geodata.query import Summary, Total
 from geodata.scoring import CRITERIA
-
-
-def plain(value: Any) -> Any:
-    """The JSON-ready form Dash sends for a component tree: components as their
-    {props, type, namespace} dicts, tuples as lists.
-
-    A callback result made only of plain JSON types is encoded by orjson in one pass; a single
-    component anywhere sends the whole response through Plotly's slow cleaning walk instead."""
-    if isinstance(value, Component):
-        value = value.to_plotly_json()
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    return value
 
 
 def _reporting(total: Total, lang: str) -> str:
@@ -75,16 +63,6 @@ def kpi_children(summary: Summary, total_zones: int, lang: str) -> dict[str, lis
             _reporting(summary.area_ha, lang),
         ),
     }
-
-
-def _source_items(sources: tuple[str, ...] | None) -> list[Any]:
-    items = []
-    for source in sources or ():
-        if source.startswith(("http://", "https://")):
-            items.append(html.Li(html.A(source, href=source, target="_blank", rel="noopener noreferrer")))
-        else:
-            items.append(html.Li(source))
-    return items
 
 
 def _dated(value: str, as_of: str | None, lang: str) -> str:
@@ -209,12 +187,6 @@ def legend_children(
         html.H2(t("legend.title", lang), className="panel-title"),
         html.Ul(entries, className="legend-list"),
     ]
-
-
-def _swatch(color: str, label: str, shape: str = "dot") -> Any:
-    return html.Li(
-        [html.Span(className=f"swatch swatch-{shape}", style={"--swatch": color}), html.Span(label)]
-    )
 
 
 def _km_cell(value: float | None, estimated: bool | None, lang: str, missing_key: str) -> str:

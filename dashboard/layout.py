@@ -21,6 +21,13 @@ from dashboard.features.imports import import_mode_options, import_override_opti
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.jobs import job_controls
 from dashboard.state import MAX_RADIUS_KM
+from dashboard.widgets import (
+    GRAPH_CONFIG,
+    _field,
+    _radio_group,
+    _text,
+    dropdown_labels,
+)
 from geodata import Atlas
 from geodata.comparison import KALTIM_ESTATES
 from geodata.facilities import DEFAULT_RADIUS_KM
@@ -28,71 +35,6 @@ from geodata.query import province_id
 from geodata.schema import KINDS, STATUSES
 from geodata.scoring import CRITERIA, MAX_WEIGHT
 from geodata.upload import ImportLimits
-
-# id of a text element -> its i18n key; rendered in the default language and switched by a callback
-TEXT_ELEMENTS: dict[str, str] = {
-    "app-subtitle": "app.subtitle",
-    "label-sector": "filter.sector",
-    "label-kind": "filter.kind",
-    "label-status": "filter.status",
-    "label-province": "filter.province",
-    "label-regency": "filter.regency",
-    "label-search": "filter.search",
-    "filter-reset": "filter.reset",
-    "label-color": "control.color",
-    "label-basemap": "control.basemap",
-    "label-layers": "control.layers",
-    "label-lang": "control.language",
-    "label-view": "control.view",
-    "title-investment": "chart.investment",
-    "title-national": "chart.national",
-    "title-detail": "detail.title",
-    "label-rings": "kaltim.rings",
-    "data-note": "data.note",
-    "presentation-toggle": "present.toggle",
-    "title-comparison": "compare.title",
-    "label-sites": "compare.sites",
-    "label-weights": "compare.weights",
-    "title-export": "export.title",
-    "label-export-target": "export.target",
-    "label-export-size": "export.size",
-    "export-png": "export.png",
-    "export-pdf": "export.pdf",
-    "export-csv": "export.csv",
-    "export-xlsx": "export.xlsx",
-    "export-geojson": "export.geojson",
-    "export-gpkg": "export.gpkg",
-    "export-facilities": "export.facilities",
-    "export-cancel": "export.cancel",
-    "label-facility-radius": "facilities.radius",
-    "title-saved": "saved.title",
-    "label-saved-title": "saved.name",
-    "label-saved-note": "saved.note",
-    "save-view": "saved.save",
-    "saved-export": "saved.export",
-    "label-saved-import": "saved.import",
-    "title-table": "table.title",
-    "label-tools": "screen.tools",
-    "controls-toggle": "screen.controls",
-    "pane-kaltim-hint": "panel.kaltim.hint",
-    "title-import": "import.title",
-    "label-import-drop": "import.drop",
-    "label-import-mode": "import.mode",
-    "import-confirm": "import.confirm",
-    "title-import-layers": "import.layers",
-    **{f"label-weight-{c.id}": f"criterion.{c.id}" for c in CRITERIA},
-}
-# The mode bar shows on hover only (it covered the investment chart's top bar), without the buttons
-# that send data to Plotly's cloud (the CSP blocks them, and nothing leaves this machine).
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "scrollZoom": True,
-    "displayModeBar": "hover",
-    "showSendToCloud": False,
-    "showEditInChartStudio": False,
-    "showLink": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud", "editInChartStudio"],
-}
 
 
 def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
@@ -144,37 +86,6 @@ def regency_options(atlas: Atlas, provinces: Collection[str] = ()) -> list[dict[
         zones = zones[zones["province"].map(province_id).isin(list(provinces))]
     found = dict(zip(zones["regency_code"], zones["regency_name"], strict=True))
     return [{"label": name, "value": code} for code, name in sorted(found.items(), key=lambda item: item[1])]
-
-
-def dropdown_labels(lang: str) -> dict[str, str]:
-    """The Dropdown's own texts (select all, search, ...) in the page's language."""
-    if lang == "en":
-        return {
-            "select_all": "Select all",
-            "deselect_all": "Deselect all",
-            "selected_count": "{num_selected} selected",
-            "search": "Search",
-            "clear_search": "Clear search",
-            "clear_selection": "Clear selection",
-            "no_options_found": "No options found",
-        }
-    return {
-        "select_all": "Pilih semua",
-        "deselect_all": "Batalkan semua",
-        "selected_count": "{num_selected} dipilih",
-        "search": "Cari",
-        "clear_search": "Hapus pencarian",
-        "clear_selection": "Hapus pilihan",
-        "no_options_found": "Tidak ada pilihan",
-    }
-
-
-def _text(element_id: str, tag: Any = html.Span, **kwargs: Any) -> Any:
-    return tag(t(TEXT_ELEMENTS[element_id], DEFAULT_LANGUAGE), id=element_id, **kwargs)
-
-
-def _field(label_id: str, control: Any) -> html.Div:
-    return html.Div([_text(label_id, html.Label, htmlFor=control.id), control], className="field")
 
 
 def _facility_controls(options: dict[str, list[dict[str, Any]]]) -> list[Any]:
@@ -279,15 +190,6 @@ def _saved_views_panel() -> html.Section:
         ],
         className="panel tools",
         id="saved-panel",
-    )
-
-
-def _radio_group(label_id: str, control_id: str, options: list[dict[str, Any]], value: Any) -> html.Fieldset:
-    return html.Fieldset(
-        [
-            _text(label_id, html.Legend),
-            dcc.RadioItems(id=control_id, options=options, value=value, inline=True),
-        ]
     )
 
 

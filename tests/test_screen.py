@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from dashboard import callbacks
-from dashboard.components import plain
 from dashboard.features.screen import caption_children, presented_view, step_query
 from dashboard.runtime import build_runtime
 from dashboard.state import ViewState
+from dashboard.widgets import plain
 from geodata.connectivity import kaltim_sites
 from geodata.savedviews import SavedView
 

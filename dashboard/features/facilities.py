@@ -7,10 +7,12 @@ from typing import Any
 import pandas as pd
 from dash import html
 
-from dashboard.components import _swatch
 from dashboard.facilitymap import FacilityLayer
 from dashboard.i18n import format_km, format_number, t
 from dashboard.state import ViewState
+from dashboard.widgets import (
+    _swatch,
+)
 from geodata import Atlas
 from geodata.facilities import facilities_near, sector_counts, select_facilities
 
