@@ -19,13 +19,13 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components, figures
 from dashboard.auth import actor_name
-from dashboard.features import facilities as facilitypanel
 from dashboard.features import screen
 from dashboard.features.imports import apply_upload, layer_items, plan_upload
+from dashboard.features.panels import panel_outputs
 from dashboard.i18n import LANGUAGES, t
 from dashboard.layout import option_sets, regency_options
 from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
-from dashboard.runtime import LiveRuntime, Runtime, kaltim_report
+from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState, from_query, to_query, without_screen
 from dashboard.widgets import (
     TEXT_ELEMENTS,
@@ -33,9 +33,7 @@ from dashboard.widgets import (
     plain,
 )
 from geodata.comparison import criteria_values
-from geodata.connectivity import kaltim_sites
 from geodata.export import zone_table
-from geodata.query import summarize
 from geodata.savedviews import SavedViewError, SavedViewStore
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
@@ -196,100 +194,6 @@ def camera_updates(state: ViewState) -> dict[tuple[str, ...], Any]:
     if state.zoom is not None:
         updates[("layout", "map", "zoom")] = state.zoom
     return updates
-
-
-def detail_parts(atlas: Any, state: ViewState, mask: Any) -> list[Any]:
-    """The zone detail, then the plants within the state's radius when the zone is shown."""
-    visible = bool(state.zone) and bool(mask.get(state.zone, False))
-    return components.detail_children(atlas, state, mask) + (
-        facilitypanel.near_children(atlas, state) if visible else []
-    )
-
-
-def legend_parts(runtime: Runtime, state: ViewState, shown: Any) -> list[Any]:
-    """The map legend, then the facilities layer's entry when it is on."""
-    atlas, model = runtime.atlas, runtime.model
-    return components.legend_children(
-        atlas, model, state, shown, runtime.overlays
-    ) + facilitypanel.legend_block(atlas, model.facilities, state)
-
-
-def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any, ...]:
-    """KPIs, investment chart and note, detail, legend and the Kaltim tables for the filtered zones,
-    as plain JSON, then the record of what the page shows ('panels-applied').
-
-    Each part has a key of what it depends on; a part whose key equals the page's record (``drawn``)
-    is not sent (no_update), so a filter does not redraw the detail, the Kaltim panel or an
-    unchanged legend. What depends only on a few small inputs is built once per runtime and key."""
-    atlas, model = runtime.atlas, runtime.model
-    state = ViewState.from_dict(stored, runtime.vocabulary)
-    lang = state.lang
-    mask = state.selection(runtime.attributes)
-    kaltim = state.view == "kaltim"
-    # The KPIs and the chart count what the view is about: Kaltim's zones in the Kaltim view.
-    scope = runtime.cached(
-        ("kaltim-scope",), lambda: runtime.attributes.index.isin(kaltim_sites(atlas).index)
-    )
-    counted = mask & scope if kaltim else mask
-    counted_total = int(scope.sum()) if kaltim else len(mask)
-    summary = summarize(runtime.attributes[counted])
-    shown = runtime.attributes[mask]
-    visible = bool(state.zone) and bool(mask.get(state.zone, False))
-    present = tuple(sorted(set(shown["kind" if state.color == "kind" else "primary_sector"])))
-    filters = (state.sector, state.kind, state.status, state.province, state.regency)
-    keys = {
-        "kpis": (lang, summary, counted_total),
-        "chart": (lang, state.color, state.zone, filters, kaltim),
-        # the facilities block follows the radius and the sector filter, only when a zone shows
-        "detail": (lang, state.zone, visible, (state.radius, state.sector) if visible else None),
-        "legend": (lang, state.color, state.view, present, state.facilities, state.sector, state.province),
-        "kaltim": kaltim,
-        "tables": (lang, state.rings) if kaltim else None,
-    }
-    now = {slot: repr(key) for slot, key in keys.items()}
-    previous = drawn if isinstance(drawn, dict) else {}
-
-    def part(slot: str, build: Any) -> Any:
-        return no_update if previous.get(slot) == now[slot] else build()
-
-    kpis = part(
-        "kpis",
-        lambda: runtime.cached(
-            ("kpis", *keys["kpis"]),
-            lambda: plain(components.kpi_children(summary, counted_total, lang)),
-        ),
-    )
-    chart = part("chart", lambda: figures.investment_figure(atlas, model, runtime.attributes[counted], state))
-    note = part("kpis", lambda: components.investment_note(summary, lang, figures.CHART_BARS))
-    tables = part(
-        "tables",
-        lambda: (
-            runtime.cached(
-                ("distance-tables", state.rings, lang),
-                lambda: plain(components.distance_tables(kaltim_report(runtime, state.rings), atlas, lang)),
-            )
-            if kaltim
-            else []
-        ),
-    )
-    detail = part(
-        "detail",
-        lambda: runtime.cached(
-            ("detail", *keys["detail"]),
-            lambda: plain(detail_parts(atlas, state, mask)),
-        ),
-    )
-    legend = part(
-        "legend",
-        lambda: runtime.cached(
-            ("legend", *keys["legend"]),
-            lambda: plain(legend_parts(runtime, state, shown)),
-        ),
-    )
-    kpi_values = [no_update] * 4 if kpis is no_update else [kpis[k] for k in components.KPI_IDS]
-    return (
-        *kpi_values, chart, note, detail, legend, part("kaltim", lambda: not kaltim), tables, now,
-    )  # fmt: skip
 
 
 def zone_table_outputs(runtime: Runtime, stored: Any, is_open: Any) -> list[Any]:

@@ -1,0 +1,329 @@
+"""The panels beside the map: KPI cards, the zone detail (with the plants near it), the legend and
+the investment and national charts. Their outputs travel with the map's (features.mapview).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from dash import html, no_update
+
+from dashboard import figures
+from dashboard.features import facilities as facilitypanel
+from dashboard.features.kaltim import distance_tables
+from dashboard.i18n import (
+    format_hectares,
+    format_idr_trillion,
+    format_number,
+    t,
+)
+from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel
+from dashboard.runtime import Runtime, kaltim_report
+from dashboard.state import ViewState
+from dashboard.widgets import (
+    _source_items,
+    _swatch,
+    plain,
+)
+from geodata import Atlas
+from geodata.connectivity import kaltim_sites
+from geodata.footprints import OFFICIAL
+from geodata.query import Summary, Total, summarize
+
+
+def _reporting(total: Total, lang: str) -> str:
+    return t("kpi.reporting", lang, n=total.reporting, m=total.of)
+
+
+KPI_IDS = ("kpi-zones", "kpi-investment", "kpi-workforce", "kpi-area")
+
+
+def kpi_children(summary: Summary, total_zones: int, lang: str) -> dict[str, list[Any]]:
+    """Children of the four KPI cards; each total says how many zones report it."""
+
+    def total(value: Total, text: str) -> str:
+        return text if value.reporting else "–"  # nobody reports it: not zero, unknown
+
+    def card(label: str, value: str, note: str) -> list[Any]:
+        return [
+            html.Div(label, className="kpi-label"),
+            html.Div(value, className="kpi-value"),
+            html.Div(note, className="kpi-note"),
+        ]
+
+    return {
+        "kpi-zones": card(
+            t("kpi.zones", lang), format_number(summary.zones, lang), t("kpi.of_total", lang, m=total_zones)
+        ),
+        "kpi-investment": card(
+            t("kpi.investment", lang),
+            total(
+                summary.investment_idr_trillion,
+                format_idr_trillion(summary.investment_idr_trillion.value, lang),
+            ),
+            _reporting(summary.investment_idr_trillion, lang),
+        ),
+        "kpi-workforce": card(
+            t("kpi.workforce", lang),
+            total(summary.workforce, format_number(summary.workforce.value, lang)),
+            _reporting(summary.workforce, lang),
+        ),
+        "kpi-area": card(
+            t("kpi.area", lang),
+            total(summary.area_ha, format_hectares(summary.area_ha.value, lang)),
+            _reporting(summary.area_ha, lang),
+        ),
+    }
+
+
+def _dated(value: str, as_of: str | None, lang: str) -> str:
+    return f"{value} ({t('value.as_of', lang, date=as_of)})" if as_of else value
+
+
+def detail_children(atlas: Atlas, state: ViewState, visible: pd.Series) -> list[Any]:
+    """Every attribute of the selected zone with its sources and as-of dates, or a hint to pick one."""
+    lang = state.lang
+    if not state.zone:
+        return [html.P(t("detail.empty", lang), className="muted")]
+    if not visible.get(state.zone, False):
+        return [html.P(t("detail.filtered_out", lang), className="muted")]
+    zone = atlas.zones.loc[state.zone]
+    missing = t("value.missing", lang)
+    sectors = ", ".join(atlas.sectors.at[s, f"label_{lang}"] for s in zone["sectors"])
+    footprint = atlas.footprints.loc[state.zone] if state.zone in atlas.footprints.index else None
+    rows: list[tuple[str, Any]] = [
+        ("field.kind", t("kind." + zone["kind"], lang)),
+        ("field.status", t("status." + zone["status"], lang)),
+        ("field.province", zone["province"]),
+        ("field.regency", zone["regency"] or missing),
+        ("field.sectors", sectors),
+        ("field.area", format_hectares(zone["area_ha"], lang) if pd.notna(zone["area_ha"]) else missing),
+        (
+            "field.investment",
+            _dated(format_idr_trillion(zone["investment_idr_trillion"], lang), zone["investment_as_of"], lang)
+            if pd.notna(zone["investment_idr_trillion"])
+            else missing,
+        ),
+        (
+            "field.workforce",
+            _dated(format_number(zone["workforce"], lang), zone["workforce_as_of"], lang)
+            if pd.notna(zone["workforce"])
+            else missing,
+        ),
+        ("field.legal_basis", zone["legal_basis"] or missing),
+        ("field.operator", zone["operator"] or missing),
+        ("field.point", f"{zone['lon']:.5f}, {zone['lat']:.5f}"),
+        ("field.precision", t("precision." + zone["coord_precision"], lang)),
+        ("field.coord_method", zone["coord_method"]),
+        *_boundary_rows(zone, footprint, lang),
+        ("field.as_of", zone["as_of"]),
+        ("field.notes", zone["notes"] or "–"),
+    ]
+    items: list[Any] = []
+    for key, value in rows:
+        items += [html.Dt(t(key, lang)), html.Dd(value)]
+    items += [html.Dt(t("field.sources", lang)), html.Dd(html.Ul(_source_items(zone["sources"])))]
+    return [
+        html.H3(zone["name"], id="zone-detail-name"),
+        html.Dl(items, className="detail-list"),
+    ]
+
+
+def _boundary_rows(zone: pd.Series, footprint: pd.Series | None, lang: str) -> list[tuple[str, Any]]:
+    """The footprint's rows of the detail panel: what kind it is, and for a real boundary its measured
+    geodesic area beside what its source says (official area, legal basis, map sources, matching)."""
+    kind = zone["boundary"]
+    text = t("footprint." + kind, lang)
+    if footprint is None:
+        return [("field.footprint", text)]
+    if kind != OFFICIAL:
+        rows = [("field.footprint", f"{text} – {footprint['footprint_note']}")]
+    else:
+        official, year = footprint["official_area_ha"], footprint["metadata_year"]
+        rows = [
+            ("field.footprint", text),
+            ("field.boundary.legal_basis", footprint["legal_basis"] or t("value.missing", lang)),
+            (
+                "field.boundary.official_area",
+                format_hectares(official, lang) if pd.notna(official) else t("value.missing", lang),
+            ),
+            ("field.boundary.metadata_year", str(year) if pd.notna(year) else t("value.missing", lang)),
+            ("field.boundary.map_sources", footprint["map_sources"] or t("value.missing", lang)),
+            ("field.boundary.match", footprint["match"]),
+        ]
+    if pd.notna(footprint["measured_area_ha"]):
+        rows.append(("field.boundary.measured_area", format_hectares(footprint["measured_area_ha"], lang)))
+    return rows
+
+
+def legend_children(
+    atlas: Atlas, model: MapModel, state: ViewState, shown: pd.DataFrame, overlays: tuple = ()
+) -> list[Any]:
+    """The map legend in HTML (readable, translatable and needing no map glyphs)."""
+    lang = state.lang
+    entries: list[Any] = []
+    if state.color == "kind":
+        present = set(shown["kind"])
+        for kind, color in KIND_COLORS.items():
+            if kind in present:
+                entries.append(_swatch(color, t("kind." + kind, lang)))
+    else:
+        present = set(shown["primary_sector"])
+        for sector in model.sector_order:
+            if sector in present:
+                entries.append(
+                    _swatch(model.sector_colors[sector], atlas.sectors.at[sector, f"label_{lang}"])
+                )
+    entries += [
+        _swatch("#999999", t("legend.footprint.official", lang), shape="official"),
+        _swatch("#999999", t("legend.footprint.imported", lang), shape="imported"),
+        _swatch("#999999", t("legend.footprint.indicative", lang), shape="indicative"),
+    ]
+    if state.view == "kaltim":
+        entries += [
+            _swatch(PLACE_COLORS["capital"], t("legend.ikn", lang)),
+            _swatch("#b2182b", t("legend.ring", lang), shape="ring"),
+            _swatch("#7f3b08", t("legend.road", lang), shape="line"),
+            _swatch("#e08214", t("legend.road.estimated", lang), shape="line"),
+            _swatch(PLACE_COLORS["port"], "Pelabuhan / port" if lang == "id" else "Port"),
+            _swatch(PLACE_COLORS["airport"], "Bandara / airport" if lang == "id" else "Airport"),
+            _swatch(PLACE_COLORS["city"], "Kota / city" if lang == "id" else "City"),
+        ]
+    for info, _ in overlays:
+        entries.append(
+            _swatch(info.colour, f"{info.name} ({info.source_file}, {info.imported_at}, {info.features})")
+        )
+    entries.append(html.Li(t("legend.provinces", lang), className="legend-note"))
+    return [
+        html.H2(t("legend.title", lang), className="panel-title"),
+        html.Ul(entries, className="legend-list"),
+    ]
+
+
+def investment_note(summary: Summary, lang: str, bars: int) -> str:
+    """Under the bar chart: how many of the shown zones report investment at all, and whether the
+    chart (at most ``bars`` bars) shows only the largest of them."""
+    note = _reporting(summary.investment_idr_trillion, lang)
+    if summary.investment_idr_trillion.reporting > bars:
+        note += " · " + t("chart.investment.top", lang, n=bars)
+    return note
+
+
+def national_sources(atlas: Atlas, lang: str) -> list[Any]:
+    """The sources and as-of dates behind the national chart: web sources as links, citations as text."""
+    rows = atlas.national[
+        (atlas.national["metric"] == "investment_realized")
+        & (atlas.national["unit"] == "IDR trillion")
+        & atlas.national["zone_id"].isna()
+    ]
+    seen: dict[str, str] = {}
+    for sources, as_of in zip(rows["sources"], rows["as_of"], strict=True):
+        for source in sources:
+            seen.setdefault(source, as_of)
+    links: list[Any] = [f"{t('chart.source', lang)}: "]
+    for index, (source, as_of) in enumerate(seen.items()):
+        if index:
+            links.append("; ")
+        if source.startswith(("http://", "https://")):
+            links.append(
+                html.A(source.split("/")[2], href=source, target="_blank", rel="noopener noreferrer")
+            )
+        else:
+            links.append(source)  # a printed citation: text, never a link to nowhere
+        links.append(f" ({as_of})")
+    return links
+
+
+def detail_parts(atlas: Any, state: ViewState, mask: Any) -> list[Any]:
+    """The zone detail, then the plants within the state's radius when the zone is shown."""
+    visible = bool(state.zone) and bool(mask.get(state.zone, False))
+    return detail_children(atlas, state, mask) + (
+        facilitypanel.near_children(atlas, state) if visible else []
+    )
+
+
+def legend_parts(runtime: Runtime, state: ViewState, shown: Any) -> list[Any]:
+    """The map legend, then the facilities layer's entry when it is on."""
+    atlas, model = runtime.atlas, runtime.model
+    return legend_children(atlas, model, state, shown, runtime.overlays) + facilitypanel.legend_block(
+        atlas, model.facilities, state
+    )
+
+
+def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any, ...]:
+    """KPIs, investment chart and note, detail, legend and the Kaltim tables for the filtered zones,
+    as plain JSON, then the record of what the page shows ('panels-applied').
+
+    Each part has a key of what it depends on; a part whose key equals the page's record (``drawn``)
+    is not sent (no_update), so a filter does not redraw the detail, the Kaltim panel or an
+    unchanged legend. What depends only on a few small inputs is built once per runtime and key."""
+    atlas, model = runtime.atlas, runtime.model
+    state = ViewState.from_dict(stored, runtime.vocabulary)
+    lang = state.lang
+    mask = state.selection(runtime.attributes)
+    kaltim = state.view == "kaltim"
+    # The KPIs and the chart count what the view is about: Kaltim's zones in the Kaltim view.
+    scope = runtime.cached(
+        ("kaltim-scope",), lambda: runtime.attributes.index.isin(kaltim_sites(atlas).index)
+    )
+    counted = mask & scope if kaltim else mask
+    counted_total = int(scope.sum()) if kaltim else len(mask)
+    summary = summarize(runtime.attributes[counted])
+    shown = runtime.attributes[mask]
+    visible = bool(state.zone) and bool(mask.get(state.zone, False))
+    present = tuple(sorted(set(shown["kind" if state.color == "kind" else "primary_sector"])))
+    filters = (state.sector, state.kind, state.status, state.province, state.regency)
+    keys = {
+        "kpis": (lang, summary, counted_total),
+        "chart": (lang, state.color, state.zone, filters, kaltim),
+        # the facilities block follows the radius and the sector filter, only when a zone shows
+        "detail": (lang, state.zone, visible, (state.radius, state.sector) if visible else None),
+        "legend": (lang, state.color, state.view, present, state.facilities, state.sector, state.province),
+        "kaltim": kaltim,
+        "tables": (lang, state.rings) if kaltim else None,
+    }
+    now = {slot: repr(key) for slot, key in keys.items()}
+    previous = drawn if isinstance(drawn, dict) else {}
+
+    def part(slot: str, build: Any) -> Any:
+        return no_update if previous.get(slot) == now[slot] else build()
+
+    kpis = part(
+        "kpis",
+        lambda: runtime.cached(
+            ("kpis", *keys["kpis"]),
+            lambda: plain(kpi_children(summary, counted_total, lang)),
+        ),
+    )
+    chart = part("chart", lambda: figures.investment_figure(atlas, model, runtime.attributes[counted], state))
+    note = part("kpis", lambda: investment_note(summary, lang, figures.CHART_BARS))
+    tables = part(
+        "tables",
+        lambda: (
+            runtime.cached(
+                ("distance-tables", state.rings, lang),
+                lambda: plain(distance_tables(kaltim_report(runtime, state.rings), atlas, lang)),
+            )
+            if kaltim
+            else []
+        ),
+    )
+    detail = part(
+        "detail",
+        lambda: runtime.cached(
+            ("detail", *keys["detail"]),
+            lambda: plain(detail_parts(atlas, state, mask)),
+        ),
+    )
+    legend = part(
+        "legend",
+        lambda: runtime.cached(
+            ("legend", *keys["legend"]),
+            lambda: plain(legend_parts(runtime, state, shown)),
+        ),
+    )
+    kpi_values = [no_update] * 4 if kpis is no_update else [kpis[k] for k in KPI_IDS]
+    return (
+        *kpi_values, chart, note, detail, legend, part("kaltim", lambda: not kaltim), tables, now,
+    )  # fmt: skip
