@@ -1,0 +1,99 @@
+"""The map: the view callback that draws the map (and the panels with it, in one response), the
+footprints' filter and the basemap probe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, State, no_update
+
+from dashboard import figures
+from dashboard.features.panels import panel_outputs
+from dashboard.runtime import LiveRuntime, Runtime
+from dashboard.state import ViewState
+
+
+def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tuple[Any, Any, Any]:
+    """The map Patch for a state, what the map then shows, and the footprints' filter. ``drawn``
+    (from the page) is what it shows now; only the difference is sent (figures.map_updates), and
+    nothing when there is none (a redraw would also snap the camera back to the figure's own)."""
+    state = ViewState.from_dict(stored, runtime.vocabulary)
+    atlas = runtime.atlas
+    mask = state.selection(runtime.attributes)
+    basemap = basemap if basemap in ("offline", "online") else "offline"
+    drawn = drawn if isinstance(drawn, dict) else figures.BASE_DRAWN
+    updates = figures.map_updates(atlas, runtime.model, runtime.hovers, state, mask, basemap, drawn)
+    if isinstance(stored, dict) and stored.get("apply_camera"):
+        updates = {**updates, **camera_updates(state)}
+    now = figures.drawn_map(state, basemap)
+    refilter = any(drawn.get(name) != now[name] for name in figures.MAP_FILTERS)
+    return (
+        # The Patch in its wire form: plain JSON, which Dash encodes with orjson in one pass (a Patch
+        # object sends the whole response through Plotly's slow JSON cleaning).
+        figures.map_patch(updates).to_plotly_json() if updates else no_update,
+        now,
+        figures.footprint_filter(mask) if refilter else no_update,
+    )
+
+
+def camera_updates(state: ViewState) -> dict[tuple[str, ...], Any]:
+    """The URL's camera as map updates ({path: value}, like figures.map_updates). Sent only after a
+    page load or a back/forward step: a pan's own camera is where the map already is, and Plotly
+    does not report a camera it was given (no loop)."""
+    updates: dict[tuple[str, ...], Any] = {}
+    if state.center:
+        updates[("layout", "map", "center")] = {"lon": state.center[0], "lat": state.center[1]}
+    if state.zoom is not None:
+        updates[("layout", "map", "zoom")] = state.zoom
+    return updates
+
+
+def register(app: Dash, live: LiveRuntime) -> None:
+    """The map's callbacks (and the panels', which share its response)."""
+
+    # The map and the panels in one response: the browser applies them in one task, so the KPIs and
+    # the chart appear before MapLibre starts drawing (a frame costs ~100 ms in software WebGL and
+    # would otherwise delay whichever response came second), and a filter costs one request less.
+    @app.callback(
+        Output("map", "figure"),
+        Output("map-applied", "data"),
+        Output("footprint-filter", "data"),
+        Output("kpi-zones", "children"),
+        Output("kpi-investment", "children"),
+        Output("kpi-workforce", "children"),
+        Output("kpi-area", "children"),
+        Output("investment-chart", "figure"),
+        Output("investment-note", "children"),
+        Output("zone-detail", "children"),
+        Output("map-legend", "children"),
+        Output("kaltim-panel", "hidden"),
+        Output("distance-table", "children"),
+        Output("panels-applied", "data"),
+        Input("view-state", "data"),
+        Input("basemap-effective", "data"),
+        State("map-applied", "data"),
+        State("panels-applied", "data"),
+    )
+    def _view(stored: Any, basemap: Any, map_drawn: Any, panels_drawn: Any) -> tuple[Any, ...]:
+        runtime = live.get()
+        return (
+            *map_outputs(runtime, stored, basemap, map_drawn),
+            *panel_outputs(runtime, stored, panels_drawn),
+        )
+
+    app.clientside_callback(
+        "window.dash_clientside.atlas.filterFootprints",
+        Input("footprint-filter", "data"),
+        prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
+        "window.dash_clientside.atlas.probeBasemap",
+        Output("basemap-effective", "data"),
+        Output("basemap-notice", "children"),
+        Input("basemap-toggle", "value"),
+        State("lang-toggle", "value"),
+        State("basemap-effective", "data"),
+        State("basemap-notice", "children"),
+    )
