@@ -11,12 +11,12 @@ Every translatable text has its own id so that one callback can switch the langu
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
 from dash import dcc, html
 
 from dashboard.features import screen
+from dashboard.features.filters import regency_options
 from dashboard.features.imports import import_mode_options, import_override_options, import_panel
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.jobs import job_controls
@@ -77,15 +77,6 @@ def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
         "import-mode": import_mode_options(lang),
         "import-override": import_override_options(lang),
     }
-
-
-def regency_options(atlas: Atlas, provinces: Collection[str] = ()) -> list[dict[str, str]]:
-    """The regencies that hold at least one zone, within the chosen provinces (ids) if any, by name."""
-    zones = atlas.zones[atlas.zones["regency_code"].notna()]
-    if provinces:
-        zones = zones[zones["province"].map(province_id).isin(list(provinces))]
-    found = dict(zip(zones["regency_code"], zones["regency_name"], strict=True))
-    return [{"label": name, "value": code} for code, name in sorted(found.items(), key=lambda item: item[1])]
 
 
 def _facility_controls(options: dict[str, list[dict[str, Any]]]) -> list[Any]:
