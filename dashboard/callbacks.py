@@ -17,17 +17,14 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import components, figures
+from dashboard import components
 from dashboard.auth import actor_name
-from dashboard.features import filters, mapview, screen
+from dashboard.features import filters, language, mapview, screen
 from dashboard.features.imports import apply_upload, layer_items, plan_upload
 from dashboard.i18n import LANGUAGES, t
-from dashboard.layout import option_sets
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState, without_screen
 from dashboard.widgets import (
-    TEXT_ELEMENTS,
-    dropdown_labels,
     plain,
 )
 from geodata.comparison import criteria_values
@@ -36,51 +33,6 @@ from geodata.savedviews import SavedViewError, SavedViewStore
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
 log = logging.getLogger(__name__)
-
-OPTION_IDS = (
-    "export-target",
-    "export-size",
-    "view-tabs",
-    "sector-filter",
-    "kind-filter",
-    "status-filter",
-    "province-filter",
-    "zone-search",
-    "color-mode",
-    "basemap-toggle",
-    "map-layers",
-    "facilities-toggle",
-    "tool-tabs",
-    "import-mode",
-    "import-override",
-)
-DROPDOWN_IDS = ("sector-filter", "province-filter", "regency-filter", "zone-search", "comparison-sites")
-
-
-def language_outputs(runtime: Runtime, lang: Any) -> tuple[Any, ...]:
-    """Every text, option label, dropdown text, tab label and the national chart in a language
-    (built once per language and runtime, as plain JSON)."""
-    lang = lang if lang in LANGUAGES else "id"
-    return runtime.cached(("language", lang), lambda: _language_outputs(runtime.atlas, lang))
-
-
-def _language_outputs(atlas: Any, lang: str) -> tuple[Any, ...]:
-    options = option_sets(atlas, lang)
-    labels = dropdown_labels(lang)
-    return tuple(
-        plain(
-            [
-                *(t(key, lang) for key in TEXT_ELEMENTS.values()),
-                *(options[cid] for cid in OPTION_IDS),
-                *(labels for _ in DROPDOWN_IDS),
-                t("filter.any", lang), t("filter.any", lang), t("filter.any", lang), t("filter.search", lang),
-                options["zone-search"],
-                lang,
-                figures.national_figure(atlas, lang),
-                components.national_sources(atlas, lang),
-            ]
-        )
-    )  # fmt: skip
 
 
 def zone_table_outputs(runtime: Runtime, stored: Any, is_open: Any) -> list[Any]:
@@ -186,20 +138,6 @@ def _decode_upload(contents: str) -> bytes:
 
 def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None:
     """Attach every callback of the page to ``app``; each reads the live runtime (imports included)."""
-
-    @app.callback(
-        *(Output(element_id, "children") for element_id in TEXT_ELEMENTS),
-        *(Output(cid, "options") for cid in OPTION_IDS),
-        *(Output(cid, "labels") for cid in DROPDOWN_IDS),
-        *(Output(cid, "placeholder") for cid in DROPDOWN_IDS[:4]),
-        Output("comparison-sites", "options"),
-        Output("app-root", "lang"),
-        Output("national-chart", "figure"),
-        Output("national-source", "children"),
-        Input("lang-toggle", "value"),
-    )
-    def _language(lang: Any) -> tuple[Any, ...]:
-        return language_outputs(live.get(), lang)
 
     app.clientside_callback(
         "window.dash_clientside.atlas.whenTableOpen",
@@ -360,4 +298,5 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
 
     mapview.register(app, live)
     filters.register(app, live)
+    language.register(app, live)
     screen.register(app, views)

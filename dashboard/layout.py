@@ -17,7 +17,8 @@ from dash import dcc, html
 
 from dashboard.features import screen
 from dashboard.features.filters import regency_options
-from dashboard.features.imports import import_mode_options, import_override_options, import_panel
+from dashboard.features.imports import import_panel
+from dashboard.features.language import option_sets
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.jobs import job_controls
 from dashboard.state import MAX_RADIUS_KM
@@ -31,52 +32,8 @@ from dashboard.widgets import (
 from geodata import Atlas
 from geodata.comparison import KALTIM_ESTATES
 from geodata.facilities import DEFAULT_RADIUS_KM
-from geodata.query import province_id
-from geodata.schema import KINDS, STATUSES
 from geodata.scoring import CRITERIA, MAX_WEIGHT
 from geodata.upload import ImportLimits
-
-
-def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
-    """Translated options of every choice control; sector options keep the vocabulary's order."""
-    sectors = atlas.sectors
-    provinces = sorted(atlas.provinces["name"])
-    return {
-        "sector-filter": [{"label": sectors.at[s, f"label_{lang}"], "value": s} for s in sectors.index],
-        "kind-filter": [{"label": t("kind." + k, lang), "value": k} for k in KINDS],
-        "status-filter": [{"label": t("status." + s, lang), "value": s} for s in STATUSES],
-        "province-filter": [{"label": name, "value": province_id(name)} for name in provinces],
-        "zone-search": [
-            {"label": name, "value": zone_id}
-            for zone_id, name in sorted(atlas.zones["name"].items(), key=lambda item: item[1])
-        ],
-        "color-mode": [
-            {"label": t("color.sector", lang), "value": "sector"},
-            {"label": t("color.kind", lang), "value": "kind"},
-        ],
-        "view-tabs": [
-            {"label": t("tab.national", lang), "value": "national"},
-            {"label": t("tab.kaltim", lang), "value": "kaltim"},
-        ],
-        "basemap-toggle": [
-            {"label": t("basemap.offline", lang), "value": "offline"},
-            {"label": t("basemap.online", lang), "value": "online"},
-        ],
-        "map-layers": [{"label": t("layer.regencies", lang), "value": "regencies"}],
-        "facilities-toggle": [{"label": t("facilities.toggle", lang), "value": "on"}],
-        "export-target": [
-            {"label": t("export.target.map", lang), "value": "map"},
-            {"label": t("export.target.investment", lang), "value": "investment"},
-            {"label": t("export.target.national", lang), "value": "national"},
-        ],
-        "export-size": [
-            {"label": t("export.size.projector", lang), "value": "projector"},
-            {"label": t("export.size.print", lang), "value": "print"},
-        ],
-        "tool-tabs": screen.tool_tab_options(lang),
-        "import-mode": import_mode_options(lang),
-        "import-override": import_override_options(lang),
-    }
 
 
 def _facility_controls(options: dict[str, list[dict[str, Any]]]) -> list[Any]:

@@ -1,0 +1,134 @@
+"""The language switch: every text, option label and dropdown text of the page in the chosen
+language (the strings themselves are in dashboard.i18n).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output
+
+from dashboard import figures
+from dashboard.features import screen
+from dashboard.features.imports import import_mode_options, import_override_options
+from dashboard.features.panels import national_sources
+from dashboard.i18n import (
+    LANGUAGES,
+    t,
+)
+from dashboard.runtime import LiveRuntime, Runtime
+from dashboard.widgets import (
+    TEXT_ELEMENTS,
+    dropdown_labels,
+    plain,
+)
+from geodata import Atlas
+from geodata.query import province_id
+from geodata.schema import KINDS, STATUSES
+
+OPTION_IDS = (
+    "export-target",
+    "export-size",
+    "view-tabs",
+    "sector-filter",
+    "kind-filter",
+    "status-filter",
+    "province-filter",
+    "zone-search",
+    "color-mode",
+    "basemap-toggle",
+    "map-layers",
+    "facilities-toggle",
+    "tool-tabs",
+    "import-mode",
+    "import-override",
+)
+
+
+DROPDOWN_IDS = ("sector-filter", "province-filter", "regency-filter", "zone-search", "comparison-sites")
+
+
+def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
+    """Translated options of every choice control; sector options keep the vocabulary's order."""
+    sectors = atlas.sectors
+    provinces = sorted(atlas.provinces["name"])
+    return {
+        "sector-filter": [{"label": sectors.at[s, f"label_{lang}"], "value": s} for s in sectors.index],
+        "kind-filter": [{"label": t("kind." + k, lang), "value": k} for k in KINDS],
+        "status-filter": [{"label": t("status." + s, lang), "value": s} for s in STATUSES],
+        "province-filter": [{"label": name, "value": province_id(name)} for name in provinces],
+        "zone-search": [
+            {"label": name, "value": zone_id}
+            for zone_id, name in sorted(atlas.zones["name"].items(), key=lambda item: item[1])
+        ],
+        "color-mode": [
+            {"label": t("color.sector", lang), "value": "sector"},
+            {"label": t("color.kind", lang), "value": "kind"},
+        ],
+        "view-tabs": [
+            {"label": t("tab.national", lang), "value": "national"},
+            {"label": t("tab.kaltim", lang), "value": "kaltim"},
+        ],
+        "basemap-toggle": [
+            {"label": t("basemap.offline", lang), "value": "offline"},
+            {"label": t("basemap.online", lang), "value": "online"},
+        ],
+        "map-layers": [{"label": t("layer.regencies", lang), "value": "regencies"}],
+        "facilities-toggle": [{"label": t("facilities.toggle", lang), "value": "on"}],
+        "export-target": [
+            {"label": t("export.target.map", lang), "value": "map"},
+            {"label": t("export.target.investment", lang), "value": "investment"},
+            {"label": t("export.target.national", lang), "value": "national"},
+        ],
+        "export-size": [
+            {"label": t("export.size.projector", lang), "value": "projector"},
+            {"label": t("export.size.print", lang), "value": "print"},
+        ],
+        "tool-tabs": screen.tool_tab_options(lang),
+        "import-mode": import_mode_options(lang),
+        "import-override": import_override_options(lang),
+    }
+
+
+def language_outputs(runtime: Runtime, lang: Any) -> tuple[Any, ...]:
+    """Every text, option label, dropdown text, tab label and the national chart in a language
+    (built once per language and runtime, as plain JSON)."""
+    lang = lang if lang in LANGUAGES else "id"
+    return runtime.cached(("language", lang), lambda: _language_outputs(runtime.atlas, lang))
+
+
+def _language_outputs(atlas: Any, lang: str) -> tuple[Any, ...]:
+    options = option_sets(atlas, lang)
+    labels = dropdown_labels(lang)
+    return tuple(
+        plain(
+            [
+                *(t(key, lang) for key in TEXT_ELEMENTS.values()),
+                *(options[cid] for cid in OPTION_IDS),
+                *(labels for _ in DROPDOWN_IDS),
+                t("filter.any", lang), t("filter.any", lang), t("filter.any", lang), t("filter.search", lang),
+                options["zone-search"],
+                lang,
+                figures.national_figure(atlas, lang),
+                national_sources(atlas, lang),
+            ]
+        )
+    )  # fmt: skip
+
+
+def register(app: Dash, live: LiveRuntime) -> None:
+    """The language switch's callback."""
+
+    @app.callback(
+        *(Output(element_id, "children") for element_id in TEXT_ELEMENTS),
+        *(Output(cid, "options") for cid in OPTION_IDS),
+        *(Output(cid, "labels") for cid in DROPDOWN_IDS),
+        *(Output(cid, "placeholder") for cid in DROPDOWN_IDS[:4]),
+        Output("comparison-sites", "options"),
+        Output("app-root", "lang"),
+        Output("national-chart", "figure"),
+        Output("national-source", "children"),
+        Input("lang-toggle", "value"),
+    )
+    def _language(lang: Any) -> tuple[Any, ...]:
+        return language_outputs(live.get(), lang)
