@@ -19,7 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components
 from dashboard.auth import actor_name
-from dashboard.features import filters, language, mapview, screen
+from dashboard.features import filters, language, mapview, screen, table
 from dashboard.features.imports import apply_upload, layer_items, plan_upload
 from dashboard.i18n import LANGUAGES, t
 from dashboard.runtime import LiveRuntime, Runtime
@@ -28,22 +28,10 @@ from dashboard.widgets import (
     plain,
 )
 from geodata.comparison import criteria_values
-from geodata.export import zone_table
 from geodata.savedviews import SavedViewError, SavedViewStore
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
 log = logging.getLogger(__name__)
-
-
-def zone_table_outputs(runtime: Runtime, stored: Any, is_open: Any) -> list[Any]:
-    """The zone table, rendered only while its panel is open (36+ rows of HTML cost the browser
-    seconds per filter; bench/RESULTS.md)."""
-    if not is_open:
-        return []
-    state = ViewState.from_dict(stored, runtime.vocabulary)
-    atlas = runtime.atlas
-    mask = state.selection(atlas.zones)
-    return components.zone_table_children(atlas, zone_table(atlas, mask), state.lang)
 
 
 def comparison_outputs(runtime: Runtime, stored: Any) -> list[Any]:
@@ -138,23 +126,6 @@ def _decode_upload(contents: str) -> bytes:
 
 def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None:
     """Attach every callback of the page to ``app``; each reads the live runtime (imports included)."""
-
-    app.clientside_callback(
-        "window.dash_clientside.atlas.whenTableOpen",
-        Output("table-state", "data"),
-        Input("view-state", "data"),
-        Input("title-table", "n_clicks"),
-    )
-
-    @app.callback(
-        Output("zone-table", "children"),
-        Output("title-table", "aria-expanded"),
-        Input("table-state", "data"),
-        Input("title-table", "n_clicks"),
-    )
-    def _zone_table(stored: Any, clicks: Any) -> tuple[list[Any], str]:
-        is_open = isinstance(clicks, int) and clicks % 2 == 1
-        return zone_table_outputs(live.get(), stored, is_open), "true" if is_open else "false"
 
     app.clientside_callback(
         "window.dash_clientside.atlas.whenKaltim",
@@ -299,4 +270,5 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
     mapview.register(app, live)
     filters.register(app, live)
     language.register(app, live)
+    table.register(app, live)
     screen.register(app, views)

@@ -4,32 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from dash import dcc, html
 
 from dashboard.i18n import format_number, t
 from geodata import Atlas
 from geodata.scoring import CRITERIA
-
-
-def zone_table_children(atlas: Atlas, table: pd.DataFrame, lang: str) -> list[Any]:
-    """The filtered zones as an HTML table: the same rows and columns the CSV/Excel/GeoJSON exports write."""
-    header = html.Thead(html.Tr([html.Th(column, scope="col") for column in table.columns]))
-    rows = []
-    for record in table.itertuples(index=False):
-        cells = []
-        for column, value in zip(table.columns, record, strict=True):
-            if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-                text = ""
-            elif column in ("area_ha", "measured_area_ha", "investment_idr_trillion", "lon", "lat"):
-                text = format_number(float(value), lang, 5 if column in ("lon", "lat") else 2)
-            elif column == "workforce":
-                text = format_number(int(value), lang)
-            else:
-                text = str(value)
-            cells.append(html.Td(text))
-        rows.append(html.Tr(cells))
-    return [html.Table([header, html.Tbody(rows)], className="data-table compact", id="zone-table-grid")]
 
 
 def comparison_children(
