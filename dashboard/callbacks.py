@@ -19,45 +19,14 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components
 from dashboard.auth import actor_name
-from dashboard.features import filters, language, mapview, screen, table
+from dashboard.features import comparison, filters, language, mapview, screen, table
 from dashboard.features.imports import apply_upload, layer_items, plan_upload
 from dashboard.i18n import LANGUAGES, t
-from dashboard.runtime import LiveRuntime, Runtime
-from dashboard.state import ViewState, without_screen
-from dashboard.widgets import (
-    plain,
-)
-from geodata.comparison import criteria_values
+from dashboard.runtime import LiveRuntime
+from dashboard.state import without_screen
 from geodata.savedviews import SavedViewError, SavedViewStore
-from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
 log = logging.getLogger(__name__)
-
-
-def comparison_outputs(runtime: Runtime, stored: Any) -> list[Any]:
-    """The candidate-site comparison for the state's sites and weights (only in the Kaltim view), as
-    plain JSON; built once per runtime, sites, weights and language, so a filter or ring change
-    in the Kaltim view does not recompute it."""
-    state = ViewState.from_dict(stored, runtime.vocabulary)
-    if state.view != "kaltim" or not state.sites:
-        return []
-    return runtime.cached(
-        ("comparison", state.sites, state.weights, state.lang), lambda: _comparison(runtime, state)
-    )
-
-
-def _comparison(runtime: Runtime, state: ViewState) -> list[Any]:
-    weights = {c.id: w for c, w in zip(CRITERIA, state.weights, strict=True)}
-    values = runtime.cached(
-        ("criteria-values", state.sites), lambda: criteria_values(runtime.atlas, list(state.sites))
-    )
-    ranked = rank_sites(values, weights)
-    report = sensitivity(values, weights)
-    return plain(
-        components.comparison_children(
-            runtime.atlas, list(state.sites), values, ranked, report, weights, state.lang
-        )
-    )
 
 
 def saved_views_outputs(
@@ -126,17 +95,6 @@ def _decode_upload(contents: str) -> bytes:
 
 def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None:
     """Attach every callback of the page to ``app``; each reads the live runtime (imports included)."""
-
-    app.clientside_callback(
-        "window.dash_clientside.atlas.whenKaltim",
-        Output("comparison-state", "data"),
-        Input("view-state", "data"),
-        State("site-comparison", "children"),
-    )
-
-    @app.callback(Output("site-comparison", "children"), Input("comparison-state", "data"))
-    def _comparison(stored: Any) -> list[Any]:
-        return comparison_outputs(live.get(), stored)
 
     saved_actions = [
         Input({"type": kind, "index": ALL}, "n_clicks")
@@ -271,4 +229,5 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
     filters.register(app, live)
     language.register(app, live)
     table.register(app, live)
+    comparison.register(app, live)
     screen.register(app, views)
