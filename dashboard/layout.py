@@ -19,6 +19,7 @@ from dashboard.features import screen
 from dashboard.features.filters import regency_options
 from dashboard.features.imports import import_panel
 from dashboard.features.language import option_sets
+from dashboard.features.savedviews import _saved_views_panel
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.jobs import job_controls
 from dashboard.state import MAX_RADIUS_KM
@@ -90,54 +91,6 @@ def _export_panel(options: dict[str, list[dict[str, Any]]]) -> html.Section:
         ],
         className="panel tools",
         id="export-panel",
-    )
-
-
-def _saved_views_panel() -> html.Section:
-    return html.Section(
-        [
-            _text("title-saved", html.H2, className="panel-title"),
-            html.Div(
-                [
-                    _text("label-saved-title", html.Label, htmlFor="saved-title"),
-                    dcc.Input(id="saved-title", type="text", maxLength=120, autoComplete="off", value=""),
-                ],
-                className="field",
-            ),
-            html.Div(
-                [
-                    _text("label-saved-note", html.Label, htmlFor="saved-note"),
-                    dcc.Textarea(id="saved-note", maxLength=2000, value="", rows=2),
-                ],
-                className="field",
-            ),
-            _text("save-view", html.Button, type="button", className="button button-strong", n_clicks=0),
-            html.Div(id="saved-message", className="status", role="status"),
-            html.Ol(id="saved-views", className="saved-list"),
-            html.Div(
-                [
-                    _text(
-                        "saved-export",
-                        html.A,
-                        href="/saved-views/export",
-                        download="atlas-kawasan-views.json",
-                    ),
-                    html.Label(
-                        dcc.Upload(
-                            _text("label-saved-import", html.Span, className="button"),
-                            id="saved-import",
-                            accept=".json,application/json",
-                            max_size=1_000_000,
-                            className="upload",
-                        ),
-                        className="inline-label",
-                    ),
-                ],
-                className="button-row",
-            ),
-        ],
-        className="panel tools",
-        id="saved-panel",
     )
 
 
