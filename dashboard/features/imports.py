@@ -15,15 +15,17 @@ import ctypes
 import ctypes.util
 import gc
 import logging
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from dash import dcc, html
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard.i18n import TEXTS, format_hectares, format_km, t
-from dashboard.runtime import Runtime
+from dashboard.auth import actor_name
+from dashboard.i18n import LANGUAGES, TEXTS, format_hectares, format_km, t
+from dashboard.runtime import LiveRuntime, Runtime
 from geodata.import_plan import FOOTPRINTS, OVERLAY, ImportPlan, apply_import, plan_import
 from geodata.problems import Problem
 from geodata.store import LayerInfo, Store, StoreUnreadable
@@ -281,4 +283,75 @@ def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> h
         className="panel tools",
         id="import-panel",
         **{"data-allowed": "true" if allowed else "false"},
+    )
+
+
+def register(app: Dash, live: LiveRuntime) -> None:
+    """The import panel's callbacks: check, confirm, remove or restore a layer, then reload."""
+
+    @app.callback(
+        Output("import-report", "children"),
+        Output("import-matches", "options"),
+        Output("import-matches", "value"),
+        Output("import-confirm", "disabled"),
+        Output("import-token", "data"),
+        Output("import-override", "value"),
+        Input("import-upload", "contents"),
+        State("import-upload", "filename"),
+        State("import-mode", "value"),
+        State("lang-toggle", "value"),
+        prevent_initial_call=True,
+    )
+    def _plan_import(contents: Any, filename: Any, mode: Any, lang: Any) -> tuple[Any, ...]:
+        return plan_upload(
+            live.get(), live.store, contents, filename, mode, lang if lang in LANGUAGES else "id"
+        )
+
+    @app.callback(
+        Output("import-report", "children", allow_duplicate=True),
+        Output("import-done", "data"),
+        Output("import-confirm", "disabled", allow_duplicate=True),
+        Input("import-confirm", "n_clicks"),
+        State("import-token", "data"),
+        State("import-matches", "value"),
+        State("import-override", "value"),
+        State("lang-toggle", "value"),
+        prevent_initial_call=True,
+    )
+    def _apply_import(_clicks: Any, token: Any, confirmed: Any, override: Any, lang: Any) -> tuple[Any, ...]:
+        language = lang if lang in LANGUAGES else "id"
+        message, stored = apply_upload(
+            live.get(), live.store, token, confirmed, override, language, actor_name()
+        )
+        return message, (secrets.token_hex(4) if stored else no_update), stored  # refused: fix and retry
+
+    @app.callback(
+        Output("import-layers", "children"),
+        Output("import-done", "data", allow_duplicate=True),
+        Input({"type": "layer-remove", "index": ALL}, "n_clicks"),
+        Input({"type": "layer-restore", "index": ALL}, "n_clicks"),
+        Input("lang-toggle", "value"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _layers(_remove: Any, _restore: Any, lang: Any) -> tuple[Any, Any]:
+        trigger = ctx.triggered_id
+        changed: Any = no_update
+        clicked = any(item.get("value") for item in ctx.triggered if isinstance(item, dict))
+        if isinstance(trigger, dict) and clicked:
+            try:
+                if trigger.get("type") == "layer-remove":
+                    live.store.remove(str(trigger.get("index")))
+                else:
+                    live.store.restore(str(trigger.get("index")))
+                log.info("%s %s by %s", trigger.get("type"), trigger.get("index"), actor_name())
+                changed = secrets.token_hex(4)
+            except KeyError:
+                log.warning("no imported layer %r", trigger.get("index"))
+        return layer_items(live.store, lang if lang in LANGUAGES else "id"), changed
+
+    app.clientside_callback(
+        "function (done) { if (done) { setTimeout(() => window.location.reload(), 1200); } return done; }",
+        Output("import-done", "data", allow_duplicate=True),
+        Input("import-done", "data"),
+        prevent_initial_call=True,
     )
