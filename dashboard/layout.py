@@ -16,13 +16,13 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.features import screen
+from dashboard.features.exports import _export_panel
+from dashboard.features.facilities import _facility_controls
 from dashboard.features.filters import regency_options
 from dashboard.features.imports import import_panel
 from dashboard.features.language import option_sets
 from dashboard.features.savedviews import _saved_views_panel
 from dashboard.i18n import DEFAULT_LANGUAGE, t
-from dashboard.jobs import job_controls
-from dashboard.state import MAX_RADIUS_KM
 from dashboard.widgets import (
     GRAPH_CONFIG,
     _field,
@@ -32,66 +32,8 @@ from dashboard.widgets import (
 )
 from geodata import Atlas
 from geodata.comparison import KALTIM_ESTATES
-from geodata.facilities import DEFAULT_RADIUS_KM
 from geodata.scoring import CRITERIA, MAX_WEIGHT
 from geodata.upload import ImportLimits
-
-
-def _facility_controls(options: dict[str, list[dict[str, Any]]]) -> list[Any]:
-    """The facilities layer's switch (URL ``facilities=1``) and the detail panel's radius (``radius``)."""
-    return [
-        dcc.Checklist(id="facilities-toggle", options=options["facilities-toggle"], value=[]),
-        _field(
-            "label-facility-radius",
-            dcc.Input(
-                id="facility-radius", type="number", min=1, max=MAX_RADIUS_KM, step=1,
-                value=DEFAULT_RADIUS_KM, debounce=True, inputMode="decimal",
-            ),
-        ),
-    ]  # fmt: skip
-
-
-def _export_panel(options: dict[str, list[dict[str, Any]]]) -> html.Section:
-    buttons = [
-        _text(button_id, html.Button, type="button", className="button", **{"data-export": kind})
-        for button_id, kind in (
-            ("export-png", "png"),
-            ("export-pdf", "pdf"),
-            ("export-csv", "csv"),
-            ("export-xlsx", "xlsx"),
-            ("export-geojson", "geojson"),
-            ("export-gpkg", "gpkg"),
-            ("export-facilities", "facilities"),
-        )
-    ]
-    return html.Section(
-        [
-            _text("title-export", html.H2, className="panel-title"),
-            html.Fieldset(
-                [
-                    _text("label-export-target", html.Legend),
-                    dcc.RadioItems(id="export-target", options=options["export-target"], value="map"),
-                ]
-            ),
-            html.Fieldset(
-                [
-                    _text("label-export-size", html.Legend),
-                    dcc.RadioItems(id="export-size", options=options["export-size"], value="projector"),
-                ]
-            ),
-            html.Div(buttons, className="button-row"),
-            html.Div(
-                [
-                    *job_controls(),
-                    _text("export-cancel", html.Button, type="button", className="button", hidden=True),
-                ],
-                className="export-job",
-            ),
-            html.Div(id="export-status", className="status", role="status", **{"aria-live": "polite"}),
-        ],
-        className="panel tools",
-        id="export-panel",
-    )
 
 
 def _header(options: dict[str, list[dict[str, Any]]], lang: str) -> html.Header:

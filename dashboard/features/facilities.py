@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard.facilitymap import FacilityLayer
 from dashboard.i18n import format_km, format_number, t
-from dashboard.state import ViewState
+from dashboard.state import MAX_RADIUS_KM, ViewState
 from dashboard.widgets import (
+    _field,
     _swatch,
 )
 from geodata import Atlas
-from geodata.facilities import facilities_near, sector_counts, select_facilities
+from geodata.facilities import DEFAULT_RADIUS_KM, facilities_near, sector_counts, select_facilities
 
 NEAREST = 5
 
@@ -97,3 +98,17 @@ def near_children(atlas: Atlas, state: ViewState) -> list[Any]:
         html.P(t("facilities.source", lang), className="muted"),
     ]
     return [html.Section(items, id="facilities-near", className="facilities-near")]
+
+
+def _facility_controls(options: dict[str, list[dict[str, Any]]]) -> list[Any]:
+    """The facilities layer's switch (URL ``facilities=1``) and the detail panel's radius (``radius``)."""
+    return [
+        dcc.Checklist(id="facilities-toggle", options=options["facilities-toggle"], value=[]),
+        _field(
+            "label-facility-radius",
+            dcc.Input(
+                id="facility-radius", type="number", min=1, max=MAX_RADIUS_KM, step=1,
+                value=DEFAULT_RADIUS_KM, debounce=True, inputMode="decimal",
+            ),
+        ),
+    ]  # fmt: skip
