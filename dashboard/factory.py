@@ -1,27 +1,56 @@
-"""Build the Dash app around a loaded atlas: layout, callbacks, and nothing fetched from the internet."""
+"""Build the Dash app around a loaded atlas: layout, callbacks, and nothing fetched from the internet.
+
+The page, map first: a header, the control panel (filters, folds away), the map with its KPI strip
+and legend, and a drawer of tool tabs (detail, national chart, Kaltim, table, export, saved views,
+import; dashboard.features.screen). Each feature (dashboard.features) keeps its layout fragment and
+its callbacks; this module puts the fragments together and registers every feature's callbacks.
+
+Element ids are a contract with the tests (see the issue list): map, sector-filter, kind-filter,
+status-filter, province-filter, regency-filter, zone-search, color-mode, kpi-*, investment-chart, national-chart,
+zone-detail, view-tabs, ring-distances, distance-table, basemap-toggle, map-layers, lang-toggle,
+tool-tabs, pane-<tab>, controls-toggle, controls-panel, present-caption.
+Every translatable text has its own id so that one callback can switch the language.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from dash import Dash, html
+from dash import Dash, dcc, html
 
 from dashboard.api import register_api
 from dashboard.auth import WARMUP, AuthConfig, current_user, install_auth
 from dashboard.callbacks import register_callbacks
+from dashboard.features import screen
+from dashboard.features.exports import _export_panel
+from dashboard.features.filters import _filters
+from dashboard.features.imports import import_panel
+from dashboard.features.kaltim import _kaltim_pane
+from dashboard.features.language import option_sets
+from dashboard.features.mapview import _stage
+from dashboard.features.savedviews import _saved_views_panel
+from dashboard.features.screen import _header
 from dashboard.figures import base_map_figure, national_figure
 from dashboard.hardening import harden
-from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from dashboard.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    t,
+)
 from dashboard.jobs import JOBS_EXTENSION, background_manager, register_jobs
-from dashboard.layout import build_layout
 from dashboard.ogc import register_ogc
 from dashboard.routes import register_routes
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.settings import data_dir
 from dashboard.validation import id_skeleton
+from dashboard.widgets import (
+    GRAPH_CONFIG,
+    _text,
+)
 from geodata import Atlas, load_atlas
 from geodata.store import Store
-from geodata.upload import sweep_leftovers
+from geodata.upload import ImportLimits, sweep_leftovers
 from geodata.users import EDITOR, User
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -110,3 +139,107 @@ def page_layout(runtime: Runtime, signed_in: bool = False):
     if signed_in and user is not None:
         page.children.insert(0, user_bar(user))
     return page
+
+
+def _panes(
+    atlas: Atlas,
+    national_figure: Any,
+    options: dict[str, list[dict[str, Any]]],
+    lang: str,
+    import_refused_role: str | None = None,
+) -> dict:
+    """The content of each tool tab (state.PANELS order)."""
+    detail = [
+        html.Div(
+            [
+                _text("title-detail", html.H2, className="panel-title"),
+                html.Div(id="zone-detail", **{"aria-live": "polite"}),
+            ],
+            className="panel",
+        ),
+        html.Div(
+            [
+                _text("title-investment", html.H2, className="panel-title"),
+                html.P(id="investment-note", className="muted small"),
+                dcc.Graph(id="investment-chart", config=GRAPH_CONFIG),
+            ],
+            className="panel",
+        ),
+    ]
+    national = html.Div(
+        [
+            _text("title-national", html.H2, className="panel-title"),
+            dcc.Graph(id="national-chart", figure=national_figure, config=GRAPH_CONFIG),
+            html.P(id="national-source", className="muted small"),
+        ],
+        className="panel",
+    )
+    zone_table = html.Section(
+        [
+            _text(
+                "title-table",
+                html.Button,
+                type="button",
+                className="link-button table-toggle",
+                n_clicks=0,
+                **{"aria-expanded": "false", "aria-controls": "zone-table"},
+            ),
+            html.Div(id="zone-table", className="table-scroll"),
+        ],
+        className="panel",
+        id="zone-table-panel",
+    )
+    return {
+        "detail": detail,
+        "national": [national],
+        "kaltim": _kaltim_pane(options, lang),
+        "table": [zone_table],
+        "export": [_export_panel(options)],
+        "saved": [_saved_views_panel()],
+        "import": [
+            import_panel(lang, int(ImportLimits.from_env().max_bytes // 1_000_000), import_refused_role)
+        ],
+    }
+
+
+def build_layout(
+    atlas: Atlas,
+    map_figure: Any,
+    national_figure: Any,
+    overlays: tuple = (),
+    import_refused_role: str | None = None,
+) -> html.Div:
+    """The whole page in its default state; URL state is applied by callbacks after load. The import
+    panel is disabled when ``import_refused_role`` (the user's role) may not import."""
+    lang = DEFAULT_LANGUAGE
+    options = option_sets(atlas, lang)
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="view-state"),
+            dcc.Store(id="map-applied"),
+            dcc.Store(id="panels-applied"),
+            dcc.Store(id="footprint-filter", data=True),
+            dcc.Store(id="table-state"),
+            dcc.Store(id="comparison-state"),
+            dcc.Store(id="basemap-effective", data="offline"),
+            dcc.Store(id="saved-undo"),
+            html.Button(id="saved-prev", n_clicks=0, hidden=True, tabIndex="-1", **{"aria-hidden": "true"}),
+            html.Button(id="saved-next", n_clicks=0, hidden=True, tabIndex="-1", **{"aria-hidden": "true"}),
+            _header(options, lang),
+            html.Main(
+                [
+                    _filters(atlas, options, lang),
+                    _stage(map_figure, lang),
+                    screen.drawer(
+                        _panes(atlas, national_figure, options, lang, import_refused_role),
+                        html.Footer(_text("data-note", html.P)),
+                    ),
+                ],
+                className="layout",
+            ),
+        ],
+        className="app",
+        lang=lang,
+        id="app-root",
+    )

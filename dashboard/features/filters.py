@@ -6,15 +6,20 @@ import logging
 from collections.abc import Collection
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard.i18n import (
-    t,
-)
+from dashboard.features.facilities import _facility_controls
+from dashboard.i18n import t
 from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState, from_query, to_query
+from dashboard.widgets import (
+    _field,
+    _radio_group,
+    _text,
+    dropdown_labels,
+)
 from geodata import Atlas
 from geodata.query import province_id
 from geodata.scoring import CRITERIA
@@ -155,3 +160,68 @@ def register(app: Dash, live: LiveRuntime) -> None:
         return runtime.cached(
             ("regency-options", state.province), lambda: regency_options(runtime.atlas, state.province)
         )
+
+
+def _filters(atlas: Atlas, options: dict[str, list[dict[str, Any]]], lang: str) -> html.Aside:
+    """The control panel: search, filters, map colour/basemap/layers and the facilities layer."""
+    labels = dropdown_labels(lang)
+
+    def multi(label_id: str, control_id: str, choices: list[dict[str, Any]], **extra: Any) -> html.Div:
+        return _field(
+            label_id,
+            dcc.Dropdown(
+                id=control_id,
+                options=choices,
+                value=[],
+                multi=True,
+                searchable=True,
+                labels=labels,
+                placeholder=t("filter.any", lang),
+                **extra,
+            ),
+        )
+
+    return html.Aside(
+        [
+            _field(
+                "label-search",
+                dcc.Dropdown(
+                    id="zone-search",
+                    options=options["zone-search"],
+                    value=None,
+                    searchable=True,
+                    clearable=True,
+                    labels=labels,
+                    placeholder=t("filter.search", lang),
+                ),
+            ),
+            multi("label-sector", "sector-filter", options["sector-filter"], search_order="original"),
+            html.Fieldset(
+                [
+                    _text("label-kind", html.Legend),
+                    dcc.Checklist(id="kind-filter", options=options["kind-filter"], value=[]),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    _text("label-status", html.Legend),
+                    dcc.Checklist(id="status-filter", options=options["status-filter"], value=[]),
+                ]
+            ),
+            multi("label-province", "province-filter", options["province-filter"]),
+            multi("label-regency", "regency-filter", regency_options(atlas)),
+            _text("filter-reset", html.Button, n_clicks=0, type="button", className="button"),
+            _radio_group("label-color", "color-mode", options["color-mode"], "sector"),
+            _radio_group("label-basemap", "basemap-toggle", options["basemap-toggle"], "offline"),
+            html.Fieldset(
+                [
+                    _text("label-layers", html.Legend),
+                    dcc.Checklist(id="map-layers", options=options["map-layers"], value=[], inline=True),
+                ],
+            ),
+            *_facility_controls(options),
+        ],
+        className="filters panel",
+        id="controls-panel",
+        **{"aria-label": "Filter"},
+    )

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import html
+from dash import dcc, html
 
 from dashboard.i18n import (
     format_km,
     format_number,
     t,
 )
+from dashboard.widgets import (
+    _field,
+    _text,
+    dropdown_labels,
+)
 from geodata import Atlas
+from geodata.comparison import KALTIM_ESTATES
+from geodata.scoring import CRITERIA, MAX_WEIGHT
 
 
 def _km_cell(value: float | None, estimated: bool | None, lang: str, missing_key: str) -> str:
@@ -93,3 +100,76 @@ def distance_tables(report: dict[str, Any], atlas: Atlas, lang: str) -> list[Any
         className="data-table",
     )
     return [sites_table, pairs_table, html.P(t("kaltim.estimated_note", lang), className="muted small")]
+
+
+def _kaltim_pane(options: dict[str, list[dict[str, Any]]], lang: str) -> list[Any]:
+    """The Kaltim view's rings, distance tables and site comparison (hidden in the national view)."""
+    labels = dropdown_labels(lang)
+    weights = html.Div(
+        [
+            html.Label(
+                [
+                    html.Span(t(f"criterion.{c.id}", lang), id=f"label-weight-{c.id}"),
+                    dcc.Input(
+                        id={"type": "weight", "criterion": c.id},
+                        type="number",
+                        min=0,
+                        max=MAX_WEIGHT,
+                        step=0.5,
+                        value=c.default_weight,
+                        debounce=True,
+                        className="weight-input",
+                    ),
+                ],
+                className="weight",
+            )
+            for c in CRITERIA
+        ],
+        id="criteria-weights",
+        className="weights",
+    )
+    comparison = html.Section(
+        [
+            _text("title-comparison", html.H2, className="panel-title"),
+            _field(
+                "label-sites",
+                dcc.Dropdown(
+                    id="comparison-sites",
+                    options=options["zone-search"],
+                    value=list(KALTIM_ESTATES),
+                    multi=True,
+                    searchable=True,
+                    labels=labels,
+                ),
+            ),
+            html.Fieldset([_text("label-weights", html.Legend), weights]),
+            # focusable: a table wider than the drawer scrolls inside it, also by keyboard
+            html.Div(id="site-comparison", className="table-scroll", tabIndex="0", **{"aria-live": "polite"}),
+        ],
+        className="comparison",
+    )
+    rings = html.Div(
+        [
+            _text("label-rings", html.Label, htmlFor="ring-distances"),
+            dcc.Input(
+                id="ring-distances",
+                type="text",
+                value="25,50,100",
+                debounce=True,
+                inputMode="decimal",
+                autoComplete="off",
+                maxLength=80,
+            ),
+            html.Div(id="ring-error", className="error", role="alert"),
+        ],
+        className="field",
+    )
+    return [
+        html.Section(
+            [rings, html.Div(id="distance-table", className="table-scroll", tabIndex="0"), comparison],
+            id="kaltim-panel",
+            className="panel",
+            hidden=True,
+        ),
+        _text("pane-kaltim-hint", html.P, className="muted pane-hint"),
+    ]

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import figures
 from dashboard.features.panels import panel_outputs
+from dashboard.i18n import t
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState
+from dashboard.widgets import (
+    GRAPH_CONFIG,
+)
 
 
 def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tuple[Any, Any, Any]:
@@ -97,3 +101,32 @@ def register(app: Dash, live: LiveRuntime) -> None:
         State("basemap-effective", "data"),
         State("basemap-notice", "children"),
     )
+
+
+def _stage(map_figure: Any, lang: str) -> html.Section:
+    """The map with the KPI strip above it, its legend and notices over it, and presentation's caption."""
+    kpis = html.Section(
+        [
+            html.Div(id=kpi, className="kpi", role="status")
+            for kpi in ("kpi-zones", "kpi-investment", "kpi-workforce", "kpi-area")
+        ],
+        className="kpis",
+    )
+    map_section = html.Section(
+        [
+            html.Div(
+                dcc.Graph(
+                    id="map", figure=map_figure, config=GRAPH_CONFIG, className="map-graph", responsive=True
+                ),
+                className="map-frame",
+                role="region",  # not "img": the map holds focusable controls
+                **{"aria-label": t("map.label", lang)},
+            ),
+            # focusable: it scrolls within itself, so keyboard users must be able to scroll it
+            html.Div(id="map-legend", className="legend panel", tabIndex="0"),
+            html.Div(id="basemap-notice", className="notice", role="status"),
+        ],
+        className="map-section",
+    )
+    caption = html.Div(id="present-caption", className="present-caption", **{"aria-live": "polite"})
+    return html.Section([kpis, caption, map_section], className="stage")

@@ -15,6 +15,10 @@ from dash import Dash, Input, Output, dcc, html
 
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.state import PANELS, without_screen
+from dashboard.widgets import (
+    _radio_group,
+    _text,
+)
 from geodata.savedviews import SavedView, SavedViewStore
 
 
@@ -140,3 +144,53 @@ def register(app: Dash, views: SavedViewStore) -> None:
     )
     def _caption(search: Any, _list: Any, lang: Any) -> list[Any]:
         return caption_children(views.list(), search, lang)
+
+
+def _header(options: dict[str, list[dict[str, Any]]], lang: str) -> html.Header:
+    """Title, the view switch, the language, presentation mode and the control panel's fold button."""
+    return html.Header(
+        [
+            html.Div(
+                [html.H1(t("app.title", lang), id="app-title"), _text("app-subtitle", html.P)],
+                className="brand",
+            ),
+            # The view switch is a native radio group: reachable with Tab, switched with the arrow
+            # keys, announced by screen readers (Dash's own Tabs render unlabelled divs).
+            html.Nav(
+                html.Fieldset(
+                    [
+                        _text("label-view", html.Legend, className="visually-hidden"),
+                        dcc.RadioItems(
+                            id="view-tabs",
+                            options=options["view-tabs"],
+                            value="national",
+                            inline=True,
+                            className="view-switch",
+                        ),
+                    ]
+                ),
+                className="view-nav",
+            ),
+            html.Div(
+                [
+                    _radio_group(
+                        "label-lang",
+                        "lang-toggle",
+                        [{"label": "Bahasa Indonesia", "value": "id"}, {"label": "English", "value": "en"}],
+                        lang,
+                    ),
+                    controls_toggle(),
+                    _text(
+                        "presentation-toggle",
+                        html.Button,
+                        type="button",
+                        className="button button-strong",
+                        n_clicks=0,
+                        **{"aria-pressed": "false"},
+                    ),
+                ],
+                className="header-controls",
+            ),
+        ],
+        className="app-header",
+    )
