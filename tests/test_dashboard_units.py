@@ -15,7 +15,8 @@ from dash import no_update
 from plotly.io.json import to_json_plotly
 from shapely.geometry import shape
 
-from dashboard import callbacks, components, figures, layout
+from dashboard import figures
+from dashboard.features import filters, language, mapview, panels, table
 from dashboard.reducer import Controls
 from dashboard.runtime import build_runtime
 from dashboard.state import ViewState
@@ -84,7 +85,7 @@ def test_map_patch_sends_no_geometry_and_filters(runtime):
     assert shown == list(atlas.zones.index[mask])
     assert "galang_batang" in shown and "sei_mangkei" not in shown
     assert "layout.map.style" not in ops  # a filter never reloads the style
-    _figure, _drawn, footprint_filter = callbacks.map_outputs(
+    _figure, _drawn, footprint_filter = mapview.map_outputs(
         runtime, state.as_dict(), "offline", figures.BASE_DRAWN
     )
     positions = sorted(runtime.model.zone_ids.index(z) for z in shown)
@@ -109,7 +110,7 @@ def test_map_patch_sends_only_what_changed(runtime):
     assert ops[f"data.{figures.TRACE_ZONES}.hovertext"] == runtime.hovers["en"]
     drawn = figures.drawn_map(english, "offline")
     assert figures.map_updates(atlas, model, runtime.hovers, english, everything, "offline", drawn) == {}
-    figure, now, footprint_filter = callbacks.map_outputs(runtime, english.as_dict(), "offline", drawn)
+    figure, now, footprint_filter = mapview.map_outputs(runtime, english.as_dict(), "offline", drawn)
     assert figure is no_update and now == drawn  # nothing to redraw: no Patch at all
     assert footprint_filter is no_update
     by_kind = ViewState(lang="en", color="kind")
@@ -188,13 +189,13 @@ def test_chart_dicts_are_valid_figures_that_go_figure_sends_unchanged(runtime, s
 
 
 def test_sync_from_url_sets_every_control(runtime):
-    out = callbacks.sync_state(
+    out = filters.sync_state(
         runtime, None, "?view=kaltim&sector=bauxite&lang=en&rings=10,20", Controls(), None, None
     )
     state = out[0]
     assert state["view"] == "kaltim" and state["sector"] == ["bauxite"] and state["lang"] == "en"
     assert out[1] is no_update
-    assert list(out[2 : 3 + len(callbacks.CONTROL_IDS)]) == [
+    assert list(out[2 : 3 + len(filters.CONTROL_IDS)]) == [
         "kaltim", ["bauxite"], [], [], [], [], None, "sector", "offline", [], "en", "10,20",
         ["ki_kariangau", "ki_buluminung", "maloy_batuta_trans_kalimantan"], [3.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0],
     ]  # fmt: skip
@@ -204,13 +205,13 @@ def test_sync_from_a_control_pushes_the_url(runtime):
     controls = Controls(
         "national", ["bauxite"], [], [], [], None, "sector", "offline", "id", "25,50,100", [], None
     )
-    out = callbacks.sync_state(runtime, "sector-filter", "", controls, None, ViewState().as_dict())
+    out = filters.sync_state(runtime, "sector-filter", "", controls, None, ViewState().as_dict())
     assert out[1] == "?sector=bauxite"
     assert out[0]["sector"] == ["bauxite"]
 
 
 def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):
-    out = callbacks.panel_outputs(runtime, ViewState(sector=("bauxite",)).as_dict())
+    out = panels.panel_outputs(runtime, ViewState(sector=("bauxite",)).as_dict())
     chart = out[4]
     assert "KEK Galang Batang" in chart["data"][0]["y"]
     assert "KEK Sei Mangkei" not in chart["data"][0]["y"]
@@ -221,7 +222,7 @@ def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):
 
 
 def test_kaltim_panel_shows_the_core_numbers(runtime):
-    out = callbacks.panel_outputs(runtime, ViewState(view="kaltim").as_dict())
+    out = panels.panel_outputs(runtime, ViewState(view="kaltim").as_dict())
     assert out[8] is False
     table = json.dumps(out[9][0])
     for site in kaltim_analysis(runtime.atlas)["sites"]:
@@ -229,25 +230,23 @@ def test_kaltim_panel_shows_the_core_numbers(runtime):
 
 
 def test_panels_send_only_the_parts_that_changed(runtime):
-    first = callbacks.panel_outputs(runtime, ViewState().as_dict())
+    first = panels.panel_outputs(runtime, ViewState().as_dict())
     assert no_update not in first[:-1]  # a new page gets every part
     drawn = first[-1]
-    same = callbacks.panel_outputs(runtime, ViewState().as_dict(), drawn)
+    same = panels.panel_outputs(runtime, ViewState().as_dict(), drawn)
     assert all(part is no_update for part in same[:-1]) and same[-1] == drawn
-    filtered = callbacks.panel_outputs(runtime, ViewState(sector=("bauxite",)).as_dict(), drawn)
+    filtered = panels.panel_outputs(runtime, ViewState(sector=("bauxite",)).as_dict(), drawn)
     kpis, chart, note, detail, legend, hidden, tables = filtered[:4], *filtered[4:10]
     assert no_update not in (*kpis, chart, note, legend)
     assert detail is no_update and hidden is no_update and tables is no_update
-    english = callbacks.panel_outputs(
-        runtime, ViewState(sector=("bauxite",), lang="en").as_dict(), filtered[-1]
-    )
+    english = panels.panel_outputs(runtime, ViewState(sector=("bauxite",), lang="en").as_dict(), filtered[-1])
     assert english[8] is no_update and english[9] is no_update  # the Kaltim panel stays hidden
     assert "Pick a zone" in json.dumps(english[6])  # the detail's placeholder speaks English now
 
 
 def test_language_outputs_cover_every_text(runtime):
-    english = callbacks.language_outputs(runtime, "en")
-    indonesian = callbacks.language_outputs(runtime, "xx")  # unknown falls back to Indonesian
+    english = language.language_outputs(runtime, "en")
+    indonesian = language.language_outputs(runtime, "xx")  # unknown falls back to Indonesian
     assert "Sector" in english and "Sektor" in indonesian
 
 
@@ -256,18 +255,18 @@ def test_sync_from_a_weight_returns_a_list_for_the_wildcard_output(runtime):
         "kaltim", [], [], [], [], [], None, "sector", "offline", [], "id", "25,50,100",
         ["ki_kariangau", "ki_buluminung"], [0, 1, 2, 1, 10, 1, 1, 1],
     )  # fmt: skip
-    out = callbacks.sync_state(
+    out = filters.sync_state(
         runtime, "weights", "?view=kaltim", controls, None, ViewState(view="kaltim").as_dict()
     )
     assert out[1] == "?view=kaltim&sites=ki_kariangau,ki_buluminung&weights=0,1,2,1,10,1,1,1"
-    assert isinstance(out[2 + len(callbacks.CONTROL_IDS)], list)
+    assert isinstance(out[2 + len(filters.CONTROL_IDS)], list)
 
 
 def test_zone_table_renders_only_while_open(runtime):
     stored = ViewState(sector=("palm_oil",)).as_dict()
-    assert callbacks.zone_table_outputs(runtime, stored, False) == []
-    table = callbacks.zone_table_outputs(runtime, stored, True)[0]
-    rows = table.children[1].children
+    assert table.zone_table_outputs(runtime, stored, False) == []
+    rendered = table.zone_table_outputs(runtime, stored, True)[0]
+    rows = rendered.children[1].children
     assert len(rows) == int(runtime.atlas.zones["sectors"].map(lambda s: "palm_oil" in s).sum())
 
 
@@ -287,14 +286,14 @@ def test_investment_chart_keeps_the_largest_bars_and_the_selected_zone(runtime, 
 def test_investment_note_says_when_the_chart_shows_only_the_largest(runtime):
     summary = summarize(runtime.atlas.zones)
     reporting = summary.investment_idr_trillion.reporting
-    assert "terbesar" not in components.investment_note(summary, "id", reporting)
-    assert components.investment_note(summary, "en", reporting - 1).endswith(
+    assert "terbesar" not in panels.investment_note(summary, "id", reporting)
+    assert panels.investment_note(summary, "en", reporting - 1).endswith(
         f"the chart shows the {reporting - 1} largest"
     )
 
 
 def test_national_sources_link_web_sources_and_keep_citations_as_text(atlas):
-    children = components.national_sources(atlas, "en")
+    children = panels.national_sources(atlas, "en")
     links = [c for c in children if hasattr(c, "href")]
     texts = [c for c in children if isinstance(c, str)]
     assert links and all(link.href.startswith(("http://", "https://")) for link in links)
@@ -350,10 +349,10 @@ def test_regency_filter_blanks_the_other_zones_and_the_export_draws_regencies_in
 
 def test_regency_options_hold_zones_and_narrow_to_the_chosen_provinces(runtime):
     atlas = runtime.atlas
-    every = layout.regency_options(atlas)
+    every = filters.regency_options(atlas)
     assert {o["value"] for o in every} == set(atlas.zones["regency_code"])
     assert [o["label"] for o in every] == sorted(o["label"] for o in every)
-    kaltim = layout.regency_options(atlas, ["kalimantan_timur"])
+    kaltim = filters.regency_options(atlas, ["kalimantan_timur"])
     codes = {o["value"] for o in kaltim}
     assert codes and all(code.startswith("64.") for code in codes)
     assert {"label": "Kota Balikpapan", "value": "64.71"} in kaltim
@@ -361,18 +360,16 @@ def test_regency_options_hold_zones_and_narrow_to_the_chosen_provinces(runtime):
 
 
 def test_province_filter_lists_all_38_provinces(runtime):
-    options = layout.option_sets(runtime.atlas, "id")["province-filter"]
+    options = language.option_sets(runtime.atlas, "id")["province-filter"]
     assert len(options) == 38 and {o["value"] for o in options} == set(runtime.vocabulary.provinces)
 
 
 def test_choosing_a_province_drops_chosen_regencies_elsewhere(runtime):
     previous = ViewState(regency=("64.71",))
     controls = Controls(province=["bali"], regency=["64.71"])
-    out = callbacks.sync_state(
-        runtime, "province-filter", "?regency=64.71", controls, None, previous.as_dict()
-    )
+    out = filters.sync_state(runtime, "province-filter", "?regency=64.71", controls, None, previous.as_dict())
     assert out[0]["province"] == ["bali"] and out[0]["regency"] == []
-    assert out[2 + callbacks.CONTROL_IDS.index(("regency-filter", "value"))] == []  # the dropdown is cleared
+    assert out[2 + filters.CONTROL_IDS.index(("regency-filter", "value"))] == []  # the dropdown is cleared
 
 
 def test_basemap_documents_are_served_gzipped_with_an_etag(tmp_path, monkeypatch):

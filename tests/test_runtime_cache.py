@@ -8,7 +8,7 @@ import pytest
 from plotly.io.json import to_json_plotly
 from shapely.geometry import Point
 
-from dashboard import callbacks
+from dashboard.features import comparison, language, panels
 from dashboard.runtime import LiveRuntime, Memo, build_runtime, kaltim_report
 from dashboard.state import ViewState
 from geodata.connectivity import kaltim_analysis
@@ -48,16 +48,16 @@ def test_ring_distances_from_users_stay_bounded(runtime):
 def test_each_runtime_has_its_own_cache(atlas, tmp_path):
     live = LiveRuntime(atlas, Store(tmp_path))
     first = live.get()
-    english = callbacks.language_outputs(first, "en")
-    assert callbacks.language_outputs(first, "en") is english  # cached on this runtime
+    english = language.language_outputs(first, "en")
+    assert language.language_outputs(first, "en") is english  # cached on this runtime
     live.store.add(  # the import store changed
         LayerInfo("t", "t", "overlay", "#000000", "t.geojson", "2025-01-01T00:00:00Z", 1, 0, "point"),
         gpd.GeoDataFrame({"row": [1]}, geometry=[Point(116.8, -1.2)], crs=4326),
     )
     second = live.get()
     assert second is not first and len(second.memo) == 0
-    assert callbacks.language_outputs(second, "en") is not english
-    assert callbacks.language_outputs(second, "en") == english
+    assert language.language_outputs(second, "en") is not english
+    assert language.language_outputs(second, "en") == english
 
 
 def test_kaltim_report_is_the_analysis_for_those_rings(runtime):
@@ -75,27 +75,27 @@ def test_kaltim_report_is_the_analysis_for_those_rings(runtime):
 )
 def test_panel_outputs_are_plain_json_equal_to_the_components(runtime, state):
     """Dash encodes a plain result with orjson in one pass; the JSON is what the components give."""
-    out = callbacks.panel_outputs(runtime, state.as_dict())
+    out = panels.panel_outputs(runtime, state.as_dict())
     orjson.dumps(list(out))  # raises TypeError on any component, figure or other non-JSON object
     atlas = runtime.atlas
     mask = state.selection(atlas.zones)
-    built = callbacks.detail_parts(atlas, state, mask)
+    built = panels.detail_parts(atlas, state, mask)
     assert out[6] == orjson.loads(to_json_plotly(built))
-    legend = callbacks.legend_parts(runtime, state, atlas.zones[mask])
+    legend = panels.legend_parts(runtime, state, atlas.zones[mask])
     assert out[7] == orjson.loads(to_json_plotly(legend))
 
 
 def test_language_outputs_are_plain_json(runtime):
-    orjson.dumps(list(callbacks.language_outputs(runtime, "en")))
+    orjson.dumps(list(language.language_outputs(runtime, "en")))
 
 
 def test_comparison_is_built_once_per_sites_weights_and_language(runtime):
     fresh = build_runtime(runtime.atlas)
     state = ViewState(view="kaltim", lang="en")
-    first = callbacks.comparison_outputs(fresh, state.as_dict())
+    first = comparison.comparison_outputs(fresh, state.as_dict())
     orjson.dumps(first)
     other_rings = ViewState(view="kaltim", lang="en", rings=(10.0, 20.0), sector=("bauxite",))
-    assert callbacks.comparison_outputs(fresh, other_rings.as_dict()) is first
+    assert comparison.comparison_outputs(fresh, other_rings.as_dict()) is first
     heavier = ViewState(view="kaltim", lang="en", weights=(1.0,) * 8)
-    assert callbacks.comparison_outputs(fresh, heavier.as_dict()) != first
-    assert callbacks.comparison_outputs(fresh, ViewState().as_dict()) == []  # national view: none
+    assert comparison.comparison_outputs(fresh, heavier.as_dict()) != first
+    assert comparison.comparison_outputs(fresh, ViewState().as_dict()) == []  # national view: none

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import callbacks
+from dashboard.features import mapview, panels
 from dashboard.features.screen import caption_children, presented_view, step_query
 from dashboard.runtime import build_runtime
 from dashboard.state import ViewState
@@ -52,11 +52,11 @@ def test_stepping_through_saved_views(search, step, presenting, expected):
 
 def test_the_url_camera_goes_to_the_map_only_after_a_load():
     state = ViewState(zoom=7.5, center=(116.9, -0.9))
-    assert callbacks.camera_updates(state) == {
+    assert mapview.camera_updates(state) == {
         ("layout", "map", "center"): {"lon": 116.9, "lat": -0.9},
         ("layout", "map", "zoom"): 7.5,
     }
-    assert callbacks.camera_updates(ViewState()) == {}
+    assert mapview.camera_updates(ViewState()) == {}
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +67,9 @@ def runtime(atlas):
 def test_kaltim_kpis_count_the_kaltim_zones(runtime, atlas):
     kaltim = len(kaltim_sites(atlas))
     assert 0 < kaltim < len(atlas.zones)
-    outputs = callbacks.panel_outputs(runtime, ViewState(view="kaltim").as_dict())
+    outputs = panels.panel_outputs(runtime, ViewState(view="kaltim").as_dict())
     zones = outputs[0]
     values = [part["props"]["children"] for part in zones]
     assert values[1:] == [str(kaltim), f"dari {kaltim} kawasan"]
-    national = callbacks.panel_outputs(runtime, ViewState().as_dict())[0]
+    national = panels.panel_outputs(runtime, ViewState().as_dict())[0]
     assert national[2]["props"]["children"] == f"dari {len(atlas.zones)} kawasan"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.callbacks import DROPDOWN_IDS
+from dashboard.features.language import DROPDOWN_IDS
 from geodata.connectivity import kaltim_sites
 from tests.browser.conftest import new_session
 
