@@ -21,33 +21,31 @@ from dash import Dash, dcc, html
 
 from dashboard.api import register_api
 from dashboard.auth import WARMUP, AuthConfig, current_user, install_auth
-from dashboard.callbacks import register_callbacks
-from dashboard.features import screen
-from dashboard.features.exports import _export_panel
-from dashboard.features.filters import _filters
+from dashboard.features import (
+    comparison,
+    exports,
+    filters,
+    imports,
+    kaltim,
+    language,
+    mapview,
+    panels,
+    savedviews,
+    screen,
+    table,
+)
 from dashboard.features.imports import import_panel
-from dashboard.features.kaltim import _kaltim_pane
 from dashboard.features.language import option_sets
-from dashboard.features.mapview import _stage
-from dashboard.features.savedviews import _saved_views_panel
-from dashboard.features.screen import _header
 from dashboard.figures import base_map_figure, national_figure
 from dashboard.hardening import harden
-from dashboard.i18n import (
-    DEFAULT_LANGUAGE,
-    LANGUAGES,
-    t,
-)
-from dashboard.jobs import JOBS_EXTENSION, background_manager, register_jobs
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from dashboard.jobs import JOBS_EXTENSION, background_manager
 from dashboard.ogc import register_ogc
 from dashboard.routes import register_routes
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.settings import data_dir
 from dashboard.validation import id_skeleton
-from dashboard.widgets import (
-    GRAPH_CONFIG,
-    _text,
-)
+from dashboard.widgets import text
 from geodata import Atlas, load_atlas
 from geodata.store import Store
 from geodata.upload import ImportLimits, sweep_leftovers
@@ -79,9 +77,11 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     app.index_string = app.index_string.replace("<html>", f'<html lang="{DEFAULT_LANGUAGE}">', 1)
     app.layout = lambda: page_layout(live.get(), config.enabled)
     app.validation_layout = id_skeleton(app.validation_layout)  # inlined in every page: ids only
-    register_callbacks(app, live, store.views)
+    for feature in (filters, language, mapview, table, comparison, exports, imports):
+        feature.register(app, live)
+    savedviews.register(app, store.views)
+    screen.register(app, store.views)
     register_routes(app, live, store.views)
-    register_jobs(app, live)
     register_ogc(app.server, live)  # OGC API - Features at /ogc, for QGIS and other GIS
     register_api(app.server, live)
     install_auth(app.server, app.callback_map, config)  # first: anonymous gets 401 before any 400
@@ -142,60 +142,19 @@ def page_layout(runtime: Runtime, signed_in: bool = False):
 
 
 def _panes(
-    atlas: Atlas,
     national_figure: Any,
     options: dict[str, list[dict[str, Any]]],
     lang: str,
     import_refused_role: str | None = None,
 ) -> dict:
     """The content of each tool tab (state.PANELS order)."""
-    detail = [
-        html.Div(
-            [
-                _text("title-detail", html.H2, className="panel-title"),
-                html.Div(id="zone-detail", **{"aria-live": "polite"}),
-            ],
-            className="panel",
-        ),
-        html.Div(
-            [
-                _text("title-investment", html.H2, className="panel-title"),
-                html.P(id="investment-note", className="muted small"),
-                dcc.Graph(id="investment-chart", config=GRAPH_CONFIG),
-            ],
-            className="panel",
-        ),
-    ]
-    national = html.Div(
-        [
-            _text("title-national", html.H2, className="panel-title"),
-            dcc.Graph(id="national-chart", figure=national_figure, config=GRAPH_CONFIG),
-            html.P(id="national-source", className="muted small"),
-        ],
-        className="panel",
-    )
-    zone_table = html.Section(
-        [
-            _text(
-                "title-table",
-                html.Button,
-                type="button",
-                className="link-button table-toggle",
-                n_clicks=0,
-                **{"aria-expanded": "false", "aria-controls": "zone-table"},
-            ),
-            html.Div(id="zone-table", className="table-scroll"),
-        ],
-        className="panel",
-        id="zone-table-panel",
-    )
     return {
-        "detail": detail,
-        "national": [national],
-        "kaltim": _kaltim_pane(options, lang),
-        "table": [zone_table],
-        "export": [_export_panel(options)],
-        "saved": [_saved_views_panel()],
+        "detail": panels.detail_pane(),
+        "national": [panels.national_pane(national_figure)],
+        "kaltim": kaltim.layout(options, lang),
+        "table": [table.layout()],
+        "export": [exports.layout(options)],
+        "saved": [savedviews.layout()],
         "import": [
             import_panel(lang, int(ImportLimits.from_env().max_bytes // 1_000_000), import_refused_role)
         ],
@@ -226,14 +185,14 @@ def build_layout(
             dcc.Store(id="saved-undo"),
             html.Button(id="saved-prev", n_clicks=0, hidden=True, tabIndex="-1", **{"aria-hidden": "true"}),
             html.Button(id="saved-next", n_clicks=0, hidden=True, tabIndex="-1", **{"aria-hidden": "true"}),
-            _header(options, lang),
+            screen.header(options, lang),
             html.Main(
                 [
-                    _filters(atlas, options, lang),
-                    _stage(map_figure, lang),
+                    filters.layout(atlas, options, lang),
+                    mapview.layout(map_figure, lang),
                     screen.drawer(
-                        _panes(atlas, national_figure, options, lang, import_refused_role),
-                        html.Footer(_text("data-note", html.P)),
+                        _panes(national_figure, options, lang, import_refused_role),
+                        html.Footer(text("data-note", html.P)),
                     ),
                 ],
                 className="layout",

@@ -29,13 +29,13 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _swatch(color: str, label: str, shape: str = "dot") -> Any:
+def swatch(color: str, label: str, shape: str = "dot") -> Any:
     return html.Li(
         [html.Span(className=f"swatch swatch-{shape}", style={"--swatch": color}), html.Span(label)]
     )
 
 
-def _source_items(sources: tuple[str, ...] | None) -> list[Any]:
+def source_items(sources: tuple[str, ...] | None) -> list[Any]:
     items = []
     for source in sources or ():
         if source.startswith(("http://", "https://")):
@@ -136,18 +136,18 @@ def dropdown_labels(lang: str) -> dict[str, str]:
     }
 
 
-def _text(element_id: str, tag: Any = html.Span, **kwargs: Any) -> Any:
+def text(element_id: str, tag: Any = html.Span, **kwargs: Any) -> Any:
     return tag(t(TEXT_ELEMENTS[element_id], DEFAULT_LANGUAGE), id=element_id, **kwargs)
 
 
-def _field(label_id: str, control: Any) -> html.Div:
-    return html.Div([_text(label_id, html.Label, htmlFor=control.id), control], className="field")
+def field(label_id: str, control: Any) -> html.Div:
+    return html.Div([text(label_id, html.Label, htmlFor=control.id), control], className="field")
 
 
-def _radio_group(label_id: str, control_id: str, options: list[dict[str, Any]], value: Any) -> html.Fieldset:
+def radio_group(label_id: str, control_id: str, options: list[dict[str, Any]], value: Any) -> html.Fieldset:
     return html.Fieldset(
         [
-            _text(label_id, html.Legend),
+            text(label_id, html.Legend),
             dcc.RadioItems(id=control_id, options=options, value=value, inline=True),
         ]
     )

@@ -8,10 +8,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, html
 
-from dashboard.i18n import (
-    format_number,
-    t,
-)
+from dashboard.i18n import format_number, t
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState
 from dashboard.widgets import plain

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import dcc, html
+from dash import Dash, dcc, html
 
-from dashboard.jobs import job_controls
-from dashboard.widgets import (
-    _text,
-)
+from dashboard.jobs import job_controls, register_jobs
+from dashboard.runtime import LiveRuntime
+from dashboard.widgets import text
 
 
-def _export_panel(options: dict[str, list[dict[str, Any]]]) -> html.Section:
+def layout(options: dict[str, list[dict[str, Any]]]) -> html.Section:
+    """The export tab: target, size, one button per format, and the job's progress and cancel."""
     buttons = [
-        _text(button_id, html.Button, type="button", className="button", **{"data-export": kind})
+        text(button_id, html.Button, type="button", className="button", **{"data-export": kind})
         for button_id, kind in (
             ("export-png", "png"),
             ("export-pdf", "pdf"),
@@ -29,16 +29,16 @@ def _export_panel(options: dict[str, list[dict[str, Any]]]) -> html.Section:
     ]
     return html.Section(
         [
-            _text("title-export", html.H2, className="panel-title"),
+            text("title-export", html.H2, className="panel-title"),
             html.Fieldset(
                 [
-                    _text("label-export-target", html.Legend),
+                    text("label-export-target", html.Legend),
                     dcc.RadioItems(id="export-target", options=options["export-target"], value="map"),
                 ]
             ),
             html.Fieldset(
                 [
-                    _text("label-export-size", html.Legend),
+                    text("label-export-size", html.Legend),
                     dcc.RadioItems(id="export-size", options=options["export-size"], value="projector"),
                 ]
             ),
@@ -46,7 +46,7 @@ def _export_panel(options: dict[str, list[dict[str, Any]]]) -> html.Section:
             html.Div(
                 [
                     *job_controls(),
-                    _text("export-cancel", html.Button, type="button", className="button", hidden=True),
+                    text("export-cancel", html.Button, type="button", className="button", hidden=True),
                 ],
                 className="export-job",
             ),
@@ -55,3 +55,9 @@ def _export_panel(options: dict[str, list[dict[str, Any]]]) -> html.Section:
         className="panel tools",
         id="export-panel",
     )
+
+
+def register(app: Dash, live: LiveRuntime) -> None:
+    """The export job's callback (PNG and PDF beside the web workers; the table files are plain
+    downloads: dashboard.routes)."""
+    register_jobs(app, live)

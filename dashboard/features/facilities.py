@@ -10,10 +10,7 @@ from dash import dcc, html
 from dashboard.facilitymap import FacilityLayer
 from dashboard.i18n import format_km, format_number, t
 from dashboard.state import MAX_RADIUS_KM, ViewState
-from dashboard.widgets import (
-    _field,
-    _swatch,
-)
+from dashboard.widgets import field, swatch
 from geodata import Atlas
 from geodata.facilities import DEFAULT_RADIUS_KM, facilities_near, sector_counts, select_facilities
 
@@ -35,7 +32,7 @@ def legend_block(atlas: Atlas, layer: FacilityLayer | None, state: ViewState) ->
                 html.H3(label, className="panel-title"),
                 html.Ul(
                     [
-                        _swatch(
+                        swatch(
                             colors[s], f"{atlas.sectors.at[s, f'label_{lang}']} ({format_number(n, lang)})"
                         )
                         for s, n in counts.items()
@@ -100,11 +97,11 @@ def near_children(atlas: Atlas, state: ViewState) -> list[Any]:
     return [html.Section(items, id="facilities-near", className="facilities-near")]
 
 
-def _facility_controls(options: dict[str, list[dict[str, Any]]]) -> list[Any]:
+def controls(options: dict[str, list[dict[str, Any]]]) -> list[Any]:
     """The facilities layer's switch (URL ``facilities=1``) and the detail panel's radius (``radius``)."""
     return [
         dcc.Checklist(id="facilities-toggle", options=options["facilities-toggle"], value=[]),
-        _field(
+        field(
             "label-facility-radius",
             dcc.Input(
                 id="facility-radius", type="number", min=1, max=MAX_RADIUS_KM, step=1,

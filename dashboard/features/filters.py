@@ -9,17 +9,12 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard.features.facilities import _facility_controls
+from dashboard.features import facilities
 from dashboard.i18n import t
 from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState, from_query, to_query
-from dashboard.widgets import (
-    _field,
-    _radio_group,
-    _text,
-    dropdown_labels,
-)
+from dashboard.widgets import dropdown_labels, field, radio_group, text
 from geodata import Atlas
 from geodata.query import province_id
 from geodata.scoring import CRITERIA
@@ -162,12 +157,12 @@ def register(app: Dash, live: LiveRuntime) -> None:
         )
 
 
-def _filters(atlas: Atlas, options: dict[str, list[dict[str, Any]]], lang: str) -> html.Aside:
+def layout(atlas: Atlas, options: dict[str, list[dict[str, Any]]], lang: str) -> html.Aside:
     """The control panel: search, filters, map colour/basemap/layers and the facilities layer."""
     labels = dropdown_labels(lang)
 
     def multi(label_id: str, control_id: str, choices: list[dict[str, Any]], **extra: Any) -> html.Div:
-        return _field(
+        return field(
             label_id,
             dcc.Dropdown(
                 id=control_id,
@@ -183,7 +178,7 @@ def _filters(atlas: Atlas, options: dict[str, list[dict[str, Any]]], lang: str) 
 
     return html.Aside(
         [
-            _field(
+            field(
                 "label-search",
                 dcc.Dropdown(
                     id="zone-search",
@@ -198,28 +193,28 @@ def _filters(atlas: Atlas, options: dict[str, list[dict[str, Any]]], lang: str) 
             multi("label-sector", "sector-filter", options["sector-filter"], search_order="original"),
             html.Fieldset(
                 [
-                    _text("label-kind", html.Legend),
+                    text("label-kind", html.Legend),
                     dcc.Checklist(id="kind-filter", options=options["kind-filter"], value=[]),
                 ]
             ),
             html.Fieldset(
                 [
-                    _text("label-status", html.Legend),
+                    text("label-status", html.Legend),
                     dcc.Checklist(id="status-filter", options=options["status-filter"], value=[]),
                 ]
             ),
             multi("label-province", "province-filter", options["province-filter"]),
             multi("label-regency", "regency-filter", regency_options(atlas)),
-            _text("filter-reset", html.Button, n_clicks=0, type="button", className="button"),
-            _radio_group("label-color", "color-mode", options["color-mode"], "sector"),
-            _radio_group("label-basemap", "basemap-toggle", options["basemap-toggle"], "offline"),
+            text("filter-reset", html.Button, n_clicks=0, type="button", className="button"),
+            radio_group("label-color", "color-mode", options["color-mode"], "sector"),
+            radio_group("label-basemap", "basemap-toggle", options["basemap-toggle"], "offline"),
             html.Fieldset(
                 [
-                    _text("label-layers", html.Legend),
+                    text("label-layers", html.Legend),
                     dcc.Checklist(id="map-layers", options=options["map-layers"], value=[], inline=True),
                 ],
             ),
-            *_facility_controls(options),
+            *facilities.controls(options),
         ],
         className="filters panel",
         id="controls-panel",

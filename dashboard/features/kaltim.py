@@ -6,16 +6,8 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard.i18n import (
-    format_km,
-    format_number,
-    t,
-)
-from dashboard.widgets import (
-    _field,
-    _text,
-    dropdown_labels,
-)
+from dashboard.i18n import format_km, format_number, t
+from dashboard.widgets import dropdown_labels, field, text
 from geodata import Atlas
 from geodata.comparison import KALTIM_ESTATES
 from geodata.scoring import CRITERIA, MAX_WEIGHT
@@ -102,7 +94,7 @@ def distance_tables(report: dict[str, Any], atlas: Atlas, lang: str) -> list[Any
     return [sites_table, pairs_table, html.P(t("kaltim.estimated_note", lang), className="muted small")]
 
 
-def _kaltim_pane(options: dict[str, list[dict[str, Any]]], lang: str) -> list[Any]:
+def layout(options: dict[str, list[dict[str, Any]]], lang: str) -> list[Any]:
     """The Kaltim view's rings, distance tables and site comparison (hidden in the national view)."""
     labels = dropdown_labels(lang)
     weights = html.Div(
@@ -130,8 +122,8 @@ def _kaltim_pane(options: dict[str, list[dict[str, Any]]], lang: str) -> list[An
     )
     comparison = html.Section(
         [
-            _text("title-comparison", html.H2, className="panel-title"),
-            _field(
+            text("title-comparison", html.H2, className="panel-title"),
+            field(
                 "label-sites",
                 dcc.Dropdown(
                     id="comparison-sites",
@@ -142,7 +134,7 @@ def _kaltim_pane(options: dict[str, list[dict[str, Any]]], lang: str) -> list[An
                     labels=labels,
                 ),
             ),
-            html.Fieldset([_text("label-weights", html.Legend), weights]),
+            html.Fieldset([text("label-weights", html.Legend), weights]),
             # focusable: a table wider than the drawer scrolls inside it, also by keyboard
             html.Div(id="site-comparison", className="table-scroll", tabIndex="0", **{"aria-live": "polite"}),
         ],
@@ -150,7 +142,7 @@ def _kaltim_pane(options: dict[str, list[dict[str, Any]]], lang: str) -> list[An
     )
     rings = html.Div(
         [
-            _text("label-rings", html.Label, htmlFor="ring-distances"),
+            text("label-rings", html.Label, htmlFor="ring-distances"),
             dcc.Input(
                 id="ring-distances",
                 type="text",
@@ -171,5 +163,5 @@ def _kaltim_pane(options: dict[str, list[dict[str, Any]]], lang: str) -> list[An
             className="panel",
             hidden=True,
         ),
-        _text("pane-kaltim-hint", html.P, className="muted pane-hint"),
+        text("pane-kaltim-hint", html.P, className="muted pane-hint"),
     ]

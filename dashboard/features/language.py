@@ -12,16 +12,9 @@ from dashboard import figures
 from dashboard.features import screen
 from dashboard.features.imports import import_mode_options, import_override_options
 from dashboard.features.panels import national_sources
-from dashboard.i18n import (
-    LANGUAGES,
-    t,
-)
+from dashboard.i18n import LANGUAGES, t
 from dashboard.runtime import LiveRuntime, Runtime
-from dashboard.widgets import (
-    TEXT_ELEMENTS,
-    dropdown_labels,
-    plain,
-)
+from dashboard.widgets import TEXT_ELEMENTS, dropdown_labels, plain
 from geodata import Atlas
 from geodata.query import province_id
 from geodata.schema import KINDS, STATUSES

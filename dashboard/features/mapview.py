@@ -13,9 +13,7 @@ from dashboard.features.panels import panel_outputs
 from dashboard.i18n import t
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState
-from dashboard.widgets import (
-    GRAPH_CONFIG,
-)
+from dashboard.widgets import GRAPH_CONFIG
 
 
 def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tuple[Any, Any, Any]:
@@ -103,7 +101,7 @@ def register(app: Dash, live: LiveRuntime) -> None:
     )
 
 
-def _stage(map_figure: Any, lang: str) -> html.Section:
+def layout(map_figure: Any, lang: str) -> html.Section:
     """The map with the KPI strip above it, its legend and notices over it, and presentation's caption."""
     kpis = html.Section(
         [

@@ -7,25 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from dash import html, no_update
+from dash import dcc, html, no_update
 
 from dashboard import figures
 from dashboard.features import facilities as facilitypanel
 from dashboard.features.kaltim import distance_tables
-from dashboard.i18n import (
-    format_hectares,
-    format_idr_trillion,
-    format_number,
-    t,
-)
+from dashboard.i18n import format_hectares, format_idr_trillion, format_number, t
 from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel
 from dashboard.runtime import Runtime, kaltim_report
 from dashboard.state import ViewState
-from dashboard.widgets import (
-    _source_items,
-    _swatch,
-    plain,
-)
+from dashboard.widgets import GRAPH_CONFIG, plain, source_items, swatch, text
 from geodata import Atlas
 from geodata.connectivity import kaltim_sites
 from geodata.footprints import OFFICIAL
@@ -123,7 +114,7 @@ def detail_children(atlas: Atlas, state: ViewState, visible: pd.Series) -> list[
     items: list[Any] = []
     for key, value in rows:
         items += [html.Dt(t(key, lang)), html.Dd(value)]
-    items += [html.Dt(t("field.sources", lang)), html.Dd(html.Ul(_source_items(zone["sources"])))]
+    items += [html.Dt(t("field.sources", lang)), html.Dd(html.Ul(source_items(zone["sources"])))]
     return [
         html.H3(zone["name"], id="zone-detail-name"),
         html.Dl(items, className="detail-list"),
@@ -167,32 +158,30 @@ def legend_children(
         present = set(shown["kind"])
         for kind, color in KIND_COLORS.items():
             if kind in present:
-                entries.append(_swatch(color, t("kind." + kind, lang)))
+                entries.append(swatch(color, t("kind." + kind, lang)))
     else:
         present = set(shown["primary_sector"])
         for sector in model.sector_order:
             if sector in present:
-                entries.append(
-                    _swatch(model.sector_colors[sector], atlas.sectors.at[sector, f"label_{lang}"])
-                )
+                entries.append(swatch(model.sector_colors[sector], atlas.sectors.at[sector, f"label_{lang}"]))
     entries += [
-        _swatch("#999999", t("legend.footprint.official", lang), shape="official"),
-        _swatch("#999999", t("legend.footprint.imported", lang), shape="imported"),
-        _swatch("#999999", t("legend.footprint.indicative", lang), shape="indicative"),
+        swatch("#999999", t("legend.footprint.official", lang), shape="official"),
+        swatch("#999999", t("legend.footprint.imported", lang), shape="imported"),
+        swatch("#999999", t("legend.footprint.indicative", lang), shape="indicative"),
     ]
     if state.view == "kaltim":
         entries += [
-            _swatch(PLACE_COLORS["capital"], t("legend.ikn", lang)),
-            _swatch("#b2182b", t("legend.ring", lang), shape="ring"),
-            _swatch("#7f3b08", t("legend.road", lang), shape="line"),
-            _swatch("#e08214", t("legend.road.estimated", lang), shape="line"),
-            _swatch(PLACE_COLORS["port"], "Pelabuhan / port" if lang == "id" else "Port"),
-            _swatch(PLACE_COLORS["airport"], "Bandara / airport" if lang == "id" else "Airport"),
-            _swatch(PLACE_COLORS["city"], "Kota / city" if lang == "id" else "City"),
+            swatch(PLACE_COLORS["capital"], t("legend.ikn", lang)),
+            swatch("#b2182b", t("legend.ring", lang), shape="ring"),
+            swatch("#7f3b08", t("legend.road", lang), shape="line"),
+            swatch("#e08214", t("legend.road.estimated", lang), shape="line"),
+            swatch(PLACE_COLORS["port"], "Pelabuhan / port" if lang == "id" else "Port"),
+            swatch(PLACE_COLORS["airport"], "Bandara / airport" if lang == "id" else "Airport"),
+            swatch(PLACE_COLORS["city"], "Kota / city" if lang == "id" else "City"),
         ]
     for info, _ in overlays:
         entries.append(
-            _swatch(info.colour, f"{info.name} ({info.source_file}, {info.imported_at}, {info.features})")
+            swatch(info.colour, f"{info.name} ({info.source_file}, {info.imported_at}, {info.features})")
         )
     entries.append(html.Li(t("legend.provinces", lang), className="legend-note"))
     return [
@@ -327,3 +316,36 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
     return (
         *kpi_values, chart, note, detail, legend, part("kaltim", lambda: not kaltim), tables, now,
     )  # fmt: skip
+
+
+def detail_pane() -> list[Any]:
+    """The detail tab: the zone detail and the investment chart."""
+    return [
+        html.Div(
+            [
+                text("title-detail", html.H2, className="panel-title"),
+                html.Div(id="zone-detail", **{"aria-live": "polite"}),
+            ],
+            className="panel",
+        ),
+        html.Div(
+            [
+                text("title-investment", html.H2, className="panel-title"),
+                html.P(id="investment-note", className="muted small"),
+                dcc.Graph(id="investment-chart", config=GRAPH_CONFIG),
+            ],
+            className="panel",
+        ),
+    ]
+
+
+def national_pane(national_figure: Any) -> html.Div:
+    """The national tab: the KEK series against the target, with its sources."""
+    return html.Div(
+        [
+            text("title-national", html.H2, className="panel-title"),
+            dcc.Graph(id="national-chart", figure=national_figure, config=GRAPH_CONFIG),
+            html.P(id="national-source", className="muted small"),
+        ],
+        className="panel",
+    )

@@ -13,14 +13,9 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.features import screen
-from dashboard.i18n import (
-    LANGUAGES,
-    t,
-)
+from dashboard.i18n import LANGUAGES, t
 from dashboard.state import without_screen
-from dashboard.widgets import (
-    _text,
-)
+from dashboard.widgets import text
 from geodata.savedviews import SavedViewError, SavedViewStore
 
 
@@ -148,30 +143,30 @@ def _action(kind: str, view_id: str, key: str, lang: str, disabled: bool = False
     )
 
 
-def _saved_views_panel() -> html.Section:
+def layout() -> html.Section:
     return html.Section(
         [
-            _text("title-saved", html.H2, className="panel-title"),
+            text("title-saved", html.H2, className="panel-title"),
             html.Div(
                 [
-                    _text("label-saved-title", html.Label, htmlFor="saved-title"),
+                    text("label-saved-title", html.Label, htmlFor="saved-title"),
                     dcc.Input(id="saved-title", type="text", maxLength=120, autoComplete="off", value=""),
                 ],
                 className="field",
             ),
             html.Div(
                 [
-                    _text("label-saved-note", html.Label, htmlFor="saved-note"),
+                    text("label-saved-note", html.Label, htmlFor="saved-note"),
                     dcc.Textarea(id="saved-note", maxLength=2000, value="", rows=2),
                 ],
                 className="field",
             ),
-            _text("save-view", html.Button, type="button", className="button button-strong", n_clicks=0),
+            text("save-view", html.Button, type="button", className="button button-strong", n_clicks=0),
             html.Div(id="saved-message", className="status", role="status"),
             html.Ol(id="saved-views", className="saved-list"),
             html.Div(
                 [
-                    _text(
+                    text(
                         "saved-export",
                         html.A,
                         href="/saved-views/export",
@@ -179,7 +174,7 @@ def _saved_views_panel() -> html.Section:
                     ),
                     html.Label(
                         dcc.Upload(
-                            _text("label-saved-import", html.Span, className="button"),
+                            text("label-saved-import", html.Span, className="button"),
                             id="saved-import",
                             accept=".json,application/json",
                             max_size=1_000_000,

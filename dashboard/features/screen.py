@@ -15,10 +15,7 @@ from dash import Dash, Input, Output, dcc, html
 
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.state import PANELS, without_screen
-from dashboard.widgets import (
-    _radio_group,
-    _text,
-)
+from dashboard.widgets import radio_group, text
 from geodata.savedviews import SavedView, SavedViewStore
 
 
@@ -146,12 +143,12 @@ def register(app: Dash, views: SavedViewStore) -> None:
         return caption_children(views.list(), search, lang)
 
 
-def _header(options: dict[str, list[dict[str, Any]]], lang: str) -> html.Header:
+def header(options: dict[str, list[dict[str, Any]]], lang: str) -> html.Header:
     """Title, the view switch, the language, presentation mode and the control panel's fold button."""
     return html.Header(
         [
             html.Div(
-                [html.H1(t("app.title", lang), id="app-title"), _text("app-subtitle", html.P)],
+                [html.H1(t("app.title", lang), id="app-title"), text("app-subtitle", html.P)],
                 className="brand",
             ),
             # The view switch is a native radio group: reachable with Tab, switched with the arrow
@@ -159,7 +156,7 @@ def _header(options: dict[str, list[dict[str, Any]]], lang: str) -> html.Header:
             html.Nav(
                 html.Fieldset(
                     [
-                        _text("label-view", html.Legend, className="visually-hidden"),
+                        text("label-view", html.Legend, className="visually-hidden"),
                         dcc.RadioItems(
                             id="view-tabs",
                             options=options["view-tabs"],
@@ -173,14 +170,14 @@ def _header(options: dict[str, list[dict[str, Any]]], lang: str) -> html.Header:
             ),
             html.Div(
                 [
-                    _radio_group(
+                    radio_group(
                         "label-lang",
                         "lang-toggle",
                         [{"label": "Bahasa Indonesia", "value": "id"}, {"label": "English", "value": "en"}],
                         lang,
                     ),
                     controls_toggle(),
-                    _text(
+                    text(
                         "presentation-toggle",
                         html.Button,
                         type="button",

@@ -7,11 +7,10 @@ from typing import Any
 import pandas as pd
 from dash import Dash, Input, Output, html
 
-from dashboard.i18n import (
-    format_number,
-)
+from dashboard.i18n import format_number
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState
+from dashboard.widgets import text
 from geodata import Atlas
 from geodata.export import zone_table
 
@@ -66,3 +65,22 @@ def register(app: Dash, live: LiveRuntime) -> None:
     def _zone_table(stored: Any, clicks: Any) -> tuple[list[Any], str]:
         is_open = isinstance(clicks, int) and clicks % 2 == 1
         return zone_table_outputs(live.get(), stored, is_open), "true" if is_open else "false"
+
+
+def layout() -> html.Section:
+    """The table tab: its toggle (the rows are rendered only while it is open) and the table."""
+    return html.Section(
+        [
+            text(
+                "title-table",
+                html.Button,
+                type="button",
+                className="link-button table-toggle",
+                n_clicks=0,
+                **{"aria-expanded": "false", "aria-controls": "zone-table"},
+            ),
+            html.Div(id="zone-table", className="table-scroll"),
+        ],
+        className="panel",
+        id="zone-table-panel",
+    )
