@@ -192,13 +192,16 @@ def test_sync_from_url_sets_every_control(runtime):
     out = filters.sync_state(
         runtime, None, "?view=kaltim&sector=bauxite&lang=en&rings=10,20", Controls(), None, None
     )
-    state = out[0]
+    state = out["state"]
     assert state["view"] == "kaltim" and state["sector"] == ["bauxite"] and state["lang"] == "en"
-    assert out[1] is no_update
-    assert list(out[2 : 3 + len(filters.CONTROL_IDS)]) == [
-        "kaltim", ["bauxite"], [], [], [], [], None, "sector", "offline", [], "en", "10,20",
-        ["ki_kariangau", "ki_buluminung", "maloy_batuta_trans_kalimantan"], [3.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0],
-    ]  # fmt: skip
+    assert out["search"] is no_update
+    assert out["controls"] == {
+        "view": "kaltim", "sector": ["bauxite"], "kind": [], "status": [], "province": [], "regency": [],
+        "zone": None, "color": "sector", "basemap": "offline", "layers": [], "lang": "en", "rings": "10,20",
+        "sites": ["ki_kariangau", "ki_buluminung", "maloy_batuta_trans_kalimantan"],
+        "weights": [3.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0], "facilities": [], "radius": 25.0, "panel": "kaltim",
+    }  # fmt: skip
+    assert set(out["controls"]) == set(filters.CONTROLS)  # every control is set, by name
 
 
 def test_sync_from_a_control_pushes_the_url(runtime):
@@ -206,8 +209,9 @@ def test_sync_from_a_control_pushes_the_url(runtime):
         "national", ["bauxite"], [], [], [], None, "sector", "offline", "id", "25,50,100", [], None
     )
     out = filters.sync_state(runtime, "sector-filter", "", controls, None, ViewState().as_dict())
-    assert out[1] == "?sector=bauxite"
-    assert out[0]["sector"] == ["bauxite"]
+    assert out["search"] == "?sector=bauxite"
+    assert out["state"]["sector"] == ["bauxite"]
+    assert all(value is no_update for name, value in out["controls"].items() if name != "weights")
 
 
 def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):
@@ -258,8 +262,8 @@ def test_sync_from_a_weight_returns_a_list_for_the_wildcard_output(runtime):
     out = filters.sync_state(
         runtime, "weights", "?view=kaltim", controls, None, ViewState(view="kaltim").as_dict()
     )
-    assert out[1] == "?view=kaltim&sites=ki_kariangau,ki_buluminung&weights=0,1,2,1,10,1,1,1"
-    assert isinstance(out[2 + len(filters.CONTROL_IDS)], list)
+    assert out["search"] == "?view=kaltim&sites=ki_kariangau,ki_buluminung&weights=0,1,2,1,10,1,1,1"
+    assert isinstance(out["controls"]["weights"], list)  # the wildcard output needs a list
 
 
 def test_zone_table_renders_only_while_open(runtime):
@@ -368,8 +372,8 @@ def test_choosing_a_province_drops_chosen_regencies_elsewhere(runtime):
     previous = ViewState(regency=("64.71",))
     controls = Controls(province=["bali"], regency=["64.71"])
     out = filters.sync_state(runtime, "province-filter", "?regency=64.71", controls, None, previous.as_dict())
-    assert out[0]["province"] == ["bali"] and out[0]["regency"] == []
-    assert out[2 + filters.CONTROL_IDS.index(("regency-filter", "value"))] == []  # the dropdown is cleared
+    assert out["state"]["province"] == ["bali"] and out["state"]["regency"] == []
+    assert out["controls"]["regency"] == []  # the dropdown is cleared
 
 
 def test_basemap_documents_are_served_gzipped_with_an_etag(tmp_path, monkeypatch):

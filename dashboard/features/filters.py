@@ -22,31 +22,27 @@ from geodata.scoring import CRITERIA
 log = logging.getLogger(__name__)
 
 
-CONTROL_IDS = (
-    ("view-tabs", "value"),
-    ("sector-filter", "value"),
-    ("kind-filter", "value"),
-    ("status-filter", "value"),
-    ("province-filter", "value"),
-    ("regency-filter", "value"),
-    ("zone-search", "value"),
-    ("color-mode", "value"),
-    ("basemap-toggle", "value"),
-    ("map-layers", "value"),
-    ("lang-toggle", "value"),
-    ("ring-distances", "value"),
-    ("comparison-sites", "value"),
-)
-
-
 WEIGHTS = {"type": "weight", "criterion": ALL}
-
-
-# Controls after the weights (Controls' field order): the facilities switch and its radius, then
-# the open tool tab.
-FACILITY_CONTROL_IDS = (("facilities-toggle", "value"), ("facility-radius", "value"), ("tool-tabs", "value"))
-
-
+# Every control of the page by its name in Controls (dashboard.reducer): its id and property.
+CONTROLS: dict[str, tuple[Any, str]] = {
+    "view": ("view-tabs", "value"),
+    "sector": ("sector-filter", "value"),
+    "kind": ("kind-filter", "value"),
+    "status": ("status-filter", "value"),
+    "province": ("province-filter", "value"),
+    "regency": ("regency-filter", "value"),
+    "zone": ("zone-search", "value"),
+    "color": ("color-mode", "value"),
+    "basemap": ("basemap-toggle", "value"),
+    "layers": ("map-layers", "value"),
+    "lang": ("lang-toggle", "value"),
+    "rings": ("ring-distances", "value"),
+    "sites": ("comparison-sites", "value"),
+    "weights": (WEIGHTS, "value"),
+    "facilities": ("facilities-toggle", "value"),
+    "radius": ("facility-radius", "value"),
+    "panel": ("tool-tabs", "value"),
+}
 # Triggers after which the controls must be rewritten from the state (the user did not set them directly).
 # (A province change may drop chosen regencies of other provinces.)
 REWRITES_CONTROLS = (
@@ -59,21 +55,23 @@ REWRITES_CONTROLS = (
 )
 
 
-def control_values(state: ViewState) -> list[Any]:
-    """The value of every control for a state: CONTROL_IDS order, the list of weights, then
-    FACILITY_CONTROL_IDS."""
-    return [
-        state.view, list(state.sector), list(state.kind), list(state.status), list(state.province),
-        list(state.regency), state.zone, state.color, state.basemap, list(state.layers), state.lang,
-        ring_text(state.rings), list(state.sites), list(state.weights), ["on"] if state.facilities else [],
-        state.radius, state.open_panel,
-    ]  # fmt: skip
+def control_values(state: ViewState) -> dict[str, Any]:
+    """The value of every control for a state, by name (CONTROLS)."""
+    return {
+        "view": state.view, "sector": list(state.sector), "kind": list(state.kind),
+        "status": list(state.status), "province": list(state.province), "regency": list(state.regency),
+        "zone": state.zone, "color": state.color, "basemap": state.basemap, "layers": list(state.layers),
+        "lang": state.lang, "rings": ring_text(state.rings), "sites": list(state.sites),
+        "weights": list(state.weights), "facilities": ["on"] if state.facilities else [],
+        "radius": state.radius, "panel": state.open_panel,
+    }  # fmt: skip
 
 
 def sync_state(
     runtime: Runtime, trigger: str | None, search: Any, controls: Controls, click: Any, stored: Any
-) -> tuple[Any, ...]:
-    """URL <-> controls <-> state. Returns (state, url search, *control values, ring error).
+) -> dict[str, Any]:
+    """URL <-> controls <-> state. Returns the outputs by name: state, url search, controls (by
+    name, CONTROLS) and ring_error.
 
     A page load or a back/forward step (trigger 'url') sets the controls from the URL, and the map
     then moves to the URL's camera ('apply_camera' in the state's Store); any control change
@@ -85,25 +83,35 @@ def sync_state(
         state, dropped = from_query(search if isinstance(search, str) else "", vocabulary)
         if dropped:
             log.warning("ignored URL values: %s", ", ".join(dropped)[:500])
-        return ({**state.as_dict(), "apply_camera": True}, no_update, *control_values(state), None)
+        return {
+            "state": {**state.as_dict(), "apply_camera": True},
+            "search": no_update,
+            "controls": control_values(state),
+            "ring_error": None,
+        }
     if trigger == "map-camera" and not camera_from_relayout(click):
         raise PreventUpdate  # an autosize, not a pan or zoom
     previous = ViewState.from_dict(stored, vocabulary)
     state, rings_error = apply_controls(previous, controls, trigger, click, vocabulary)
     error = t("kaltim.rings.invalid", state.lang, error=rings_error) if rings_error else None
     query = to_query(state)
-    outputs: list[Any] = (
-        [no_update] * len(CONTROL_IDS)
-        + [[no_update] * len(CRITERIA)]
-        + [no_update] * len(FACILITY_CONTROL_IDS)
-    )
+    # a wildcard output (the weights) takes a list even when nothing changes
+    controls_out: dict[str, Any] = {
+        **dict.fromkeys(CONTROLS, no_update),
+        "weights": [no_update] * len(CRITERIA),
+    }
     if trigger in REWRITES_CONTROLS:
-        outputs = control_values(state)
+        controls_out = control_values(state)
         if rings_error:
-            outputs[CONTROL_IDS.index(("ring-distances", "value"))] = no_update  # keep the text to correct it
+            controls_out["rings"] = no_update  # keep the text to correct it
     if state.open_panel != controls.panel:
-        outputs[-1] = state.open_panel  # a view switch opened its own tab
-    return (state.as_dict(), query if query != (search or "") else no_update, *outputs, error)
+        controls_out["panel"] = state.open_panel  # a view switch opened its own tab
+    return {
+        "state": state.as_dict(),
+        "search": query if query != (search or "") else no_update,
+        "controls": controls_out,
+        "ring_error": error,
+    }
 
 
 def regency_options(atlas: Atlas, provinces: Collection[str] = ()) -> list[dict[str, str]]:
@@ -119,34 +127,40 @@ def register(app: Dash, live: LiveRuntime) -> None:
     """The state sync and the regency choices that follow the provinces."""
 
     @app.callback(
-        Output("view-state", "data"),
-        Output("url", "search"),
-        *(Output(cid, prop) for cid, prop in CONTROL_IDS),
-        Output(WEIGHTS, "value"),
-        *(Output(cid, prop) for cid, prop in FACILITY_CONTROL_IDS),
-        Output("ring-error", "children"),
-        Input("url", "search"),
-        *(Input(cid, prop) for cid, prop in CONTROL_IDS),
-        Input(WEIGHTS, "value"),
-        *(Input(cid, prop) for cid, prop in FACILITY_CONTROL_IDS),
-        Input("map", "clickData"),
-        Input("investment-chart", "clickData"),
-        Input("filter-reset", "n_clicks"),
-        Input("presentation-toggle", "n_clicks"),
-        Input("map", "relayoutData"),
-        State("view-state", "data"),
+        output={
+            "state": Output("view-state", "data"),
+            "search": Output("url", "search"),
+            "controls": {name: Output(cid, prop) for name, (cid, prop) in CONTROLS.items()},
+            "ring_error": Output("ring-error", "children"),
+        },
+        inputs={
+            "search": Input("url", "search"),
+            "controls": {name: Input(cid, prop) for name, (cid, prop) in CONTROLS.items()},
+            "map_click": Input("map", "clickData"),
+            "bar_click": Input("investment-chart", "clickData"),
+            "reset": Input("filter-reset", "n_clicks"),
+            "present": Input("presentation-toggle", "n_clicks"),
+            "relayout": Input("map", "relayoutData"),
+        },
+        state={"stored": State("view-state", "data")},
     )
-    def _sync(search: Any, *values: Any) -> tuple[Any, ...]:
-        count = len(CONTROL_IDS) + 1 + len(FACILITY_CONTROL_IDS)
-        controls = Controls(*values[:count])
-        map_click, bar_click, _reset, _present, relayout, stored = values[count:]
+    def _sync(
+        search: Any,
+        controls: dict[str, Any],
+        map_click: Any,
+        bar_click: Any,
+        reset: Any,
+        present: Any,
+        relayout: Any,
+        stored: Any,
+    ) -> dict[str, Any]:
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
             trigger = "weights"
         if ctx.triggered and ctx.triggered[0]["prop_id"] == "map.relayoutData":
             trigger = "map-camera"
         click = {"map": map_click, "map-camera": relayout}.get(trigger, bar_click)
-        return sync_state(live.get(), trigger, search, controls, click, stored)
+        return sync_state(live.get(), trigger, search, Controls(**controls), click, stored)
 
     @app.callback(Output("regency-filter", "options"), Input("view-state", "data"))
     def _regency_options(stored: Any) -> list[dict[str, str]]:
