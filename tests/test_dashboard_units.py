@@ -15,7 +15,7 @@ from dash import no_update
 from plotly.io.json import to_json_plotly
 from shapely.geometry import shape
 
-from dashboard import figures
+from dashboard import figures, widgets
 from dashboard.features import filters, language, mapview, panels, table
 from dashboard.reducer import Controls
 from dashboard.runtime import build_runtime
@@ -251,7 +251,10 @@ def test_panels_send_only_the_parts_that_changed(runtime):
 def test_language_outputs_cover_every_text(runtime):
     english = language.language_outputs(runtime, "en")
     indonesian = language.language_outputs(runtime, "xx")  # unknown falls back to Indonesian
-    assert "Sector" in english and "Sektor" in indonesian
+    assert english["texts"]["label-sector"] == "Sector" and indonesian["texts"]["label-sector"] == "Sektor"
+    assert set(english["texts"]) == set(widgets.TEXT_ELEMENTS)  # every text by its element id
+    assert english["placeholders"]["zone-search"] != indonesian["placeholders"]["zone-search"]
+    assert english["lang"] == "en" and indonesian["lang"] == "id"
 
 
 def test_sync_from_a_weight_returns_a_list_for_the_wildcard_output(runtime):

@@ -86,7 +86,7 @@ def test_panel_outputs_are_plain_json_equal_to_the_components(runtime, state):
 
 
 def test_language_outputs_are_plain_json(runtime):
-    orjson.dumps(list(language.language_outputs(runtime, "en")))
+    orjson.dumps(language.language_outputs(runtime, "en"))
 
 
 def test_comparison_is_built_once_per_sites_weights_and_language(runtime):

@@ -39,6 +39,13 @@ OPTION_IDS = (
 
 
 DROPDOWN_IDS = ("sector-filter", "province-filter", "regency-filter", "zone-search", "comparison-sites")
+# The dropdowns' placeholders (i18n keys) by id.
+PLACEHOLDERS = {
+    "sector-filter": "filter.any",
+    "province-filter": "filter.any",
+    "regency-filter": "filter.any",
+    "zone-search": "filter.search",
+}
 
 
 def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
@@ -83,45 +90,45 @@ def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def language_outputs(runtime: Runtime, lang: Any) -> tuple[Any, ...]:
-    """Every text, option label, dropdown text, tab label and the national chart in a language
-    (built once per language and runtime, as plain JSON)."""
+def language_outputs(runtime: Runtime, lang: Any) -> dict[str, Any]:
+    """Every text, option label, dropdown text, tab label and the national chart in a language, by
+    element id (built once per language and runtime, as plain JSON)."""
     lang = lang if lang in LANGUAGES else "id"
     return runtime.cached(("language", lang), lambda: _language_outputs(runtime.atlas, lang))
 
 
-def _language_outputs(atlas: Any, lang: str) -> tuple[Any, ...]:
+def _language_outputs(atlas: Any, lang: str) -> dict[str, Any]:
     options = option_sets(atlas, lang)
     labels = dropdown_labels(lang)
-    return tuple(
-        plain(
-            [
-                *(t(key, lang) for key in TEXT_ELEMENTS.values()),
-                *(options[cid] for cid in OPTION_IDS),
-                *(labels for _ in DROPDOWN_IDS),
-                t("filter.any", lang), t("filter.any", lang), t("filter.any", lang), t("filter.search", lang),
-                options["zone-search"],
-                lang,
-                figures.national_figure(atlas, lang),
-                national_sources(atlas, lang),
-            ]
-        )
-    )  # fmt: skip
+    return plain(
+        {
+            "texts": {element_id: t(key, lang) for element_id, key in TEXT_ELEMENTS.items()},
+            "options": {cid: options[cid] for cid in OPTION_IDS},
+            "labels": dict.fromkeys(DROPDOWN_IDS, labels),
+            "placeholders": {cid: t(key, lang) for cid, key in PLACEHOLDERS.items()},
+            "sites": options["zone-search"],
+            "lang": lang,
+            "national_chart": figures.national_figure(atlas, lang),
+            "national_source": national_sources(atlas, lang),
+        }
+    )
 
 
 def register(app: Dash, live: LiveRuntime) -> None:
     """The language switch's callback."""
 
     @app.callback(
-        *(Output(element_id, "children") for element_id in TEXT_ELEMENTS),
-        *(Output(cid, "options") for cid in OPTION_IDS),
-        *(Output(cid, "labels") for cid in DROPDOWN_IDS),
-        *(Output(cid, "placeholder") for cid in DROPDOWN_IDS[:4]),
-        Output("comparison-sites", "options"),
-        Output("app-root", "lang"),
-        Output("national-chart", "figure"),
-        Output("national-source", "children"),
-        Input("lang-toggle", "value"),
+        output={
+            "texts": {element_id: Output(element_id, "children") for element_id in TEXT_ELEMENTS},
+            "options": {cid: Output(cid, "options") for cid in OPTION_IDS},
+            "labels": {cid: Output(cid, "labels") for cid in DROPDOWN_IDS},
+            "placeholders": {cid: Output(cid, "placeholder") for cid in PLACEHOLDERS},
+            "sites": Output("comparison-sites", "options"),
+            "lang": Output("app-root", "lang"),
+            "national_chart": Output("national-chart", "figure"),
+            "national_source": Output("national-source", "children"),
+        },
+        inputs={"lang": Input("lang-toggle", "value")},
     )
-    def _language(lang: Any) -> tuple[Any, ...]:
+    def _language(lang: Any) -> dict[str, Any]:
         return language_outputs(live.get(), lang)
