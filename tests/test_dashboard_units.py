@@ -216,10 +216,10 @@ def test_sync_from_a_control_pushes_the_url(runtime):
 
 def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):
     out = panels.panel_outputs(runtime, ViewState(sector=("bauxite",)).as_dict())
-    chart = out[4]
+    chart = out["chart"]
     assert "KEK Galang Batang" in chart["data"][0]["y"]
     assert "KEK Sei Mangkei" not in chart["data"][0]["y"]
-    zones_card = out[0]
+    zones_card = out["kpis"]["kpi-zones"]
     assert zones_card[1]["props"]["children"] == str(
         (runtime.atlas.zones["sectors"].map(lambda s: "bauxite" in s)).sum()
     )
@@ -227,25 +227,40 @@ def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):
 
 def test_kaltim_panel_shows_the_core_numbers(runtime):
     out = panels.panel_outputs(runtime, ViewState(view="kaltim").as_dict())
-    assert out[8] is False
-    table = json.dumps(out[9][0])
+    assert out["kaltim_hidden"] is False
+    table = json.dumps(out["tables"][0])
     for site in kaltim_analysis(runtime.atlas)["sites"]:
         assert site["name"] in table
 
 
 def test_panels_send_only_the_parts_that_changed(runtime):
     first = panels.panel_outputs(runtime, ViewState().as_dict())
-    assert no_update not in first[:-1]  # a new page gets every part
-    drawn = first[-1]
+
+    def parts(out: dict) -> list:
+        """Every part but the record, the KPI cards one by one."""
+        return [
+            *out["kpis"].values(),
+            *(value for name, value in out.items() if name not in ("kpis", "drawn")),
+        ]
+
+    assert no_update not in parts(first)  # a new page gets every part
+    drawn = first["drawn"]
     same = panels.panel_outputs(runtime, ViewState().as_dict(), drawn)
-    assert all(part is no_update for part in same[:-1]) and same[-1] == drawn
+    assert all(part is no_update for part in parts(same)) and same["drawn"] == drawn
     filtered = panels.panel_outputs(runtime, ViewState(sector=("bauxite",)).as_dict(), drawn)
-    kpis, chart, note, detail, legend, hidden, tables = filtered[:4], *filtered[4:10]
-    assert no_update not in (*kpis, chart, note, legend)
-    assert detail is no_update and hidden is no_update and tables is no_update
-    english = panels.panel_outputs(runtime, ViewState(sector=("bauxite",), lang="en").as_dict(), filtered[-1])
-    assert english[8] is no_update and english[9] is no_update  # the Kaltim panel stays hidden
-    assert "Pick a zone" in json.dumps(english[6])  # the detail's placeholder speaks English now
+    assert no_update not in (
+        *filtered["kpis"].values(),
+        filtered["chart"],
+        filtered["note"],
+        filtered["legend"],
+    )
+    assert filtered["detail"] is no_update and filtered["kaltim_hidden"] is no_update
+    assert filtered["tables"] is no_update
+    english = panels.panel_outputs(
+        runtime, ViewState(sector=("bauxite",), lang="en").as_dict(), filtered["drawn"]
+    )
+    assert english["kaltim_hidden"] is no_update and english["tables"] is no_update  # still hidden
+    assert "Pick a zone" in json.dumps(english["detail"])  # the detail's placeholder speaks English now
 
 
 def test_language_outputs_cover_every_text(runtime):

@@ -289,7 +289,7 @@ def test_facilities_load_once_then_only_longitudes_travel(atlas, runtime):
 
 def test_detail_panel_counts_facilities_within_the_radius(atlas, runtime):
     state = ViewState(zone="sei_mangkei", facilities=True, radius=30.0, lang="en")
-    detail = json.dumps(panels.panel_outputs(runtime, state.as_dict())[6])
+    detail = json.dumps(panels.panel_outputs(runtime, state.as_dict())["detail"])
     zone = atlas.zones.loc["sei_mangkei"]
     near = facilities_near(atlas, zone["lon"], zone["lat"], 30.0)
     assert f"{len(near)} facilities within 30 km of KEK Sei Mangkei" in detail

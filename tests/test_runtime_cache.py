@@ -76,13 +76,13 @@ def test_kaltim_report_is_the_analysis_for_those_rings(runtime):
 def test_panel_outputs_are_plain_json_equal_to_the_components(runtime, state):
     """Dash encodes a plain result with orjson in one pass; the JSON is what the components give."""
     out = panels.panel_outputs(runtime, state.as_dict())
-    orjson.dumps(list(out))  # raises TypeError on any component, figure or other non-JSON object
+    orjson.dumps(out)  # raises TypeError on any component, figure or other non-JSON object
     atlas = runtime.atlas
     mask = state.selection(atlas.zones)
     built = panels.detail_parts(atlas, state, mask)
-    assert out[6] == orjson.loads(to_json_plotly(built))
+    assert out["detail"] == orjson.loads(to_json_plotly(built))
     legend = panels.legend_parts(runtime, state, atlas.zones[mask])
-    assert out[7] == orjson.loads(to_json_plotly(legend))
+    assert out["legend"] == orjson.loads(to_json_plotly(legend))
 
 
 def test_language_outputs_are_plain_json(runtime):

@@ -68,8 +68,8 @@ def test_kaltim_kpis_count_the_kaltim_zones(runtime, atlas):
     kaltim = len(kaltim_sites(atlas))
     assert 0 < kaltim < len(atlas.zones)
     outputs = panels.panel_outputs(runtime, ViewState(view="kaltim").as_dict())
-    zones = outputs[0]
+    zones = outputs["kpis"]["kpi-zones"]
     values = [part["props"]["children"] for part in zones]
     assert values[1:] == [str(kaltim), f"dari {kaltim} kawasan"]
-    national = panels.panel_outputs(runtime, ViewState().as_dict())[0]
+    national = panels.panel_outputs(runtime, ViewState().as_dict())["kpis"]["kpi-zones"]
     assert national[2]["props"]["children"] == f"dari {len(atlas.zones)} kawasan"

@@ -9,7 +9,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import figures
-from dashboard.features.panels import panel_outputs
+from dashboard.features import panels
 from dashboard.i18n import t
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState
@@ -58,31 +58,24 @@ def register(app: Dash, live: LiveRuntime) -> None:
     # the chart appear before MapLibre starts drawing (a frame costs ~100 ms in software WebGL and
     # would otherwise delay whichever response came second), and a filter costs one request less.
     @app.callback(
-        Output("map", "figure"),
-        Output("map-applied", "data"),
-        Output("footprint-filter", "data"),
-        Output("kpi-zones", "children"),
-        Output("kpi-investment", "children"),
-        Output("kpi-workforce", "children"),
-        Output("kpi-area", "children"),
-        Output("investment-chart", "figure"),
-        Output("investment-note", "children"),
-        Output("zone-detail", "children"),
-        Output("map-legend", "children"),
-        Output("kaltim-panel", "hidden"),
-        Output("distance-table", "children"),
-        Output("panels-applied", "data"),
-        Input("view-state", "data"),
-        Input("basemap-effective", "data"),
-        State("map-applied", "data"),
-        State("panels-applied", "data"),
+        output={
+            "map": {
+                "figure": Output("map", "figure"),
+                "drawn": Output("map-applied", "data"),
+                "footprint_filter": Output("footprint-filter", "data"),
+            },
+            "panels": panels.outputs(),
+        },
+        inputs={"stored": Input("view-state", "data"), "basemap": Input("basemap-effective", "data")},
+        state={"map_drawn": State("map-applied", "data"), "panels_drawn": State("panels-applied", "data")},
     )
-    def _view(stored: Any, basemap: Any, map_drawn: Any, panels_drawn: Any) -> tuple[Any, ...]:
+    def _view(stored: Any, basemap: Any, map_drawn: Any, panels_drawn: Any) -> dict[str, Any]:
         runtime = live.get()
-        return (
-            *map_outputs(runtime, stored, basemap, map_drawn),
-            *panel_outputs(runtime, stored, panels_drawn),
-        )
+        figure, drawn, footprint_filter = map_outputs(runtime, stored, basemap, map_drawn)
+        return {
+            "map": {"figure": figure, "drawn": drawn, "footprint_filter": footprint_filter},
+            "panels": panels.panel_outputs(runtime, stored, panels_drawn),
+        }
 
     app.clientside_callback(
         "window.dash_clientside.atlas.filterFootprints",

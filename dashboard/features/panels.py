@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from dash import dcc, html, no_update
+from dash import Output, dcc, html, no_update
 
 from dashboard import figures
 from dashboard.features import facilities as facilitypanel
@@ -240,7 +240,7 @@ def legend_parts(runtime: Runtime, state: ViewState, shown: Any) -> list[Any]:
     )
 
 
-def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any, ...]:
+def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> dict[str, Any]:
     """KPIs, investment chart and note, detail, legend and the Kaltim tables for the filtered zones,
     as plain JSON, then the record of what the page shows ('panels-applied').
 
@@ -312,10 +312,30 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
             lambda: plain(legend_parts(runtime, state, shown)),
         ),
     )
-    kpi_values = [no_update] * 4 if kpis is no_update else [kpis[k] for k in KPI_IDS]
-    return (
-        *kpi_values, chart, note, detail, legend, part("kaltim", lambda: not kaltim), tables, now,
-    )  # fmt: skip
+    return {
+        "kpis": dict.fromkeys(KPI_IDS, no_update) if kpis is no_update else {k: kpis[k] for k in KPI_IDS},
+        "chart": chart,
+        "note": note,
+        "detail": detail,
+        "legend": legend,
+        "kaltim_hidden": part("kaltim", lambda: not kaltim),
+        "tables": tables,
+        "drawn": now,
+    }
+
+
+def outputs() -> dict[str, Any]:
+    """Where each part of ``panel_outputs`` goes, by the same names."""
+    return {
+        "kpis": {kpi: Output(kpi, "children") for kpi in KPI_IDS},
+        "chart": Output("investment-chart", "figure"),
+        "note": Output("investment-note", "children"),
+        "detail": Output("zone-detail", "children"),
+        "legend": Output("map-legend", "children"),
+        "kaltim_hidden": Output("kaltim-panel", "hidden"),
+        "tables": Output("distance-table", "children"),
+        "drawn": Output("panels-applied", "data"),
+    }
 
 
 def detail_pane() -> list[Any]:
