@@ -21,6 +21,7 @@ from dashboard.reducer import Controls
 from dashboard.runtime import build_runtime
 from dashboard.state import ViewState
 from geodata.connectivity import kaltim_analysis
+from geodata.facilities import DEFAULT_RADIUS_KM
 from geodata.query import select_zones, summarize
 
 
@@ -199,7 +200,7 @@ def test_sync_from_url_sets_every_control(runtime):
         "view": "kaltim", "sector": ["bauxite"], "kind": [], "status": [], "province": [], "regency": [],
         "zone": None, "color": "sector", "basemap": "offline", "layers": [], "lang": "en", "rings": "10,20",
         "sites": ["ki_kariangau", "ki_buluminung", "maloy_batuta_trans_kalimantan"],
-        "weights": [3.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0], "facilities": [], "radius": 25.0, "panel": "kaltim",
+        "weights": [3.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0], "facilities": [], "radius": DEFAULT_RADIUS_KM, "panel": "kaltim",
     }  # fmt: skip
     assert set(out["controls"]) == set(filters.CONTROLS)  # every control is set, by name
 
@@ -211,7 +212,9 @@ def test_sync_from_a_control_pushes_the_url(runtime):
     out = filters.sync_state(runtime, "sector-filter", "", controls, None, ViewState().as_dict())
     assert out["search"] == "?sector=bauxite"
     assert out["state"]["sector"] == ["bauxite"]
-    assert all(value is no_update for name, value in out["controls"].items() if name != "weights")
+    assert all(
+        value is no_update for name, value in out["controls"].items() if name not in ("weights", "panel")
+    )
 
 
 def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):

@@ -346,7 +346,7 @@ def test_two_hosts_share_imports_views_and_plans(backend, atlas):
     feature = {"type": "Feature", "properties": {"id": "kendal"}, "geometry": KENDAL.__geo_interface__}
     token = plan_upload(
         build_runtime(atlas, ()), host_a, upload_contents([feature]), "batas.geojson", "footprints", "en"
-    )[4]
+    )["token"]
     assert token
     answer = json.loads(finished(backend.run(HOST_B, token)))
     assert answer["stored"], answer["message"]

@@ -104,16 +104,17 @@ def _decode(contents: Any, filename: Any, limits: ImportLimits) -> tuple[str, by
 
 def plan_upload(
     runtime: Runtime, store: Store, contents: Any, filename: Any, mode: Any, lang: str
-) -> tuple[list[Any], list, list, bool, Any, list]:
-    """Check an uploaded file; return (report, match options, match values, confirm disabled, token,
-    override value), the upload kept in the store's pending table under the token."""
+) -> dict[str, Any]:
+    """Check an uploaded file; return the outputs by name (PLAN_OUTPUTS): report, match options and
+    values, confirm disabled, token and override value, the upload kept in the store's pending table
+    under the token."""
     limits = ImportLimits.from_env()
     mode = mode if mode in (OVERLAY, FOOTPRINTS) else OVERLAY
     try:
         name, data = _decode(contents, filename, limits)
         plan = plan_bytes(runtime, store, name, data, mode, limits)
     except ImportRejected as exc:
-        return _rejected(exc.problems, lang), [], [], True, None, []
+        return _plan(_rejected(exc.problems, lang), [], [], True, None)
     token = store.pending.put(name, mode, data)
     layer = plan.layer
     report: list[Any] = [
@@ -134,7 +135,19 @@ def plan_upload(
         report.append(html.P(t("import.matches", lang)))
     if any(m.doubt for m in plan.matches):
         report.append(html.P(t("import.doubtful", lang), className="error"))
-    return report, options, [m.zone_id for m in plan.matches], False, token, []
+    return _plan(report, options, [m.zone_id for m in plan.matches], False, token)
+
+
+def _plan(report: list[Any], options: list, matches: list, disabled: bool, token: Any) -> dict[str, Any]:
+    """plan_upload's outputs by name; a new plan always clears the override choice."""
+    return {
+        "report": report,
+        "options": options,
+        "matches": matches,
+        "disabled": disabled,
+        "token": token,
+        "override": [],
+    }
 
 
 def store_import(plan: ImportPlan, store: Store, actor: str, **options: Any) -> LayerInfo:
@@ -290,19 +303,23 @@ def register(app: Dash, live: LiveRuntime) -> None:
     """The import panel's callbacks: check, confirm, remove or restore a layer, then reload."""
 
     @app.callback(
-        Output("import-report", "children"),
-        Output("import-matches", "options"),
-        Output("import-matches", "value"),
-        Output("import-confirm", "disabled"),
-        Output("import-token", "data"),
-        Output("import-override", "value"),
-        Input("import-upload", "contents"),
-        State("import-upload", "filename"),
-        State("import-mode", "value"),
-        State("lang-toggle", "value"),
+        output={
+            "report": Output("import-report", "children"),
+            "options": Output("import-matches", "options"),
+            "matches": Output("import-matches", "value"),
+            "disabled": Output("import-confirm", "disabled"),
+            "token": Output("import-token", "data"),
+            "override": Output("import-override", "value"),
+        },
+        inputs={"contents": Input("import-upload", "contents")},
+        state={
+            "filename": State("import-upload", "filename"),
+            "mode": State("import-mode", "value"),
+            "lang": State("lang-toggle", "value"),
+        },
         prevent_initial_call=True,
     )
-    def _plan_import(contents: Any, filename: Any, mode: Any, lang: Any) -> tuple[Any, ...]:
+    def _plan_import(contents: Any, filename: Any, mode: Any, lang: Any) -> dict[str, Any]:
         return plan_upload(
             live.get(), live.store, contents, filename, mode, lang if lang in LANGUAGES else "id"
         )

@@ -29,9 +29,9 @@ def saved_views_outputs(
     edits: Any,
     upload: Any,
     undo: Any = None,
-) -> tuple[Any, Any, Any, Any]:
-    """Apply one saved-view action (save, rename, move, delete, undo, import); return (list, message,
-    title box, the deleted view kept for undo)."""
+) -> dict[str, Any]:
+    """Apply one saved-view action (save, rename, move, delete, undo, import); return the outputs by
+    name: the list (views), message, title box and the deleted view kept for undo."""
     lang = lang if lang in LANGUAGES else "id"
     message: Any = None
     clear_title: Any = no_update
@@ -72,7 +72,12 @@ def saved_views_outputs(
                 ]
     except SavedViewError as exc:
         message = t("saved.error", lang, error=str(exc))
-    return saved_views_children(views.list(), lang), message, clear_title, deleted
+    return {
+        "views": saved_views_children(views.list(), lang),
+        "message": message,
+        "title": clear_title,
+        "undo": deleted,
+    }
 
 
 def _decode_upload(contents: str) -> bytes:
@@ -194,33 +199,48 @@ def layout() -> html.Section:
 def register(app: Dash, views: SavedViewStore) -> None:
     """The saved views' callbacks."""
 
-    saved_actions = [
-        Input({"type": kind, "index": ALL}, "n_clicks")
-        for kind in ("saved-rename", "saved-up", "saved-down", "saved-delete")
-    ]
-
     @app.callback(
-        Output("saved-views", "children"),
-        Output("saved-message", "children"),
-        Output("saved-title", "value"),
-        Output("saved-undo", "data"),
-        Input("save-view", "n_clicks"),
-        Input("saved-import", "contents"),
-        *saved_actions,
-        Input({"type": "saved-undo-click", "index": ALL}, "n_clicks"),
-        Input("lang-toggle", "value"),
-        State("saved-title", "value"),
-        State("saved-note", "value"),
-        State("url", "search"),
-        State({"type": "saved-edit", "index": ALL}, "value"),
-        State({"type": "saved-edit", "index": ALL}, "id"),
-        State("saved-undo", "data"),
+        output={
+            "views": Output("saved-views", "children"),
+            "message": Output("saved-message", "children"),
+            "title": Output("saved-title", "value"),
+            "undo": Output("saved-undo", "data"),
+        },
+        inputs={
+            "save": Input("save-view", "n_clicks"),
+            "upload": Input("saved-import", "contents"),
+            "actions": {
+                kind: Input({"type": kind, "index": ALL}, "n_clicks")
+                for kind in ("saved-rename", "saved-up", "saved-down", "saved-delete")
+            },
+            "undo_clicks": Input({"type": "saved-undo-click", "index": ALL}, "n_clicks"),
+            "lang": Input("lang-toggle", "value"),
+        },
+        state={
+            "title": State("saved-title", "value"),
+            "note": State("saved-note", "value"),
+            "query": State("url", "search"),
+            "edit_values": State({"type": "saved-edit", "index": ALL}, "value"),
+            "edit_ids": State({"type": "saved-edit", "index": ALL}, "id"),
+            "undo": State("saved-undo", "data"),
+        },
     )
-    def _saved(_save: Any, upload: Any, *rest: Any) -> tuple[Any, Any, Any, Any]:
-        _undo_clicks, lang, title, note, query, edit_values, edit_ids, undo = rest[len(saved_actions) :]
+    def _saved(
+        save: Any,
+        upload: Any,
+        actions: Any,
+        undo_clicks: Any,
+        lang: Any,
+        title: Any,
+        note: Any,
+        query: Any,
+        edit_values: Any,
+        edit_ids: Any,
+        undo: Any,
+    ) -> dict[str, Any]:
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and trigger.get("type") == "saved-undo-click":
-            trigger = "saved-undo" if any(_undo_clicks or []) else None
+            trigger = "saved-undo" if any(undo_clicks or []) else None
         if isinstance(trigger, dict) and not any(
             t_["value"] for t_ in ctx.triggered if isinstance(t_, dict) and "value" in t_
         ):
