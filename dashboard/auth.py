@@ -4,7 +4,7 @@
 Every request passes one ``before_request`` check, so no route or callback can forget it:
 anonymous requests to a page are sent to /login, anything else gets a 401 JSON; a Dash callback
 request whose triggering input writes (``INPUT_ROLES``: import, undo, saved-view changes) needs
-an editor, else it gets a 403 JSON in the user's language that assets/atlas.js shows on the page.
+an editor, else it gets a 403 JSON in the user's language that assets/auth-refusal.js shows on the page.
 Sessions are Flask's cookie signed with ``SECRET_KEY``, so every host sharing the key accepts them;
 API clients may instead send HTTP Basic credentials of the same users. A state-changing request
 authorised by the cookie, or sent by a browser with Basic credentials, must come from this site

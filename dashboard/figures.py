@@ -112,7 +112,7 @@ def footprint_filter(mask: pd.Series) -> Any:
 
 def footprint_layers(model: MapModel, state: ViewState, shown: Any = True) -> list[dict[str, Any]]:
     """MapLibre fill and outline layers of the footprints, coloured like the zone points, showing
-    the zones ``shown`` lets through (a ``footprint_filter``; in the page, assets/atlas.js applies
+    the zones ``shown`` lets through (a ``footprint_filter``; in the page, assets/map-footprints.js applies
     it to the live map so that a filter never reloads the style)."""
     categories, palette = (
         (model.sector_order, model.sector_colors)
@@ -148,7 +148,7 @@ def map_style(
     new filter or basemap resends no geometry."""
     sources: dict[str, Any] = {
         "provinces": {"type": "geojson", "data": PROVINCES_URL},
-        # Empty in the figure: assets/atlas.js loads layout.meta.footprints into it once the map is
+        # Empty in the figure: assets/map-footprints.js loads layout.meta.footprints into it once the map is
         # up. Plotly resolves a map update only when every source has loaded, and 20,000 footprints
         # take MapLibre seconds to index: as a style URL they held back the first filters.
         "footprints": {"type": "geojson", "data": EMPTY_COLLECTION},

@@ -1,0 +1,62 @@
+/* Atlas Kawasan: the footprints' source and filter on the live MapLibre map. */
+window.atlasFootprints = (function () {
+  let current = true;
+  function graph() {
+    return document.querySelector("#map .js-plotly-plot");
+  }
+  function liveMap() {
+    const gd = graph();
+    const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    return subplot ? subplot.map : null;
+  }
+  // The layers of dashboard.figures.footprint_layers; each filter is ["all", <source test>, <shown>].
+  const LAYERS = ["indicative", "official", "imported"].flatMap((s) => [`footprints-${s}`, `footprints-${s}-outline`]);
+  function apply(map) {
+    // The figure's style carries an empty footprint source; fill it from the URL in layout.meta
+    // (again after Plotly replaces the style), outside Plotly's own wait for sources.
+    const gd = graph();
+    const url = gd && gd.layout && gd.layout.meta && gd.layout.meta.footprints;
+    const source = map.getSource("footprints");
+    if (url && source && typeof source.setData === "function") {
+      const data = source.serialize().data;
+      // Empty: the figure's placeholder, or Plotly's new style reset it; else loaded (or loading).
+      const empty = data && typeof data === "object" && Array.isArray(data.features) && !data.features.length;
+      if (empty || source.__atlasUrl !== url) {
+        source.__atlasUrl = url;
+        source.setData(url);
+      }
+    }
+    for (const id of LAYERS) {
+      const filter = map.getLayer(id) ? map.getFilter(id) : null;
+      if (!filter) { continue; }
+      const wanted = ["all", filter[1], current];
+      if (JSON.stringify(filter) !== JSON.stringify(wanted)) { map.setFilter(id, wanted); }
+    }
+  }
+  // The style is parsed (its layers exist). Not isStyleLoaded(): that also waits for every source,
+  // so a filter arriving while the footprints load would be dropped.
+  function parsed(map) {
+    return Boolean(map.style && map.style._loaded);
+  }
+  function hook(map) {
+    if (!map || map.__atlasFootprints) { return; }
+    map.__atlasFootprints = true;
+    map.on("styledata", () => apply(map));
+    if (parsed(map)) { apply(map); }
+  }
+  // Watch for the map: it appears after this script runs (and anew if Plotly rebuilds it), and the
+  // footprints must be loaded into it even when no filter ever arrives.
+  setInterval(() => {
+    const map = liveMap();
+    hook(map);
+    if (window.atlasScaleBar) { window.atlasScaleBar.hook(map); }
+  }, 500);
+  return {
+    set(filter) {
+      current = filter;
+      const map = liveMap();
+      hook(map);
+      if (map && parsed(map)) { apply(map); }
+    },
+  };
+})();
