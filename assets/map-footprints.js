@@ -44,13 +44,22 @@ window.atlasFootprints = (function () {
     map.on("styledata", () => apply(map));
     if (parsed(map)) { apply(map); }
   }
-  // Watch for the map: it appears after this script runs (and anew if Plotly rebuilds it), and the
+  // Watch for the map without polling: the graph appears after this script runs (an observer of
+  // the page finds it), and Plotly's public plotly_afterplot event says when it has drawn, the first
+  // time and anew after it rebuilds the map; each time, the map it now holds is hooked (once). The
   // footprints must be loaded into it even when no filter ever arrives.
-  setInterval(() => {
+  function hookAll() {
     const map = liveMap();
     hook(map);
     if (window.atlasScaleBar) { window.atlasScaleBar.hook(map); }
-  }, 500);
+  }
+  function watch(gd) {
+    if (!gd || gd.__atlasWatched || typeof gd.on !== "function") { return; }
+    gd.__atlasWatched = true;
+    gd.on("plotly_afterplot", hookAll);
+    hookAll();
+  }
+  new MutationObserver(() => watch(graph())).observe(document.documentElement, {childList: true, subtree: true});
   return {
     set(filter) {
       current = filter;

@@ -30,7 +30,7 @@ window.atlasScaleBar = (function () {
     map.on("move", () => update(map, bar));
     update(map, bar);
   }
-  // Hooked by the footprints' watch (window.atlasFootprints): the map appears after this script,
-  // and anew after a rebuild.
+  // Hooked by the footprints' watch (assets/map-footprints.js, on Plotly's plotly_afterplot): the
+  // map appears after this script, and anew after a rebuild.
   return {hook: hook};
 })();
