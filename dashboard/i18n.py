@@ -67,6 +67,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "chart.source": {"id": "Sumber", "en": "Source"},
     "map.label": {"id": "Peta kawasan", "en": "Map of zones"},
     "legend.title": {"id": "Legenda", "en": "Legend"},
+    "legend.port": {"id": "Pelabuhan / port", "en": "Port"},
+    "legend.airport": {"id": "Bandara / airport", "en": "Airport"},
+    "legend.city": {"id": "Kota / city", "en": "City"},
+    # the dropdowns' own texts ({num_selected} is filled by the dropdown)
+    "dropdown.select_all": {"id": "Pilih semua", "en": "Select all"},
+    "dropdown.deselect_all": {"id": "Batalkan semua", "en": "Deselect all"},
+    "dropdown.selected_count": {"id": "{num_selected} dipilih", "en": "{num_selected} selected"},
+    "dropdown.search": {"id": "Cari", "en": "Search"},
+    "dropdown.clear_search": {"id": "Hapus pencarian", "en": "Clear search"},
+    "dropdown.clear_selection": {"id": "Hapus pilihan", "en": "Clear selection"},
+    "dropdown.no_options_found": {"id": "Tidak ada pilihan", "en": "No options found"},
     "legend.more": {"id": "+{n} lainnya", "en": "+{n} more"},
     "legend.outline": {
         "id": "Cincin titik: gelap = KEK, putih = KI, abu-abu = KIHT",

@@ -113,27 +113,15 @@ GRAPH_CONFIG = {
 }
 
 
+DROPDOWN_TEXTS = (
+    "select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
+    "no_options_found",
+)  # fmt: skip
+
+
 def dropdown_labels(lang: str) -> dict[str, str]:
     """The Dropdown's own texts (select all, search, ...) in the page's language."""
-    if lang == "en":
-        return {
-            "select_all": "Select all",
-            "deselect_all": "Deselect all",
-            "selected_count": "{num_selected} selected",
-            "search": "Search",
-            "clear_search": "Clear search",
-            "clear_selection": "Clear selection",
-            "no_options_found": "No options found",
-        }
-    return {
-        "select_all": "Pilih semua",
-        "deselect_all": "Batalkan semua",
-        "selected_count": "{num_selected} dipilih",
-        "search": "Cari",
-        "clear_search": "Hapus pencarian",
-        "clear_selection": "Hapus pilihan",
-        "no_options_found": "Tidak ada pilihan",
-    }
+    return {name: t(f"dropdown.{name}", lang) for name in DROPDOWN_TEXTS}
 
 
 def text(element_id: str, tag: Any = html.Span, **kwargs: Any) -> Any:

@@ -273,6 +273,8 @@ def test_language_outputs_cover_every_text(runtime):
     assert set(english["texts"]) == set(widgets.TEXT_ELEMENTS)  # every text by its element id
     assert english["placeholders"]["zone-search"] != indonesian["placeholders"]["zone-search"]
     assert english["lang"] == "en" and indonesian["lang"] == "id"
+    assert english["labels"]["sector-filter"]["select_all"] == "Select all"
+    assert indonesian["labels"]["zone-search"]["selected_count"] == "{num_selected} dipilih"  # Dash fills it
 
 
 def test_sync_from_a_weight_returns_a_list_for_the_wildcard_output(runtime):

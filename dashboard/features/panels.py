@@ -175,9 +175,9 @@ def legend_children(
             swatch("#b2182b", t("legend.ring", lang), shape="ring"),
             swatch("#7f3b08", t("legend.road", lang), shape="line"),
             swatch("#e08214", t("legend.road.estimated", lang), shape="line"),
-            swatch(PLACE_COLORS["port"], "Pelabuhan / port" if lang == "id" else "Port"),
-            swatch(PLACE_COLORS["airport"], "Bandara / airport" if lang == "id" else "Airport"),
-            swatch(PLACE_COLORS["city"], "Kota / city" if lang == "id" else "City"),
+            swatch(PLACE_COLORS["port"], t("legend.port", lang)),
+            swatch(PLACE_COLORS["airport"], t("legend.airport", lang)),
+            swatch(PLACE_COLORS["city"], t("legend.city", lang)),
         ]
     for info, _ in overlays:
         entries.append(
