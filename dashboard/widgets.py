@@ -5,6 +5,7 @@ switch rewrites (their strings are in dashboard.i18n).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from dash import dcc, html
@@ -139,3 +140,13 @@ def radio_group(label_id: str, control_id: str, options: list[dict[str, Any]], v
             dcc.RadioItems(id=control_id, options=options, value=value, inline=True),
         ]
     )
+
+
+def table_head(headings: Iterable[str]) -> html.Thead:
+    """A data table's header row, each heading a column header for screen readers."""
+    return html.Thead(html.Tr([html.Th(heading, scope="col") for heading in headings]))
+
+
+def data_table(caption: str, headings: Iterable[str], rows: list[Any], **props: Any) -> html.Table:
+    """A captioned data table: caption, header row, body rows."""
+    return html.Table([html.Caption(caption), table_head(headings), html.Tbody(rows)], **props)

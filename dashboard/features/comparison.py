@@ -11,7 +11,7 @@ from dash import Dash, Input, Output, State, html
 from dashboard.i18n import format_number, t
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState
-from dashboard.widgets import plain
+from dashboard.widgets import data_table, plain, table_head
 from geodata import Atlas
 from geodata.comparison import criteria_values
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
@@ -83,7 +83,7 @@ def comparison_children(
                 cells.append(html.Td(f"{format_number(raw, lang, 1)}{score}"))
         rows.append(html.Tr(cells, **{"data-site": item.site, "data-rank": item.rank}))
     table = html.Table(
-        [html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)],
+        [table_head(head), html.Tbody(rows)],
         className="data-table compact",
         id="comparison-table",
     )
@@ -102,24 +102,10 @@ def comparison_children(
                 **{"data-criterion": entry.criterion},
             )
         )
-    sensitivity_table = html.Table(
-        [
-            html.Caption(t("compare.sensitivity", lang)),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(t(k, lang), scope="col")
-                        for k in (
-                            "compare.sensitivity.criterion",
-                            "compare.sensitivity.weight",
-                            "compare.sensitivity.changes",
-                            "compare.sensitivity.leaders",
-                        )
-                    ]
-                )
-            ),
-            html.Tbody(sensitivity_rows),
-        ],
+    sensitivity_table = data_table(
+        t("compare.sensitivity", lang),
+        (t(f"compare.sensitivity.{k}", lang) for k in ("criterion", "weight", "changes", "leaders")),
+        sensitivity_rows,
         className="data-table compact",
         id="sensitivity-table",
     )

@@ -7,7 +7,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.i18n import format_km, format_number, t
-from dashboard.widgets import dropdown_labels, field, text
+from dashboard.widgets import data_table, dropdown_labels, field, text
 from geodata import Atlas
 from geodata.comparison import KALTIM_ESTATES
 from geodata.scoring import CRITERIA, MAX_WEIGHT
@@ -51,12 +51,10 @@ def distance_tables(report: dict[str, Any], atlas: Atlas, lang: str) -> list[Any
                 **{"data-zone": site["id"]},
             )
         )
-    sites_table = html.Table(
-        [
-            html.Caption(t("kaltim.table", lang)),
-            html.Thead(html.Tr([html.Th(t(key, lang), scope="col") for key in head])),
-            html.Tbody(body),
-        ],
+    sites_table = data_table(
+        t("kaltim.table", lang),
+        (t(key, lang) for key in head),
+        body,
         className="data-table",
         id="distance-table-sites",
     )
@@ -71,24 +69,10 @@ def distance_tables(report: dict[str, Any], atlas: Atlas, lang: str) -> list[Any
         )
         for pair in report["pairs"]
     ]
-    pairs_table = html.Table(
-        [
-            html.Caption(t("kaltim.pairs", lang)),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(t(k, lang), scope="col")
-                        for k in (
-                            "kaltim.col.from",
-                            "kaltim.col.to",
-                            "kaltim.col.pair_straight",
-                            "kaltim.col.pair_road",
-                        )
-                    ]
-                )
-            ),
-            html.Tbody(pair_rows),
-        ],
+    pairs_table = data_table(
+        t("kaltim.pairs", lang),
+        (t(f"kaltim.col.{k}", lang) for k in ("from", "to", "pair_straight", "pair_road")),
+        pair_rows,
         className="data-table",
     )
     return [sites_table, pairs_table, html.P(t("kaltim.estimated_note", lang), className="muted small")]

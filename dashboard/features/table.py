@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, html
 from dashboard.i18n import format_number
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState
-from dashboard.widgets import text
+from dashboard.widgets import table_head, text
 from geodata import Atlas
 from geodata.export import zone_table
 
@@ -28,7 +28,7 @@ def zone_table_outputs(runtime: Runtime, stored: Any, is_open: Any) -> list[Any]
 
 def zone_table_children(atlas: Atlas, table: pd.DataFrame, lang: str) -> list[Any]:
     """The filtered zones as an HTML table: the same rows and columns the CSV/Excel/GeoJSON exports write."""
-    header = html.Thead(html.Tr([html.Th(column, scope="col") for column in table.columns]))
+    header = table_head(table.columns)
     rows = []
     for record in table.itertuples(index=False):
         cells = []
