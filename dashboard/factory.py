@@ -34,7 +34,6 @@ from dashboard.features import (
     screen,
     table,
 )
-from dashboard.features.imports import import_panel
 from dashboard.features.language import option_sets
 from dashboard.figures import base_map_figure, national_figure
 from dashboard.hardening import harden
@@ -156,7 +155,9 @@ def _panes(
         "export": [exports.layout(options)],
         "saved": [savedviews.layout()],
         "import": [
-            import_panel(lang, int(ImportLimits.from_env().max_bytes // 1_000_000), import_refused_role)
+            imports.import_panel(
+                lang, int(ImportLimits.from_env().max_bytes // 1_000_000), import_refused_role
+            )
         ],
     }
 
