@@ -21,7 +21,6 @@ window.atlasScaleBar = (function () {
     map.__atlasScale = true;
     const bar = document.createElement("div");
     bar.className = "atlas-scale";
-    bar.setAttribute("role", "img");
     const control = {
       onAdd: () => { const box = document.createElement("div"); box.className = "maplibregl-ctrl"; box.appendChild(bar); return box; },
       onRemove: () => {},

@@ -174,9 +174,9 @@ def test_the_comparison_fits_its_panel_and_the_rename_box_is_usable(screen):
     screen.page.locator("#save-view").click()
     rename = screen.page.locator("#saved-views li[data-view] input").first
     rename.wait_for()
-    width, em = screen.page.evaluate(
-        "(el) => [el.getBoundingClientRect().width, parseFloat(getComputedStyle(el).fontSize)]",
-        rename.element_handle(),
+    screen.settle()  # the list is drawn again once the save is stored
+    width, em = rename.evaluate(
+        "(el) => [el.getBoundingClientRect().width, parseFloat(getComputedStyle(el).fontSize)]"
     )
     assert width >= 12 * em, (width, em)
     no_sideways_scroll(screen)
