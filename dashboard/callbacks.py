@@ -21,7 +21,7 @@ from dashboard import components, facilitypanel, figures
 from dashboard.auth import actor_name, may_edit, view_owner
 from dashboard.features import screen
 from dashboard.i18n import LANGUAGES, t
-from dashboard.importing import apply_upload, layer_items, plan_upload
+from dashboard.importing import apply_upload, layer_items
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets, regency_options
 from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
 from dashboard.runtime import LiveRuntime, Runtime, kaltim_report
@@ -602,24 +602,6 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
             views.list(view_owner()), search, 1 if ctx.triggered_id == "saved-next" else -1, presenting
         )
         return no_update if query is None else query
-
-    @app.callback(
-        Output("import-report", "children"),
-        Output("import-matches", "options"),
-        Output("import-matches", "value"),
-        Output("import-confirm", "disabled"),
-        Output("import-token", "data"),
-        Output("import-override", "value"),
-        Input("import-upload", "contents"),
-        State("import-upload", "filename"),
-        State("import-mode", "value"),
-        State("lang-toggle", "value"),
-        prevent_initial_call=True,
-    )
-    def _plan_import(contents: Any, filename: Any, mode: Any, lang: Any) -> tuple[Any, ...]:
-        return plan_upload(
-            live.get(), live.store, contents, filename, mode, lang if lang in LANGUAGES else "id"
-        )
 
     @app.callback(
         Output("import-report", "children", allow_duplicate=True),

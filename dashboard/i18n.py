@@ -331,6 +331,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Zone boundaries (replace the official or indicative one)",
     },
     "import.confirm": {"id": "Terapkan impor", "en": "Apply import"},
+    "import.cancel": {"id": "Batalkan pemeriksaan", "en": "Cancel the check"},
     "import.checked": {
         "id": "{file}: {n} fitur dibaca, {r} diperbaiki.",
         "en": "{file}: {n} features read, {r} repaired.",

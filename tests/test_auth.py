@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import io
 import json
+import time
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from shapely.geometry import box, mapping
@@ -92,6 +94,7 @@ READ_INPUTS = {
     "comparison-sites", "weight", "facilities-toggle", "facility-radius", "map", "investment-chart",
     "filter-reset", "view-state", "basemap-effective", "footprint-filter", "title-table", "table-state",
     "comparison-state", "saved-open", "saved-prev", "saved-next", "import-done", "export-request", "export-cancel",
+    "import-cancel",
     "tool-tabs", "controls-toggle", "presentation-toggle", "saved-views",
 }  # fmt: skip
 
@@ -148,6 +151,21 @@ def writing_requests(app) -> list[tuple[str, str]]:
 
 def dispatch(client, body: dict, headers: dict | None = None):
     return client.post("/_dash-update-component", json=body, headers=ORIGIN if headers is None else headers)
+
+
+def dispatch_job(client, body: dict, timeout: float = 120.0):
+    """A background callback (the import check): its job's handles, then polled as the page does
+    until the answer comes; each poll passes the same role check."""
+    answer = dispatch(client, body)
+    assert answer.status_code == 200 and "cacheKey" in answer.json, answer.get_data(as_text=True)
+    handles = urlencode({"cacheKey": answer.json["cacheKey"], "job": answer.json["job"]})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        polled = client.post(f"/_dash-update-component?{handles}", json=body, headers=ORIGIN)
+        if polled.status_code != 200 or "response" in polled.json:
+            return polled
+        time.sleep(0.2)
+    raise TimeoutError("the import check did not answer")
 
 
 def upload(document: dict) -> str:
@@ -301,7 +319,7 @@ def test_an_editor_imports_through_the_page_callbacks(login_app):
         {"id": "lang-toggle", "property": "value", "value": "en"},
     ]
     body = callback_body(app, plan_output, "import-upload", upload(POINTS), state)
-    planned = dispatch(client, body)
+    planned = dispatch_job(client, body)
     assert planned.status_code == 200, planned.get_data(as_text=True)
     token = planned.json["response"]["import-token"]["data"]
     apply_output = next(o for o in app.callback_map if o.startswith("..import-report.children@"))
