@@ -60,11 +60,16 @@ document.addEventListener("keydown", (event) => {
    role="option": interactive elements nested in interactive roles, which screen readers announce
    twice and axe reports (nested-interactive, aria-input-field-name). Inside our labelled fieldsets
    the native inputs say it all, so those roles (and aria-selected) are dropped whenever Dash renders
-   such a list. */
+   such a list. Dash's dropdown menus are real listboxes (arrow keys move between their options, which
+   the tests and screen readers find by role), so they keep theirs. */
 (function () {
   const SELECTOR = "[role=listbox]:has(> [role=option] input), [role=option]:has(input), [aria-selected]:not([role]):has(input)";
   function unwrap(root) {
-    root.querySelectorAll(SELECTOR).forEach((el) => { el.removeAttribute("role"); el.removeAttribute("aria-selected"); });
+    root.querySelectorAll(SELECTOR).forEach((el) => {
+      if (el.closest(".dash-dropdown, .dash-dropdown-content")) return;
+      el.removeAttribute("role");
+      el.removeAttribute("aria-selected");
+    });
   }
   new MutationObserver((changes) => {
     for (const change of changes) {

@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -41,33 +42,38 @@ def free_port() -> int:
 def running_server(
     extra_args: list[str] | None = None, env: dict[str, str] | None = None, timeout: float = 60.0
 ) -> Iterator[str]:
-    """Start ``python app.py`` on a free port; yield its base URL; stop it afterwards."""
+    """Start ``python app.py`` on a free port; yield its base URL; stop it afterwards.
+
+    The server's output goes to a file, not a pipe: nobody reads a pipe while the tests run, and
+    once its 64 kB buffer is full of request logs the server blocks on its next log line."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "app.py", "--port", str(port), *(extra_args or [])],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("server did not answer in time") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        stop(process)
+    with tempfile.TemporaryFile(mode="w+") as output:
+        process = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port), *(extra_args or [])],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                if process.poll() is not None:
+                    output.seek(0)
+                    raise RuntimeError(f"server exited: {output.read()}")
+                try:
+                    with urllib.request.urlopen(url, timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("server did not answer in time") from None
+                    time.sleep(0.2)
+            yield url
+        finally:
+            stop(process)
 
 
 def stop(process: subprocess.Popen, timeout: float = 10.0) -> None:
