@@ -43,7 +43,7 @@ PLAN_OUTPUTS = {
     "token": ("import-token", "data"),
     "override": ("import-override", "value"),
 }
-PRELOAD = ["dashboard.importjob"]  # what the fork server imports once, so a job starts in milliseconds
+PRELOAD = ["dashboard.importjob"]  # imported once by the fork server, not again by every job
 SETTINGS_PREFIXES = ("ATLAS_", "DATABASE_URL")  # the data directory, the database, the import limits
 
 

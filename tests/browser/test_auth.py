@@ -55,6 +55,7 @@ def test_editor_may_import_and_viewer_is_refused_even_when_forging(browser, tmp_
         session, context = new_session(browser, url)
         sign_in(session, "edda")
         assert "edda (editor)" in session.text("#auth-user")
+        session.show("import")  # the map-first screen: the import panel is a tool tab
         assert session.page.locator("#import-not-allowed").count() == 0
         assert not session.page.locator("#import-upload input[type=file]").is_disabled()
         session.page.locator("#import-upload input[type=file]").set_input_files(str(csv))
