@@ -11,17 +11,17 @@ import base64
 import binascii
 import logging
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components, facilitypanel, figures
-from dashboard.auth import actor_name
+from dashboard.auth import actor_name, may_edit, view_owner
 from dashboard.features import screen
 from dashboard.i18n import LANGUAGES, t
-from dashboard.importing import apply_upload, layer_items, plan_upload
+from dashboard.importing import apply_upload, layer_items
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets, regency_options
 from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
 from dashboard.runtime import LiveRuntime, Runtime, kaltim_report
@@ -30,7 +30,7 @@ from geodata.comparison import criteria_values
 from geodata.connectivity import kaltim_sites
 from geodata.export import zone_table
 from geodata.query import summarize
-from geodata.savedviews import SavedViewError, SavedViewStore
+from geodata.savedviews import SavedView, SavedViewError, SavedViewStore, may_change
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
 log = logging.getLogger(__name__)
@@ -335,9 +335,11 @@ def saved_views_outputs(
     edits: Any,
     upload: Any,
     undo: Any = None,
+    actor: str | None = None,
+    editor: bool = True,
 ) -> tuple[Any, Any, Any, Any]:
-    """Apply one saved-view action (save, rename, move, delete, undo, import); return (list, message,
-    title box, the deleted view kept for undo)."""
+    """Apply one saved-view action (save, rename, move, delete, share, undo, import) as ``actor``
+    (None without login); return (list, message, title box, the deleted view kept for undo)."""
     lang = lang if lang in LANGUAGES else "id"
     message: Any = None
     clear_title: Any = no_update
@@ -346,39 +348,68 @@ def saved_views_outputs(
         if trigger == "save-view":
             # saved without the presentation flag and the open tab: a view, not a screen
             kept = without_screen(query if isinstance(query, str) else "", ("present", "panel"))
-            view = views.add(title or "", note or "", kept)
+            view = views.add(title or "", note or "", kept, actor=actor)
             message, clear_title = t("saved.saved", lang, title=view.title), ""
         elif trigger == "saved-undo":
             view, position = views.from_record(undo)
-            views.restore(view, position)
+            views.restore(_restorable(view, actor, editor), position, actor=actor)
             message, deleted = t("saved.restored", lang, title=view.title), None
         elif trigger == "saved-import" and isinstance(upload, str):
-            count = views.import_bytes(_decode_upload(upload))
+            count = views.import_bytes(_decode_upload(upload), actor=actor)
             message = t("saved.imported", lang, n=count)
         elif isinstance(trigger, dict):
-            view_id = str(trigger.get("index"))
-            action = trigger.get("type")
-            if action == "saved-rename":
-                new_titles = {e["id"]["index"]: e.get("value") for e in edits or [] if isinstance(e, dict)}
-                views.rename(view_id, str(new_titles.get(view_id) or ""))
-            elif action in ("saved-up", "saved-down"):
-                views.move(view_id, -1 if action == "saved-up" else 1)
-            elif action == "saved-delete":
-                view, position = views.delete(view_id)
-                deleted = {"view": asdict(view), "position": position}
-                message = [
-                    t("saved.deleted", lang, title=view.title),
-                    " ",
-                    html.Button(
-                        t("saved.undo", lang),
-                        id={"type": "saved-undo-click", "index": view.id},
-                        className="small-button",
-                        n_clicks=0,
-                    ),
-                ]
+            message, deleted = _view_action(views, trigger, lang, edits, actor, editor)
     except SavedViewError as exc:
         message = t("saved.error", lang, error=str(exc))
-    return components.saved_views_children(views.list(), lang), message, clear_title, deleted
+    return (
+        components.saved_views_children(views.list(actor), lang, actor, editor),
+        message,
+        clear_title,
+        deleted,
+    )
+
+
+def _view_action(
+    views: SavedViewStore, trigger: dict, lang: str, edits: Any, actor: str | None, editor: bool
+) -> tuple[Any, Any]:
+    """Rename, move, delete or share one view the user may change; (message, deleted record)."""
+    view_id, action = str(trigger.get("index")), trigger.get("type")
+    view = next((v for v in views.list(actor) if v.id == view_id), None)
+    if view is None:
+        raise SavedViewError("that saved view no longer exists")
+    if not may_change(view, actor, editor):
+        raise SavedViewError(t("saved.not_yours", lang))
+    if action == "saved-rename":
+        new_titles = {e["id"]["index"]: e.get("value") for e in edits or [] if isinstance(e, dict)}
+        views.rename(view_id, str(new_titles.get(view_id) or ""), actor=actor)
+    elif action in ("saved-up", "saved-down"):
+        views.move(view_id, -1 if action == "saved-up" else 1, actor=actor)
+    elif action == "saved-share" and actor is not None:
+        views.share(view_id, not view.shared, actor=actor)
+        return t(
+            "saved.personal_now" if view.shared else "saved.shared_now", lang, title=view.title
+        ), no_update
+    elif action == "saved-delete":
+        view, position = views.delete(view_id, actor=actor)
+        undo = html.Button(
+            t("saved.undo", lang),
+            id={"type": "saved-undo-click", "index": view.id},
+            className="small-button",
+            n_clicks=0,
+        )
+        return [t("saved.deleted", lang, title=view.title), " ", undo], {
+            "view": asdict(view),
+            "position": position,
+        }
+    return None, no_update
+
+
+def _restorable(view: SavedView, actor: str | None, editor: bool) -> SavedView:
+    """The view an undo may put back: the page's record is not trusted, so with a login it is the
+    user's own (shared only if an editor says so), or the office's from before login for an editor."""
+    if actor is None or (view.owner is None and editor):
+        return view
+    return replace(view, owner=actor, shared=view.shared and editor)
 
 
 def _decode_upload(contents: str) -> bytes:
@@ -510,7 +541,7 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
 
     saved_actions = [
         Input({"type": kind, "index": ALL}, "n_clicks")
-        for kind in ("saved-rename", "saved-up", "saved-down", "saved-delete")
+        for kind in ("saved-rename", "saved-up", "saved-down", "saved-delete", "saved-share")
     ]
 
     @app.callback(
@@ -541,7 +572,9 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
             raise PreventUpdate  # new buttons rendered (n_clicks 0): not a click, keep the message
         pairs = zip(*(x if isinstance(x, list) else [] for x in (edit_ids, edit_values)), strict=False)
         edits = [{"id": i, "value": v} for i, v in pairs]
-        return saved_views_outputs(views, trigger, lang, title, note, query, edits, upload, undo)
+        return saved_views_outputs(
+            views, trigger, lang, title, note, query, edits, upload, undo, view_owner(), may_edit()
+        )
 
     @app.callback(
         Output("url", "search", allow_duplicate=True),
@@ -552,7 +585,7 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not any(clicks or []):
             return no_update
-        chosen = next((v for v in views.list() if v.id == trigger.get("index")), None)
+        chosen = next((v for v in views.list(view_owner()) if v.id == trigger.get("index")), None)
         return chosen.query if chosen else no_update
 
     @app.callback(
@@ -566,27 +599,9 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
     def _step_saved(_prev: Any, _next: Any, search: Any, stored: Any) -> Any:
         presenting = isinstance(stored, dict) and stored.get("present") is True
         query = screen.step_query(
-            views.list(), search, 1 if ctx.triggered_id == "saved-next" else -1, presenting
+            views.list(view_owner()), search, 1 if ctx.triggered_id == "saved-next" else -1, presenting
         )
         return no_update if query is None else query
-
-    @app.callback(
-        Output("import-report", "children"),
-        Output("import-matches", "options"),
-        Output("import-matches", "value"),
-        Output("import-confirm", "disabled"),
-        Output("import-token", "data"),
-        Output("import-override", "value"),
-        Input("import-upload", "contents"),
-        State("import-upload", "filename"),
-        State("import-mode", "value"),
-        State("lang-toggle", "value"),
-        prevent_initial_call=True,
-    )
-    def _plan_import(contents: Any, filename: Any, mode: Any, lang: Any) -> tuple[Any, ...]:
-        return plan_upload(
-            live.get(), live.store, contents, filename, mode, lang if lang in LANGUAGES else "id"
-        )
 
     @app.callback(
         Output("import-report", "children", allow_duplicate=True),

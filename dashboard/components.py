@@ -14,6 +14,7 @@ from dashboard.state import ViewState
 from geodata import Atlas
 from geodata.footprints import OFFICIAL
 from geodata.query import Summary, Total
+from geodata.savedviews import may_change
 from geodata.scoring import CRITERIA
 
 
@@ -455,8 +456,10 @@ def _ranges(weights: tuple[float, ...], lang: str, step: float = 0.5) -> str:
     )
 
 
-def saved_views_children(views: list, lang: str) -> list[Any]:
-    """The saved views as a list with open, rename, reorder and delete controls for each."""
+def saved_views_children(views: list, lang: str, actor: str | None = None, editor: bool = True) -> list[Any]:
+    """The saved views as a list with open, rename, reorder and delete controls for each view the
+    user may change; with a login (``actor`` set) each also shows its owner and whether the office
+    sees it, and an editor may share their own or make it personal again."""
     if not views:
         return [html.Li(t("saved.empty", lang), className="muted")]
     items = []
@@ -471,38 +474,61 @@ def saved_views_children(views: list, lang: str) -> list[Any]:
                         title=t("saved.open", lang),
                         n_clicks=0,
                     ),
+                    None if actor is None else _saved_owner(view, lang),
                     html.Span(view.note, className="muted small") if view.note else None,
-                    html.Div(
-                        [
-                            html.Label(
-                                [
-                                    html.Span(
-                                        f"{t('saved.rename', lang)}: {view.title}",
-                                        className="visually-hidden",
-                                    ),
-                                    dcc.Input(
-                                        id={"type": "saved-edit", "index": view.id},
-                                        value=view.title,
-                                        type="text",
-                                        maxLength=120,
-                                    ),
-                                ],
-                                className="inline-label",
-                            ),
-                            _action("saved-rename", view.id, "saved.rename", lang),
-                            _action("saved-up", view.id, "saved.up", lang, disabled=position == 0),
-                            _action(
-                                "saved-down", view.id, "saved.down", lang, disabled=position == len(views) - 1
-                            ),
-                            _action("saved-delete", view.id, "saved.delete", lang),
-                        ],
-                        className="saved-actions",
-                    ),
+                    _saved_actions(view, lang, position == 0, position == len(views) - 1, actor, editor)
+                    if may_change(view, actor, editor)
+                    else None,
                 ],
-                **{"data-view": view.id, "data-query": view.query},
+                **{"data-view": view.id, "data-query": view.query, "data-shared": str(view.shared).lower()},
             )
         )
     return items
+
+
+def _saved_owner(view: Any, lang: str) -> html.Span:
+    """Whose view it is and whether the office sees it (a view from before login is the office's)."""
+    shared = view.shared or view.owner is None
+    badge = t("saved.badge_shared" if shared else "saved.badge_personal", lang)
+    return html.Span(
+        [
+            t("saved.by", lang, name=view.owner or t("saved.office", lang)),
+            " ",
+            html.Span(badge, className="badge shared" if shared else "badge"),
+        ],
+        className="muted small saved-owner",
+    )
+
+
+def _saved_actions(
+    view: Any, lang: str, first: bool, last: bool, actor: str | None, editor: bool
+) -> html.Div:
+    """Rename, move, delete and (an editor's own view, with a login) share or unshare."""
+    share = actor is not None and editor and view.owner == actor
+    return html.Div(
+        [
+            html.Label(
+                [
+                    html.Span(f"{t('saved.rename', lang)}: {view.title}", className="visually-hidden"),
+                    dcc.Input(
+                        id={"type": "saved-edit", "index": view.id},
+                        value=view.title,
+                        type="text",
+                        maxLength=120,
+                    ),
+                ],
+                className="inline-label",
+            ),
+            _action("saved-rename", view.id, "saved.rename", lang),
+            _action("saved-up", view.id, "saved.up", lang, disabled=first),
+            _action("saved-down", view.id, "saved.down", lang, disabled=last),
+            _action("saved-delete", view.id, "saved.delete", lang),
+            _action("saved-share", view.id, "saved.unshare" if view.shared else "saved.share", lang)
+            if share
+            else None,
+        ],
+        className="saved-actions",
+    )
 
 
 def _action(kind: str, view_id: str, key: str, lang: str, disabled: bool = False) -> Any:

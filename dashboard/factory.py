@@ -12,6 +12,7 @@ from dashboard.callbacks import register_callbacks
 from dashboard.figures import base_map_figure, national_figure
 from dashboard.hardening import harden
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from dashboard.importjob import register_import_job
 from dashboard.jobs import JOBS_EXTENSION, background_manager, register_jobs
 from dashboard.layout import build_layout
 from dashboard.ogc import register_ogc
@@ -53,6 +54,7 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     register_callbacks(app, live, store.views)
     register_routes(app, live, store.views)
     register_jobs(app, live)
+    register_import_job(app, jobs)  # the import check, beside the web process too
     register_ogc(app.server, live)  # OGC API - Features at /ogc, for QGIS and other GIS
     register_api(app.server, live)
     install_auth(app.server, app.callback_map, config)  # first: anonymous gets 401 before any 400

@@ -17,6 +17,7 @@ import gc
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from dash import dcc, html
 
 from dashboard.i18n import TEXTS, format_hectares, format_km, t
 from dashboard.runtime import Runtime
+from geodata import Atlas
 from geodata.import_plan import FOOTPRINTS, OVERLAY, ImportPlan, apply_import, plan_import
 from geodata.problems import Problem
 from geodata.store import LayerInfo, Store, StoreUnreadable
@@ -31,6 +33,7 @@ from geodata.upload import ImportLimits, ImportRejected, save_upload, scratch_di
 from geodata.users import LOCAL_USER
 
 OVERRIDE = "override"
+PLAN_STEPS = 3  # read the upload, check it, keep it for the confirm
 log = logging.getLogger(__name__)
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
 
@@ -61,7 +64,7 @@ def _rejected(problems: list[Problem], lang: str) -> list[Any]:
 
 
 def plan_bytes(
-    runtime: Runtime,
+    atlas: Atlas,
     store: Store,
     name: str,
     data: bytes,
@@ -74,7 +77,7 @@ def plan_bytes(
     workdir = Path(tempfile.mkdtemp(prefix="atlas-upload-", dir=scratch_dir(store.directory)))
     try:
         path = save_upload(name, data, workdir, limits)
-        return plan_import(path, runtime.atlas, mode=mode, layer=layer, limits=limits)
+        return plan_import(path, atlas, mode=mode, layer=layer, limits=limits)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         sweep_leftovers(store.directory)
@@ -101,17 +104,27 @@ def _decode(contents: Any, filename: Any, limits: ImportLimits) -> tuple[str, by
 
 
 def plan_upload(
-    runtime: Runtime, store: Store, contents: Any, filename: Any, mode: Any, lang: str
+    atlas: Atlas,
+    store: Store,
+    contents: Any,
+    filename: Any,
+    mode: Any,
+    lang: str,
+    step: Callable[[int], None] = lambda _n: None,
 ) -> tuple[list[Any], list, list, bool, Any, list]:
     """Check an uploaded file; return (report, match options, match values, confirm disabled, token,
-    override value), the upload kept in the store's pending table under the token."""
+    override value), the upload kept in the store's pending table under the token. ``step`` is
+    told each of the PLAN_STEPS as it starts (the page's progress bar)."""
     limits = ImportLimits.from_env()
     mode = mode if mode in (OVERLAY, FOOTPRINTS) else OVERLAY
     try:
+        step(1)
         name, data = _decode(contents, filename, limits)
-        plan = plan_bytes(runtime, store, name, data, mode, limits)
+        step(2)
+        plan = plan_bytes(atlas, store, name, data, mode, limits)
     except ImportRejected as exc:
         return _rejected(exc.problems, lang), [], [], True, None, []
+    step(3)
     token = store.pending.put(name, mode, data)
     layer = plan.layer
     report: list[Any] = [
@@ -163,7 +176,7 @@ def apply_upload(
     overridden = chosen if isinstance(override, list) and OVERRIDE in override else []
     try:
         plan = plan_bytes(
-            runtime, store, pending.filename, pending.data, pending.mode, ImportLimits.from_env()
+            runtime.atlas, store, pending.filename, pending.data, pending.mode, ImportLimits.from_env()
         )
         info = store_import(
             plan, store, actor, confirmed=chosen if plan.mode == FOOTPRINTS else None, override=overridden
@@ -258,6 +271,10 @@ def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> h
                     ),
                 ],
                 disabled=not allowed,
+            ),
+            html.Progress(id="import-progress", value="0", max=str(PLAN_STEPS), hidden=True),
+            html.Button(
+                t("import.cancel", lang), id="import-cancel", type="button", className="button", hidden=True
             ),
             html.Div(id="import-report", role="status", **{"aria-live": "polite"}),
             dcc.Checklist(id="import-matches", options=[], value=[]),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 import geopandas as gpd
@@ -112,6 +115,15 @@ def kaltim_report(runtime: Runtime, rings: tuple[float, ...]) -> dict[str, Any]:
     return runtime.cached(("kaltim-analysis", tuple(rings)), lambda: kaltim_analysis(runtime.atlas, rings))
 
 
+def _renew_lock(ref: weakref.ref[LiveRuntime]) -> None:
+    """An export job is a fork of a server process with several threads (dashboard.jobs): one of
+    them may hold the lock (rebuilding after an import) at that instant, and in the child nobody
+    would ever release it, so the job would wait forever for its runtime. The child gets its own."""
+    live = ref()
+    if live is not None:
+        live._lock = threading.Lock()
+
+
 class LiveRuntime:
     """The runtime of the shipped atlas plus the imported layers, rebuilt when the import store changes.
 
@@ -126,6 +138,8 @@ class LiveRuntime:
         self._lock = threading.Lock()
         self._stamp: int | None = -1
         self._runtime: Runtime | None = None
+        if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+            os.register_at_fork(after_in_child=partial(_renew_lock, weakref.ref(self)))
 
     def get(self) -> Runtime:
         """The runtime for the store as it is now."""

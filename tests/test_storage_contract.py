@@ -21,7 +21,7 @@ from shapely.geometry import MultiPolygon, Point, box
 from sqlalchemy import select
 
 from dashboard.importing import plan_upload
-from dashboard.runtime import LiveRuntime, build_runtime
+from dashboard.runtime import LiveRuntime
 from geodata import db
 from geodata.footprints import IMPORTED, OFFICIAL
 from geodata.import_plan import apply_import, plan_import, with_imports
@@ -344,9 +344,7 @@ def test_two_hosts_share_imports_views_and_plans(backend, atlas):
     assert live.get().atlas.zones.at["kendal", "boundary"] == OFFICIAL
     host_a.views.add("Dari host A", "", "", actor="ani", shared=True)
     feature = {"type": "Feature", "properties": {"id": "kendal"}, "geometry": KENDAL.__geo_interface__}
-    token = plan_upload(
-        build_runtime(atlas, ()), host_a, upload_contents([feature]), "batas.geojson", "footprints", "en"
-    )[4]
+    token = plan_upload(atlas, host_a, upload_contents([feature]), "batas.geojson", "footprints", "en")[4]
     assert token
     answer = json.loads(finished(backend.run(HOST_B, token)))
     assert answer["stored"], answer["message"]
