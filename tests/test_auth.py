@@ -93,6 +93,7 @@ READ_INPUTS = {
     "filter-reset", "view-state", "basemap-effective", "footprint-filter", "title-table", "table-state",
     "comparison-state", "saved-open", "saved-prev", "saved-next", "import-done", "export-request", "export-cancel",
     "tool-tabs", "controls-toggle", "presentation-toggle", "saved-views",
+    "year-slider", "year-clear", "year-play", "year-interval", "year-state",
 }  # fmt: skip
 
 
