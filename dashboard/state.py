@@ -193,10 +193,16 @@ def _radius(value: Any, dropped: list[str]) -> float:
 
 
 def _year(value: Any, years: tuple[int, int], dropped: list[str]) -> int | None:
-    """A whole year within ``years`` (first, last); None when absent or bad."""
+    """A year within ``years`` (first, last), written as digits ('2015', or 2015 from the slider);
+    None when absent or bad ('2e3' or '2015.0' are not how anyone writes a year)."""
+    if value is None or value == "":
+        return None
+    text = value if isinstance(value, str) else str(value) if type(value) is int else ""
     first, last = years
-    year = _number(value, "year", lambda y: y.is_integer() and first <= y <= last, dropped)
-    return None if year is None else int(year)
+    if not (len(text) <= 4 and text.isascii() and text.isdigit() and first <= int(text) <= last):
+        dropped.append(f"year={value!r}"[:200])
+        return None
+    return int(text)
 
 
 def default_panel(view: Any) -> str:
