@@ -60,7 +60,7 @@ def kpi_children(
             t("kpi.zones", lang),
             format_number(summary.zones, lang),
             t("kpi.of_total", lang, m=total_zones)
-            + ("" if year is None else "; " + t("year.kpi", lang, year=year, n=unknown_year)),
+            + ("" if year is None else "; " + t("year.kpi", lang, n=format_number(unknown_year, lang))),
         ),
         "kpi-investment": card(
             t("kpi.investment", lang),

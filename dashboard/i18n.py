@@ -188,8 +188,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "year.clear": {"id": "Tampilkan semua tahun", "en": "Show all years"},
     "year.filter": {"id": "Tahun: s.d. {year}", "en": "Year: up to {year}"},
     "year.kpi": {
-        "id": "berdiri s.d. {year}; {n} kawasan tanpa tahun diketahui disembunyikan",
-        "en": "standing by {year}; {n} zones without a known year are hidden",
+        "id": "{n} kawasan tanpa tahun diketahui disembunyikan",
+        "en": "{n} zones without a known year are hidden",
     },
     "year.note": {
         "id": "Kawasan tampil sejak tahun PP, keputusan atau izinnya; {n} kawasan tanpa tahun diketahui "

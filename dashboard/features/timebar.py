@@ -110,7 +110,7 @@ def year_outputs(runtime: Any, year_state: Any) -> dict[str, Any]:
     return {
         "value": label,
         "badge": "" if year is None else str(year),
-        "note": t("year.note", lang, n=format_number(unknown, lang)),
+        "note": "" if year is None else t("year.note", lang, n=format_number(unknown, lang)),
         "clear": year is None,
         "national": runtime.cached(
             ("national-figure", lang, year), lambda: figures.national_figure(runtime.atlas, lang, year)
