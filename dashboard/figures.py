@@ -329,7 +329,7 @@ def _line_trace(
     )
 
 
-MAP_FILTERS = ("sector", "kind", "status", "province", "regency")
+MAP_FILTERS = ("sector", "kind", "status", "province", "regency", "year")
 FACILITY_FILTERS = ("sector", "province")  # a plant has no zone kind or status
 MAP_FIELDS = (
     "view",

@@ -11,8 +11,9 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from dash import no_update
 
-from dashboard import callbacks
+from dashboard import callbacks, figures
 from dashboard.exports import describe_filters, screen_figure, table_export
 from dashboard.features.timebar import MARK_GAP, year_marks, year_outputs
 from dashboard.figures import national_figure
@@ -219,3 +220,22 @@ def test_slider_marks_keep_their_distance_and_show_both_ends():
     marks = sorted(year_marks(1973, 2026))
     assert marks[0] == 1973 and marks[-1] == 2026 and len(marks) >= 3
     assert all(b - a >= MARK_GAP for a, b in pairwise(marks))
+
+
+def test_the_map_hides_the_zones_a_year_hides_and_the_facilities_stay(runtime):
+    figure, drawn, footprints = callbacks.map_outputs(
+        runtime, ViewState(year=2015).as_dict(), "offline", None
+    )
+    zones = next(op for op in figure["operations"] if op["location"] == ["data", figures.TRACE_ZONES, "lon"])
+    shown = {
+        z for z, lon in zip(runtime.model.zone_ids, zones["params"]["value"], strict=True) if lon is not None
+    }
+    assert shown == standing_ids(2015) and drawn["year"] == 2015 and footprints is not no_update
+    # one year on: only the zones' longitudes change (no style, no facilities), the footprints refilter
+    figure, _, footprints = callbacks.map_outputs(
+        runtime, ViewState(year=2016, facilities=True).as_dict(), "offline", drawn
+    )
+    locations = {tuple(op["location"]) for op in figure["operations"]}
+    assert ("data", figures.TRACE_ZONES, "lon") in locations and ("layout", "map", "style") not in locations
+    assert not any(loc[:2] == ("data", figures.TRACE_FACILITIES) for loc in locations)
+    assert footprints is not no_update
