@@ -224,7 +224,7 @@ def test_slider_marks_keep_their_distance_and_show_both_ends():
 
 def test_the_map_hides_the_zones_a_year_hides_and_the_facilities_stay(runtime):
     figure, drawn, footprints = callbacks.map_outputs(
-        runtime, ViewState(year=2015).as_dict(), "offline", None
+        runtime, ViewState(year=2015, facilities=True).as_dict(), "offline", None
     )
     zones = next(op for op in figure["operations"] if op["location"] == ["data", figures.TRACE_ZONES, "lon"])
     shown = {
