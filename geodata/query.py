@@ -58,7 +58,7 @@ def select_zones(
     return pd.Series(mask, index=zones.index)
 
 
-def _established(zones: pd.DataFrame) -> np.ndarray:
+def established_years(zones: pd.DataFrame) -> np.ndarray:
     """Each zone's year of establishment as floats, NaN where unknown."""
     return pd.to_numeric(zones["established"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
@@ -67,19 +67,19 @@ def standing_in(zones: pd.DataFrame, year: int) -> np.ndarray:
     """Which zones stood in ``year``: established (PP, decree or licence) in it or before. A zone of
     unknown year is not known to stand, so it is False (see ``unknown_year``)."""
     with np.errstate(invalid="ignore"):
-        return _established(zones) <= year
+        return established_years(zones) <= year
 
 
 def unknown_year(zones: pd.DataFrame) -> int:
     """How many zones have no known year of establishment (hidden whenever a year is chosen)."""
-    return int(np.isnan(_established(zones)).sum())
+    return int(np.isnan(established_years(zones)).sum())
 
 
 def year_span(zones: pd.DataFrame, today: date | None = None) -> tuple[int, int]:
     """The years a time slider covers: the earliest establishment (this year when none is known) to
     this year."""
     this_year = (today or date.today()).year
-    years = _established(zones)
+    years = established_years(zones)
     return (this_year if np.isnan(years).all() else min(int(np.nanmin(years)), this_year), this_year)
 
 

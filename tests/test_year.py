@@ -21,6 +21,7 @@ from dashboard.reducer import Controls, apply_controls
 from dashboard.runtime import build_runtime
 from dashboard.state import ViewState, from_query, to_query, without_screen
 from geodata.national import period_end, up_to
+from geodata.ogc import atlas_collections, collection_document, parse_items_query, select
 from geodata.query import select_zones, standing_in, unknown_year, year_span
 
 DATA = Path(__file__).resolve().parent.parent / "geodata" / "data"
@@ -239,3 +240,36 @@ def test_the_map_hides_the_zones_a_year_hides_and_the_facilities_stay(runtime):
     assert ("data", figures.TRACE_ZONES, "lon") in locations and ("layout", "map", "style") not in locations
     assert not any(loc[:2] == ("data", figures.TRACE_FACILITIES) for loc in locations)
     assert footprints is not no_update
+
+
+# --- OGC API: datetime selects the zones standing then ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def collections(atlas):
+    return atlas_collections(atlas)
+
+
+def items(collection, **params) -> set[str]:
+    query = parse_items_query(collection, {k: [str(v)] for k, v in {"limit": 10000, **params}.items()})
+    return {str(collection.features[i]["id"]) for i in select(collection, query)}
+
+
+def test_ogc_datetime_selects_the_zones_standing_by_its_end(collections):
+    zones = collections["zones"]
+    assert items(zones, datetime="2015-06-30T00:00:00Z") == standing_ids(2015)
+    assert items(zones, datetime="2000-01-01T00:00:00Z/2015-12-31T23:59:59Z") == standing_ids(2015)
+    assert items(zones, datetime="../2019-12-31") == standing_ids(2019)
+    known = standing_ids(date.today().year)
+    assert items(zones, datetime="2019-01-01T00:00:00Z/..") == known  # open end: every zone of known year
+    assert len(items(zones)) == len(ZONES)  # no datetime: every zone, unknown years too
+    assert items(zones, datetime="2015-06-30T00:00:00Z", kind="KEK") == standing_ids(2015, "KEK")
+    places = collections["places"]
+    assert items(places, datetime="1990-01-01T00:00:00Z") == items(places)  # no time: every feature
+
+
+def test_ogc_zones_say_their_time_extent(collections):
+    first = min(int(row["established"]) for row in ZONES if row["established"].strip())
+    document = collection_document(collections["zones"], "http://x/ogc")
+    assert document["extent"]["temporal"] == {"interval": [[f"{first}-01-01T00:00:00Z", None]]}
+    assert "temporal" not in collection_document(collections["places"], "http://x/ogc").get("extent", {})
