@@ -273,3 +273,18 @@ def test_ogc_zones_say_their_time_extent(collections):
     document = collection_document(collections["zones"], "http://x/ogc")
     assert document["extent"]["temporal"] == {"interval": [[f"{first}-01-01T00:00:00Z", None]]}
     assert "temporal" not in collection_document(collections["places"], "http://x/ogc").get("extent", {})
+
+
+def test_over_http_the_csv_export_and_the_ogc_zones_follow_the_year(tmp_path, monkeypatch):
+    from dashboard.factory import create_app
+
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    client = create_app().server.test_client()
+    response = client.get("/export/csv?year=2015&kind=KEK")
+    assert response.status_code == 200 and "atlas-kawasan-2015-" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(response.get_data(as_text=True).lstrip("\ufeff").splitlines()))
+    assert len(rows) == len(standing_ids(2015, "KEK"))
+    page = client.get("/ogc/collections/zones/items?datetime=2015-12-31T00:00:00Z&limit=1000").get_json()
+    assert page["numberMatched"] == len(standing_ids(2015))
+    assert {f["id"] for f in page["features"]} == standing_ids(2015)
+    assert client.get("/ogc/collections/zones/items?datetime=the%20nineties").status_code == 400
