@@ -72,8 +72,8 @@ def test_play_steps_the_years_and_the_url_follows_then_pause_stops(session):
     map_shows(session, expected)
 
 
-def test_the_keyboard_moves_the_slider_and_show_all_clears_the_year(session):
-    session.open("?year=2015")
+def test_the_keyboard_moves_the_slider_even_when_presenting_and_show_all_clears_the_year(session):
+    session.open("?year=2015&present=1")  # presentation's arrow keys step saved views, not the slider's
     session.page.focus(THUMB)
     assert (
         session.page.evaluate(f"() => document.querySelector('{THUMB}').getAttribute('aria-labelledby')")
@@ -82,6 +82,7 @@ def test_the_keyboard_moves_the_slider_and_show_all_clears_the_year(session):
     session.page.keyboard.press("ArrowLeft")
     session.page.wait_for_function("() => new URLSearchParams(location.search).get('year') === '2014'")
     session.settle()
+    assert "present=1" in session.page.url and session.page.inner_text("#year-badge") == "2014"
     assert session.page.inner_text("#kpi-zones .kpi-value") == str(len(standing(2014)))
     session.page.click("#year-clear")
     session.page.wait_for_function("() => !new URLSearchParams(location.search).has('year')")
