@@ -783,15 +783,21 @@ def national_figure(atlas: Atlas, lang: str, year: int | None = None) -> dict[st
         "xaxis": {"type": "date", "dtick": "M12", "tickformat": "%Y"},
     }
     if year is not None:
-        _mark_year(
-            layout, national_figure(atlas, lang)["data"], year, lang, empty=not any(d["x"] for d in data)
-        )
+        if not any(trace["x"] for trace in data):
+            text = t("chart.national.none", lang, year=year)
+        elif cumulative.empty:
+            text = t("chart.national.upto", lang, year=year)
+        else:  # the national figure as it stood: the last cumulative total known by then
+            latest = cumulative.iloc[-1]
+            amount = format_idr_trillion(latest["value"], lang, 1)
+            text = t("chart.national.upto_total", lang, year=year, amount=amount, period=latest["period"])
+        _mark_year(layout, national_figure(atlas, lang)["data"], year, text)
     return {"data": data, "layout": layout}
 
 
-def _mark_year(layout: dict[str, Any], full: list[dict[str, Any]], year: int, lang: str, empty: bool) -> None:
+def _mark_year(layout: dict[str, Any], full: list[dict[str, Any]], year: int, text: str) -> None:
     """Fix the time axis to the whole series (and the year) and draw a dashed line at the year's
-    end, labelled; say so when nothing was known by then."""
+    end, labelled with ``text``."""
     end = f"{year}-12-31T00:00:00"
     stamps = sorted(str(x) for trace in full for x in trace["x"])
     first = min(stamps[0], end) if stamps else end
@@ -809,7 +815,6 @@ def _mark_year(layout: dict[str, Any], full: list[dict[str, Any]], year: int, la
             "line": {"color": "#1a1a1a", "width": 2, "dash": "dash"},
         }
     ]  # fmt: skip
-    text = t("chart.national.none" if empty else "chart.national.upto", lang, year=year)
     layout["annotations"] = [
         {
             "text": text, "x": end, "xref": "x", "y": 1, "yref": "paper", "xanchor": "right",

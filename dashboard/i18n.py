@@ -202,6 +202,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "the year.",
     },
     "chart.national.upto": {"id": "s.d. {year}", "en": "up to {year}"},
+    "chart.national.upto_total": {
+        "id": "s.d. {year}: kumulatif {amount} ({period})",
+        "en": "up to {year}: {amount} cumulative ({period})",
+    },
     "chart.national.none": {
         "id": "Belum ada angka nasional s.d. {year}",
         "en": "No national figures up to {year}",

@@ -202,6 +202,17 @@ def test_the_national_chart_stops_at_the_year(atlas):
     assert len(shown) < sum(len(trace["x"]) for trace in full["data"])
     assert cut["layout"]["shapes"][0]["x0"] == end
     assert cut["layout"]["xaxis"]["range"][1] > max(str(x) for t in full["data"] for x in t["x"])
+    cumulative = [
+        row
+        for row in csv_rows("national.csv")
+        if (row["metric"], row["period_type"], row["unit"], row["zone_id"])
+        == ("investment_realized", "cumulative", "IDR trillion", "")
+        and period_end(row["period"]) <= date(2023, 12, 31)
+    ]
+    latest = max(cumulative, key=lambda row: period_end(row["period"]))
+    assert cut["layout"]["annotations"][0]["text"] == (
+        f"up to 2023: IDR {float(latest['value']):.1f} T cumulative ({latest['period']})"
+    )
     early = national_figure(atlas, "en", 1990)
     assert not any(trace["x"] for trace in early["data"])
     assert early["layout"]["annotations"][0]["text"] == "No national figures up to 1990"
