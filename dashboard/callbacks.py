@@ -119,9 +119,8 @@ def sync_state(
         state, dropped = from_query(search if isinstance(search, str) else "", vocabulary)
         if dropped:
             log.warning("ignored URL values: %s", ", ".join(dropped)[:500])
-        return (
-            {**state.as_dict(), "apply_camera": True}, no_update, *control_values(state, vocabulary.years[1]), None
-        )  # fmt: skip
+        controls_now = control_values(state, vocabulary.years[1])
+        return ({**state.as_dict(), "apply_camera": True}, no_update, *controls_now, None)
     if trigger == "map-camera" and not camera_from_relayout(click):
         raise PreventUpdate  # an autosize, not a pan or zoom
     previous = ViewState.from_dict(stored, vocabulary)

@@ -4,10 +4,10 @@ Query names: view, sector, kind, status, province, regency, zone, rings, color, 
 lang, plus the site comparison's sites and weights, and the facilities layer (``facilities=1``) with
 the radius of the zone detail's "facilities within" (``radius`` in km) and the zone points' size
 (``size=investment|area``), and the year the atlas is shown as it stood in (``year=2015``: only
-the zones established by then; absent, every zone). The screen's own state rides along so that a shared link opens on the
-same place: the map camera (``zoom``, ``center=lon,lat``), presentation mode (``present=1``, larger
-map labels) and the open tool tab (``panel``). Anything
-unknown or malformed in a URL is dropped (and reported), never trusted.
+the zones established by then; absent, every zone). The screen's own state rides along so that a
+shared link opens on the same place: the map camera (``zoom``, ``center=lon,lat``), presentation
+mode (``present=1``, larger map labels) and the open tool tab (``panel``). Anything unknown or
+malformed in a URL is dropped (and reported), never trusted.
 """
 
 from __future__ import annotations
