@@ -17,7 +17,7 @@ from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import figures
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, t
-from dashboard.runtime import LiveRuntime
+from dashboard.runtime import LiveRuntime, Runtime
 from geodata.query import unknown_year
 
 STEP_MS = 1500  # one year on screen while playing: long enough to read the map and the KPIs
@@ -98,7 +98,7 @@ def badge() -> html.Div:
     return html.Div(id="year-badge", className="year-badge", **{"aria-hidden": "true"})
 
 
-def year_outputs(runtime: Any, year_state: Any) -> dict[str, Any]:
+def year_outputs(runtime: Runtime, year_state: Any) -> dict[str, Any]:
     """What shows the year: the slider's value text, the map's badge, the note, whether the clear
     button shows, and the national chart cut at the year (built once per language and year)."""
     data = year_state if isinstance(year_state, dict) else {}
