@@ -111,3 +111,15 @@ def test_on_a_phone_the_slider_is_on_the_first_screen_and_nothing_scrolls_sidewa
         assert phone.page.inner_text("#kpi-zones .kpi-value") == str(len(standing(2019)))
     finally:
         context.close()
+
+
+def test_play_from_all_years_starts_at_the_first_year(session):
+    session.open()
+    assert session.page.is_hidden("#year-badge") and url_year(session.page) is None
+    first = session.page.get_attribute(THUMB, "aria-valuemin")
+    session.page.click("#year-play")
+    session.page.wait_for_function(f"() => new URLSearchParams(location.search).get('year') === '{first}'")
+    session.page.click("#year-play")  # pause
+    session.page.wait_for_function("() => document.getElementById('year-play').ariaPressed === 'false'")
+    session.settle()
+    assert session.page.inner_text("#kpi-zones .kpi-value") == str(len(standing(int(url_year(session.page)))))
