@@ -19,17 +19,17 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components, facilitypanel, figures
 from dashboard.auth import actor_name, may_edit, view_owner
-from dashboard.features import screen
+from dashboard.features import screen, timebar
 from dashboard.i18n import LANGUAGES, t
 from dashboard.importing import apply_upload, layer_items
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets, regency_options
 from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
 from dashboard.runtime import LiveRuntime, Runtime, kaltim_report
-from dashboard.state import ViewState, from_query, to_query, without_screen
+from dashboard.state import ViewState, from_query, to_query, with_changes, without_screen
 from geodata.comparison import criteria_values
 from geodata.connectivity import kaltim_sites
 from geodata.export import zone_table
-from geodata.query import summarize
+from geodata.query import summarize, unknown_year
 from geodata.savedviews import SavedView, SavedViewError, SavedViewStore, may_change
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
@@ -51,9 +51,14 @@ CONTROL_IDS = (
     ("comparison-sites", "value"),
 )
 WEIGHTS = {"type": "weight", "criterion": ALL}
-# Controls after the weights (Controls' field order): the facilities switch and its radius, then
-# the open tool tab.
-FACILITY_CONTROL_IDS = (("facilities-toggle", "value"), ("facility-radius", "value"), ("tool-tabs", "value"))
+# Controls after the weights (Controls' field order): the facilities switch and its radius, the
+# open tool tab, then the time slider.
+FACILITY_CONTROL_IDS = (
+    ("facilities-toggle", "value"),
+    ("facility-radius", "value"),
+    ("tool-tabs", "value"),
+    ("year-slider", "value"),
+)
 OPTION_IDS = (
     "export-target",
     "export-size",
@@ -81,17 +86,21 @@ REWRITES_CONTROLS = (
     "ring-distances",
     "province-filter",
     "facility-radius",
+    "year-clear",
 )
 
 
-def control_values(state: ViewState) -> list[Any]:
+_PANEL_OUTPUT = len(CONTROL_IDS) + 1 + FACILITY_CONTROL_IDS.index(("tool-tabs", "value"))
+
+
+def control_values(state: ViewState, last_year: int | None = None) -> list[Any]:
     """The value of every control for a state: CONTROL_IDS order, the list of weights, then
-    FACILITY_CONTROL_IDS."""
+    FACILITY_CONTROL_IDS. With no year chosen the slider rests at ``last_year`` (today)."""
     return [
         state.view, list(state.sector), list(state.kind), list(state.status), list(state.province),
         list(state.regency), state.zone, state.color, state.basemap, list(state.layers), state.lang,
         ring_text(state.rings), list(state.sites), list(state.weights), ["on"] if state.facilities else [],
-        state.radius, state.open_panel,
+        state.radius, state.open_panel, last_year if state.year is None else state.year,
     ]  # fmt: skip
 
 
@@ -110,7 +119,8 @@ def sync_state(
         state, dropped = from_query(search if isinstance(search, str) else "", vocabulary)
         if dropped:
             log.warning("ignored URL values: %s", ", ".join(dropped)[:500])
-        return ({**state.as_dict(), "apply_camera": True}, no_update, *control_values(state), None)
+        controls_now = control_values(state, vocabulary.years[1])
+        return ({**state.as_dict(), "apply_camera": True}, no_update, *controls_now, None)
     if trigger == "map-camera" and not camera_from_relayout(click):
         raise PreventUpdate  # an autosize, not a pan or zoom
     previous = ViewState.from_dict(stored, vocabulary)
@@ -123,11 +133,11 @@ def sync_state(
         + [no_update] * len(FACILITY_CONTROL_IDS)
     )
     if trigger in REWRITES_CONTROLS:
-        outputs = control_values(state)
+        outputs = control_values(state, vocabulary.years[1])
         if rings_error:
             outputs[CONTROL_IDS.index(("ring-distances", "value"))] = no_update  # keep the text to correct it
     if state.open_panel != controls.panel:
-        outputs[-1] = state.open_panel  # a view switch opened its own tab
+        outputs[_PANEL_OUTPUT] = state.open_panel  # a view switch opened its own tab
     return (state.as_dict(), query if query != (search or "") else no_update, *outputs, error)
 
 
@@ -150,7 +160,6 @@ def _language_outputs(atlas: Any, lang: str) -> tuple[Any, ...]:
                 t("filter.any", lang), t("filter.any", lang), t("filter.any", lang), t("filter.search", lang),
                 options["zone-search"],
                 lang,
-                figures.national_figure(atlas, lang),
                 components.national_sources(atlas, lang),
             ]
         )
@@ -227,13 +236,14 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
     counted = mask & scope if kaltim else mask
     counted_total = int(scope.sum()) if kaltim else len(mask)
     summary = summarize(runtime.attributes[counted])
+    hidden = hidden_by_year(runtime, state, scope if kaltim else True)
     shown = runtime.attributes[mask]
     visible = bool(state.zone) and bool(mask.get(state.zone, False))
     present = tuple(sorted(set(shown["kind" if state.color == "kind" else "primary_sector"])))
     filters = (state.sector, state.kind, state.status, state.province, state.regency)
     keys = {
-        "kpis": (lang, summary, counted_total),
-        "chart": (lang, state.color, state.zone, filters, kaltim),
+        "kpis": (lang, summary, counted_total, state.year, hidden),
+        "chart": (lang, state.color, state.zone, filters, state.year, kaltim),
         # the facilities block follows the radius and the sector filter, only when a zone shows
         "detail": (lang, state.zone, visible, (state.radius, state.sector) if visible else None),
         "legend": (lang, state.color, state.view, present, state.facilities, state.sector, state.province),
@@ -250,7 +260,9 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
         "kpis",
         lambda: runtime.cached(
             ("kpis", *keys["kpis"]),
-            lambda: components.plain(components.kpi_children(summary, counted_total, lang)),
+            lambda: components.plain(
+                components.kpi_children(summary, counted_total, lang, state.year, hidden)
+            ),
         ),
     )
     chart = part("chart", lambda: figures.investment_figure(atlas, model, runtime.attributes[counted], state))
@@ -286,6 +298,15 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
     return (
         *kpi_values, chart, note, detail, legend, part("kaltim", lambda: not kaltim), tables, now,
     )  # fmt: skip
+
+
+def hidden_by_year(runtime: Runtime, state: ViewState, scope: Any = True) -> int:
+    """How many zones the other filters (within ``scope``) show but the chosen year hides for want
+    of a known year of establishment; 0 with no year."""
+    if state.year is None:
+        return 0
+    others = with_changes(state, year=None).selection(runtime.attributes) & scope
+    return unknown_year(runtime.attributes[others])
 
 
 def zone_table_outputs(runtime: Runtime, stored: Any, is_open: Any) -> list[Any]:
@@ -439,12 +460,13 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         Input("filter-reset", "n_clicks"),
         Input("presentation-toggle", "n_clicks"),
         Input("map", "relayoutData"),
+        Input("year-clear", "n_clicks"),
         State("view-state", "data"),
     )
     def _sync(search: Any, *values: Any) -> tuple[Any, ...]:
         count = len(CONTROL_IDS) + 1 + len(FACILITY_CONTROL_IDS)
         controls = Controls(*values[:count])
-        map_click, bar_click, _reset, _present, relayout, stored = values[count:]
+        map_click, bar_click, _reset, _present, relayout, _clear, stored = values[count:]
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
             trigger = "weights"
@@ -460,7 +482,6 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         *(Output(cid, "placeholder") for cid in DROPDOWN_IDS[:4]),
         Output("comparison-sites", "options"),
         Output("app-root", "lang"),
-        Output("national-chart", "figure"),
         Output("national-source", "children"),
         Input("lang-toggle", "value"),
     )
@@ -663,3 +684,4 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
     )
 
     screen.register(app, views)
+    timebar.register(app, live)

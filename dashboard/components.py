@@ -40,8 +40,11 @@ def _reporting(total: Total, lang: str) -> str:
 KPI_IDS = ("kpi-zones", "kpi-investment", "kpi-workforce", "kpi-area")
 
 
-def kpi_children(summary: Summary, total_zones: int, lang: str) -> dict[str, list[Any]]:
-    """Children of the four KPI cards; each total says how many zones report it."""
+def kpi_children(
+    summary: Summary, total_zones: int, lang: str, year: int | None = None, unknown_year: int = 0
+) -> dict[str, list[Any]]:
+    """Children of the four KPI cards; each total says how many zones report it, and with a
+    ``year`` the zone count says how many zones of unknown year it leaves out."""
 
     def total(value: Total, text: str) -> str:
         return text if value.reporting else "–"  # nobody reports it: not zero, unknown
@@ -55,7 +58,10 @@ def kpi_children(summary: Summary, total_zones: int, lang: str) -> dict[str, lis
 
     return {
         "kpi-zones": card(
-            t("kpi.zones", lang), format_number(summary.zones, lang), t("kpi.of_total", lang, m=total_zones)
+            t("kpi.zones", lang),
+            format_number(summary.zones, lang),
+            t("kpi.of_total", lang, m=total_zones)
+            + ("" if year is None else "; " + t("year.kpi", lang, n=format_number(unknown_year, lang))),
         ),
         "kpi-investment": card(
             t("kpi.investment", lang),

@@ -181,6 +181,35 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Data per kawasan membawa sumber, tanggal, dan ketelitian koordinat. Batas indikatif bukan batas resmi.",
         "en": "Every zone carries its sources, as-of date and coordinate precision. Indicative footprints are not official boundaries.",
     },
+    "year.label": {"id": "Tahun", "en": "Year"},
+    "year.all": {"id": "Semua tahun", "en": "All years"},
+    "year.play": {"id": "▶ Putar", "en": "▶ Play"},
+    "year.pause": {"id": "⏸ Jeda", "en": "⏸ Pause"},
+    "year.clear": {"id": "Tampilkan semua tahun", "en": "Show all years"},
+    "year.filter": {"id": "Tahun: s.d. {year}", "en": "Year: up to {year}"},
+    "year.kpi": {
+        "id": "{n} kawasan tanpa tahun diketahui disembunyikan",
+        "en": "{n} zones without a known year are hidden",
+    },
+    "year.note": {
+        "id": "Kawasan tampil sejak tahun PP, keputusan atau izinnya; {n} kawasan tanpa tahun diketahui "
+        "disembunyikan selama tahun dipilih. Fasilitas industri tidak bertahun dan tetap tampil. Investasi "
+        "dan tenaga kerja adalah angka terakhir yang dilaporkan, bukan angka tahun itu; grafik nasional "
+        "berhenti di tahun itu.",
+        "en": "Zones appear from the year of their PP, decree or licence; {n} zones without a known year are "
+        "hidden while a year is chosen. Industrial facilities have no year and stay on the map. Investment "
+        "and workforce are the latest reported figures, not those of the year; the national chart stops at "
+        "the year.",
+    },
+    "chart.national.upto": {"id": "s.d. {year}", "en": "up to {year}"},
+    "chart.national.upto_total": {
+        "id": "s.d. {year}: kumulatif {amount} ({period})",
+        "en": "up to {year}: {amount} cumulative ({period})",
+    },
+    "chart.national.none": {
+        "id": "Belum ada angka nasional s.d. {year}",
+        "en": "No national figures up to {year}",
+    },
     "present.toggle": {"id": "Mode presentasi", "en": "Presentation mode"},
     "present.controls": {"id": "Kontrol", "en": "Controls"},
     "present.position": {"id": "Tampilan {i} dari {n}", "en": "View {i} of {n}"},

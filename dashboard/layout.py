@@ -16,7 +16,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard.features import screen
+from dashboard.features import screen, timebar
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.importing import import_mode_options, import_override_options, import_panel
 from dashboard.jobs import job_controls
@@ -24,7 +24,7 @@ from dashboard.state import MAX_RADIUS_KM
 from geodata import Atlas
 from geodata.comparison import KALTIM_ESTATES
 from geodata.facilities import DEFAULT_RADIUS_KM
-from geodata.query import province_id
+from geodata.query import province_id, year_span
 from geodata.schema import KINDS, STATUSES
 from geodata.scoring import CRITERIA, MAX_WEIGHT
 from geodata.upload import ImportLimits
@@ -82,6 +82,7 @@ TEXT_ELEMENTS: dict[str, str] = {
     "import-cancel": "import.cancel",
     "title-import-layers": "import.layers",
     **{f"label-weight-{c.id}": f"criterion.{c.id}" for c in CRITERIA},
+    **timebar.TEXT_ELEMENTS,
 }
 # The mode bar shows on hover only (it covered the investment chart's top bar), without the buttons
 # that send data to Plotly's cloud (the CSP blocks them, and nothing leaves this machine).
@@ -407,8 +408,9 @@ def _filters(atlas: Atlas, options: dict[str, list[dict[str, Any]]], lang: str) 
     )
 
 
-def _stage(map_figure: Any, lang: str) -> html.Section:
-    """The map with the KPI strip above it, its legend and notices over it, and presentation's caption."""
+def _stage(map_figure: Any, lang: str, years: tuple[int, int]) -> html.Section:
+    """The map with the KPI strip above it, its legend, notices and year over it, the time slider
+    under it, and presentation's caption."""
     kpis = html.Section(
         [
             html.Div(id=kpi, className="kpi", role="status")
@@ -418,6 +420,7 @@ def _stage(map_figure: Any, lang: str) -> html.Section:
     )
     map_section = html.Section(
         [
+            timebar.badge(),  # first: above the map where the map-section folds into the page (atlas.css)
             html.Div(
                 dcc.Graph(
                     id="map", figure=map_figure, config=GRAPH_CONFIG, className="map-graph", responsive=True
@@ -433,7 +436,7 @@ def _stage(map_figure: Any, lang: str) -> html.Section:
         className="map-section",
     )
     caption = html.Div(id="present-caption", className="present-caption", **{"aria-live": "polite"})
-    return html.Section([kpis, caption, map_section], className="stage")
+    return html.Section([kpis, caption, map_section, timebar.timebar(years)], className="stage")
 
 
 def _kaltim_pane(options: dict[str, list[dict[str, Any]]], lang: str) -> list[Any]:
@@ -598,7 +601,7 @@ def build_layout(
             html.Main(
                 [
                     _filters(atlas, options, lang),
-                    _stage(map_figure, lang),
+                    _stage(map_figure, lang, year_span(atlas.zones)),
                     screen.drawer(
                         _panes(atlas, national_figure, options, lang, import_refused_role),
                         html.Footer(_text("data-note", html.P)),

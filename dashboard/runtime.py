@@ -22,7 +22,7 @@ from dashboard.state import Vocabulary
 from geodata import Atlas
 from geodata.connectivity import kaltim_analysis
 from geodata.import_plan import OVERLAY, with_imports
-from geodata.query import province_id
+from geodata.query import province_id, year_span
 from geodata.schema import KINDS, STATUSES
 from geodata.store import LayerInfo, Store, StoreUnreadable
 
@@ -104,6 +104,7 @@ def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFram
                 for code, province in zip(atlas.regencies["code"], atlas.regencies["province"], strict=True)
                 if code in held
             },
+            years=year_span(zones),
         ),
         overlays=overlays,
         attributes=attributes,

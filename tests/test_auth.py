@@ -96,6 +96,7 @@ READ_INPUTS = {
     "comparison-state", "saved-open", "saved-prev", "saved-next", "import-done", "export-request", "export-cancel",
     "import-cancel",
     "tool-tabs", "controls-toggle", "presentation-toggle", "saved-views",
+    "year-slider", "year-clear", "year-play", "year-interval", "year-state",
 }  # fmt: skip
 
 
