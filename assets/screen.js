@@ -46,7 +46,7 @@ function resizePlots(selector) {
 document.addEventListener("keydown", (event) => {
   if (!document.body.classList.contains("presenting")) return;
   if (event.key === "Escape") { document.getElementById("presentation-toggle").click(); return; }
-  const typing = event.target.closest("input, textarea, select, [contenteditable], .dash-dropdown");
+  const typing = event.target.closest("input, textarea, select, [contenteditable], .dash-dropdown, [role=slider]");
   if (typing) return;
   const step = {ArrowRight: "saved-next", PageDown: "saved-next", ArrowLeft: "saved-prev", PageUp: "saved-prev"}[event.key];
   if (step) {

@@ -50,6 +50,7 @@ DURATION_S, QUICK_DURATION_S = 45.0, 15.0
 THINK_S = 0.2  # a pause between a user's actions (people read what they asked for)
 TIMEOUT_S = 120.0
 MAX_ACTIONS = 5_000  # per user: a bound besides the clock
+FLAT_GROWTH_PCT = 10.0  # "memory flat": the servers' summed RSS grows at most this much after the warm-up
 WORKERS, THREADS = 2, 4
 FILTER_BODIES = ("sync (sector filter)", "view: map + panels (sector filtered)")
 EXPORTS = ("/export/csv", "/export/geojson")
@@ -136,6 +137,25 @@ def memory_summary(samples: Mapping[str, Sequence[float]]) -> dict[str, dict[str
         }
         for name, values in samples.items()
         if values
+    }
+
+
+def flatness(marks: Mapping[str, float]) -> dict[str, Any]:
+    """Whether memory stayed flat: the summed RSS of every server process (MiB) at each mark, in
+    order (the first is right after the warm-up), its growth to the last mark, and over the last
+    step alone (a leak keeps growing there; caches filled by the first users do not)."""
+    values = list(marks.values())
+    if not values:
+        return {}
+    first, last = values[0], values[-1]
+    growth = last - first
+    return {
+        "after_warm_up_mb": round(first, 1),
+        "end_mb": round(last, 1),
+        "growth_mb": round(growth, 1),
+        "growth_pct": round(100 * growth / first, 1) if first else None,
+        "last_step_growth_mb": round(last - values[-2], 1) if len(values) > 1 else None,
+        "flat": bool(first) and 100 * growth / first <= FLAT_GROWTH_PCT,
     }
 
 
@@ -291,16 +311,27 @@ class MemorySampler:
     def __init__(self, servers: Sequence[Server], names: Sequence[str]) -> None:
         self.servers = list(zip(names, servers, strict=True))
         self.samples: dict[str, list[float]] = {}
+        self.marks: dict[str, float] = {}  # summed RSS of every server process at a named moment
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._lock = threading.Lock()
 
-    def sample(self) -> None:
-        for name, server in self.servers:
-            for k, pid in enumerate(server.pids()):
-                value = rss_mb(pid)
-                if value is not None:
-                    label = f"{name} {'master' if k == 0 else 'worker'} pid {pid}"
-                    self.samples.setdefault(label, []).append(value)
+    def sample(self) -> float:
+        """One sample of every process of the servers (the master, its workers and their children,
+        such as job processes); returns their sum."""
+        total = 0.0
+        with self._lock:
+            for name, server in self.servers:
+                for k, pid in enumerate(server.pids()):
+                    value = rss_mb(pid)
+                    if value is not None:
+                        label = f"{name} {'master' if k == 0 else 'worker'} pid {pid}"
+                        self.samples.setdefault(label, []).append(value)
+                        total += value
+        return total
+
+    def mark(self, label: str) -> None:
+        self.marks[label] = round(self.sample(), 1)
 
     def _loop(self) -> None:
         while not self._stop.wait(1.0):
@@ -448,9 +479,15 @@ def measure(setup: Setup, levels: Sequence[int], seconds: float, names: Sequence
         "ready_s": [round(s.ready_s, 1) for s in setup.servers],
         "warm_up_statuses": warm_up(setup),
     }
+    result["runs"] = {}
     with MemorySampler(setup.servers, names) as sampler:
-        result["runs"] = {str(n): run_users(setup, n, seconds) for n in levels}
+        sampler.mark("after warm-up")
+        for n in levels:
+            result["runs"][str(n)] = run_users(setup, n, seconds)
+            sampler.mark(f"after {n} users")
     result["memory"] = memory_summary(sampler.samples)
+    result["memory_marks"] = sampler.marks
+    result["memory_flat"] = flatness(sampler.marks)
     return result
 
 

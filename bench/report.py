@@ -261,12 +261,41 @@ def _section_multiuser(multi: dict[str, Any]) -> list[str]:
              f"{m['growth_mb']:+,.0f}"]
             for process, m in setup.get("memory", {}).items()
         ]  # fmt: skip
+        flat = setup.get("memory_flat") or {}
+        marks = ", ".join(f"{label} {_num(mb, 0)}" for label, mb in (setup.get("memory_marks") or {}).items())
         lines += [
-            "RSS per server process over all its runs (MiB, sampled each second):",
+            "RSS per server process over all its runs (MiB, sampled each second; start is after the warm-up):",
             "",
             *_table(["process", "start", "peak", "end", "end - start"], memory),
+            "",
+            f"All server processes together (MiB): {marks}. Growth after the warm-up "
+            f"{_num(flat.get('growth_mb'), 0)} MiB ({_num(flat.get('growth_pct'), 1)} %), over the last run "
+            f"{_num(flat.get('last_step_growth_mb'), 0)} MiB: memory "
+            f"**{'flat' if flat.get('flat') else 'not flat'}** (flat: at most 10 % growth).",
         ]
-    return lines
+    return [*lines, "", *_side_by_side(multi.get("setups", {}))]
+
+
+def _side_by_side(setups: dict[str, Any]) -> list[str]:
+    """Each action's p95 and errors per user count, one column pair per setup (embedded first)."""
+    names = list(setups)
+    if len(names) < 2:
+        return []
+    rows = []
+    for users in setups[names[0]].get("runs", {}):
+        actions = setups[names[0]]["runs"][users]["actions_table"]
+        for action in actions:
+            row = [f"{users} users", action]
+            for name in names:
+                cell = (setups[name].get("runs", {}).get(users, {}).get("actions_table") or {}).get(action)
+                row += ["–", "–"] if cell is None else [_num(cell["ms"].get("p95"), 0), str(cell["errors"])]
+            rows.append(row)
+    growth = ["memory", "growth after warm-up"]
+    for name in names:
+        flat = setups[name].get("memory_flat") or {}
+        growth += [f"{_num(flat.get('growth_pct'), 1)} %", "flat" if flat.get("flat") else "not flat"]
+    header = ["users", "action", *(f"{name} {what}" for name in names for what in ("p95 ms", "errors"))]
+    return ["Side by side:", "", *_table(header, [*rows, growth])]
 
 
 def _section_scale(scale: dict[str, Any]) -> list[str]:

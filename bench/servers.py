@@ -120,14 +120,18 @@ def post_callback(url: str, body: dict, timeout: float = 120.0) -> dict:
     answer = _post(url + "/_dash-update-component", body) or {}
     if "cacheKey" not in answer:
         return answer
-    poll = url + "/_dash-update-component?" + urlencode({"cacheKey": answer["cacheKey"], "job": answer["job"]})
+    poll = (
+        url + "/_dash-update-component?" + urlencode({"cacheKey": answer["cacheKey"], "job": answer["job"]})
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         time.sleep(0.2)
         polled = _post(poll, body)
         if polled and "response" in polled:
             return polled
-    raise TimeoutError(f"the background callback {body.get('output', '')[:60]} did not answer in {timeout:g} s")
+    raise TimeoutError(
+        f"the background callback {body.get('output', '')[:60]} did not answer in {timeout:g} s"
+    )
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,16 @@ def _multiuser_sum(results: dict[str, Any], count: Callable[[dict[str, Any]], in
     return sum(count(run) for run in runs) if runs else None
 
 
+def _memory_growth(results: dict[str, Any]) -> float | None:
+    """The largest growth (%) of the servers' summed RSS after the warm-up, over the setups."""
+    growths = [
+        setup["memory_flat"]["growth_pct"]
+        for setup in (_get(results, "multiuser", "setups") or {}).values()
+        if (setup.get("memory_flat") or {}).get("growth_pct") is not None
+    ]
+    return max(growths) if growths else None
+
+
 TARGETS: tuple[Target, ...] = (
     Target(
         "load_atlas (median, fresh process)", "< 1 s", "s", 1.0, True,
@@ -87,6 +97,7 @@ TARGETS: tuple[Target, ...] = (
         "imports lost", "== 0", "imports", 0.0, True,
         lambda r: _multiuser_sum(r, lambda run: sum(run["imports_lost"].values())),
     ),
+    Target("multi-user memory growth after warm-up (worst setup)", "<= 10 %", "%", 10.0, True, _memory_growth),
 )  # fmt: skip
 
 CALLBACK_TARGET_RPS = 300.0

@@ -58,7 +58,7 @@ def register_api(server: Flask, live: LiveRuntime) -> None:
         zones = request.form.getlist("zone")
         try:
             plan = plan_bytes(
-                live.get(),
+                live.get().atlas,
                 live.store,
                 upload.filename,
                 upload.read(),

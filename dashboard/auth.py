@@ -49,21 +49,23 @@ OPEN_PATHS = ("/login", "/logout", "/oidc/callback", "/favicon.ico")
 BASIC_PREFIXES = ("/api/", "/ogc")  # where programs (QGIS, scripts) sign in with HTTP Basic
 API_PREFIXES = ("/_dash", "/api/", "/ogc", "/export/", "/saved-views/", "/_reload")
 # Inputs (ids, or the type of a pattern id) whose change stores or deletes something, and the role
-# that needs: a callback request triggered by one of them is refused to a lower role. Saved views
-# are shared by everyone until they have owners, so changing them needs an editor for now.
+# that needs: a callback request triggered by one of them is refused to a lower role. A viewer
+# keeps personal saved views (the store refuses changes to anyone else's, see
+# geodata.savedviews.may_change); sharing one with the office needs an editor.
 # tests/test_auth.py lists every other input of the app as a read, so a new one must be decided.
 INPUT_ROLES: dict[str, str] = {
     "import-upload": EDITOR,
     "import-confirm": EDITOR,
     "layer-remove": EDITOR,
     "layer-restore": EDITOR,
-    "save-view": EDITOR,
-    "saved-import": EDITOR,
-    "saved-rename": EDITOR,
-    "saved-up": EDITOR,
-    "saved-down": EDITOR,
-    "saved-delete": EDITOR,
-    "saved-undo-click": EDITOR,
+    "save-view": VIEWER,
+    "saved-import": VIEWER,
+    "saved-rename": VIEWER,
+    "saved-up": VIEWER,
+    "saved-down": VIEWER,
+    "saved-delete": VIEWER,
+    "saved-undo-click": VIEWER,
+    "saved-share": EDITOR,
 }
 
 
@@ -176,6 +178,19 @@ def actor_name() -> str:
     """Who a change is recorded under: the signed-in user ("local" without login)."""
     user = current_user()
     return user.name if user is not None else "anonymous"  # never: the request check stops anonymous writes
+
+
+def view_owner() -> str | None:
+    """Whose saved views this request sees and changes: the signed-in user's (with the shared
+    ones), or None on the laptop without login, where there is one list and all of it is theirs."""
+    local = has_request_context() and g.get("atlas_via") == "local"
+    return None if local else actor_name()
+
+
+def may_edit() -> bool:
+    """Whether the user of this request is an editor (or the laptop's local user)."""
+    user = current_user()
+    return user is not None and user.may(EDITOR)
 
 
 def _id_name(raw: str) -> str:

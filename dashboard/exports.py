@@ -74,9 +74,10 @@ def camera_from(args: Any) -> dict[str, Any] | None:
 
 
 def describe_filters(runtime: Runtime, state: ViewState) -> str:
-    """The active filters in words, for file metadata and captions."""
+    """The active filters in words, for file metadata and captions; the year first (a year view is
+    about that year before anything else)."""
     lang = state.lang
-    parts = []
+    parts = [] if state.year is None else [t("year.filter", lang, year=state.year)]
     if state.sector:
         parts.append(
             t("filter.sector", lang)
@@ -95,6 +96,11 @@ def describe_filters(runtime: Runtime, state: ViewState) -> str:
         names = dict(zip(runtime.atlas.regencies["code"], runtime.atlas.regencies["name"], strict=True))
         parts.append(t("filter.regency", lang) + ": " + ", ".join(names[code] for code in state.regency))
     return "; ".join(parts) or t("filter.any", lang)
+
+
+def year_title(state: ViewState, separator: str = " · ") -> str:
+    """What a title adds for a year view (' · 2015'); nothing without a year."""
+    return "" if state.year is None else f"{separator}{state.year}"
 
 
 def about(runtime: Runtime, state: ViewState, query: str) -> dict[str, str]:
@@ -279,7 +285,7 @@ def _map_furniture(
     the distance table."""
     lang = state.lang
     figure.add_annotation(
-        text=f"<b>{t('app.title', lang)}</b> · {t(f'tab.{state.view}', lang)}", xref="paper", yref="paper",
+        text=f"<b>{t('app.title', lang)}</b> · {t(f'tab.{state.view}', lang)}{year_title(state)}", xref="paper", yref="paper",
         x=0.01, y=0.985, xanchor="left", yanchor="top", showarrow=False, align="left",
         font={"size": 26, "color": "#1a1a1a"}, **BOX,
     )  # fmt: skip
@@ -332,10 +338,14 @@ def screen_figure(
         _map_furniture(figure, runtime, state, atlas.zones[mask], width)
     elif target == "investment":
         figure = go.Figure(figures.investment_figure(atlas, runtime.model, atlas.zones[mask], state))
-        figure.update_layout(title={"text": t("chart.investment", state.lang)}, margin={"t": 60})
+        figure.update_layout(
+            title={"text": t("chart.investment", state.lang) + year_title(state)}, margin={"t": 60}
+        )
     else:
-        figure = go.Figure(figures.national_figure(atlas, state.lang))
-        figure.update_layout(title={"text": t("chart.national", state.lang)}, margin={"t": 60})
+        figure = go.Figure(figures.national_figure(atlas, state.lang, state.year))
+        figure.update_layout(
+            title={"text": t("chart.national", state.lang) + year_title(state)}, margin={"t": 60}
+        )
     return _stamp(figure, runtime, state, on_map=target == "map")
 
 
@@ -356,7 +366,8 @@ def table_export(runtime: Runtime, state: ViewState, query: str, kind: str) -> E
     mask = state.selection(atlas.zones)
     table = zone_table(atlas, mask)
     meta = about(runtime, state, query)
-    stem = f"atlas-kawasan-{date.today().isoformat()}"
+    # A CSV has no room for a caption: a year view says its year in the file name.
+    stem = "atlas-kawasan" + ("" if state.year is None else f"-{state.year}") + f"-{date.today().isoformat()}"
     plants = facility_table(
         atlas.facilities, select_facilities(atlas.facilities, state.sector, state.province)
     )
@@ -410,7 +421,7 @@ def pdf_brief(runtime: Runtime, state: ViewState, query: str, camera: dict[str, 
     pdf.cell(
         0,
         8,
-        _latin1(f"{t('app.title', lang)} - {t(f'tab.{state.view}', lang)}"),
+        _latin1(f"{t('app.title', lang)} - {t(f'tab.{state.view}', lang)}{year_title(state, ' - ')}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )

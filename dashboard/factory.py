@@ -33,11 +33,13 @@ from dashboard.features import (
     savedviews,
     screen,
     table,
+    timebar,
 )
 from dashboard.features.language import option_sets
 from dashboard.figures import base_map_figure, national_figure
 from dashboard.hardening import harden
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from dashboard.importjob import register_import_job
 from dashboard.jobs import JOBS_EXTENSION, background_manager
 from dashboard.ogc import register_ogc
 from dashboard.routes import register_routes
@@ -46,6 +48,7 @@ from dashboard.settings import data_dir
 from dashboard.validation import id_skeleton
 from dashboard.widgets import text
 from geodata import Atlas, load_atlas
+from geodata.query import year_span
 from geodata.store import Store
 from geodata.upload import ImportLimits, sweep_leftovers
 from geodata.users import EDITOR, User
@@ -81,6 +84,8 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     savedviews.register(app, store.views)
     screen.register(app, store.views)
     register_routes(app, live, store.views)
+    register_import_job(app, jobs)  # the import check, beside the web process too
+    timebar.register(app, live)
     register_ogc(app.server, live)  # OGC API - Features at /ogc, for QGIS and other GIS
     register_api(app.server, live)
     install_auth(app.server, app.callback_map, config)  # first: anonymous gets 401 before any 400
@@ -190,7 +195,7 @@ def build_layout(
             html.Main(
                 [
                     filters.layout(atlas, options, lang),
-                    mapview.layout(map_figure, lang),
+                    mapview.layout(map_figure, lang, year_span(atlas.zones)),
                     screen.drawer(
                         _panes(national_figure, options, lang, import_refused_role),
                         html.Footer(text("data-note", html.P)),

@@ -30,7 +30,7 @@ from dashboard.state import ViewState
 from geodata import Atlas
 from geodata.footprints import IMPORTED, INDICATIVE, OFFICIAL
 from geodata.measure import buffer_rings
-from geodata.national import national_rows, target
+from geodata.national import national_rows, target, up_to
 
 # Trace order on the map: fixed, so that patches can address traces by index. The facilities sit
 # under the zones' halo, so a zone point is never hidden by a plant.
@@ -329,7 +329,7 @@ def _line_trace(
     )
 
 
-MAP_FILTERS = ("sector", "kind", "status", "province", "regency")
+MAP_FILTERS = ("sector", "kind", "status", "province", "regency", "year")
 FACILITY_FILTERS = ("sector", "province")  # a plant has no zone kind or status
 MAP_FIELDS = (
     "view",
@@ -714,11 +714,13 @@ def _mid_year(period: str) -> str:
     return f"{int(period[:4]):04d}-07-01T00:00:00"
 
 
-def national_figure(atlas: Atlas, lang: str) -> dict[str, Any]:
+def national_figure(atlas: Atlas, lang: str, year: int | None = None) -> dict[str, Any]:
     """National KEK realized investment over time: annual bars, the cumulative line and the 2024 target.
 
-    A plain figure dict, like ``investment_figure``."""
-    series = atlas.national
+    With a ``year`` (the time slider), only what was known by its end (``national.up_to``), on the
+    whole series' time axis and with a line at the year, so the cut shows. A plain figure dict,
+    like ``investment_figure``."""
+    series = atlas.national if year is None else up_to(atlas.national, year)
     annual = national_rows(series, "investment_realized", "annual", "IDR trillion")
     cumulative = national_rows(series, "investment_realized", "cumulative", "IDR trillion")
     goal = target(series)
@@ -780,7 +782,45 @@ def national_figure(atlas: Atlas, lang: str) -> dict[str, Any]:
         },
         "xaxis": {"type": "date", "dtick": "M12", "tickformat": "%Y"},
     }
+    if year is not None:
+        if not any(trace["x"] for trace in data):
+            text = t("chart.national.none", lang, year=year)
+        elif cumulative.empty:
+            text = t("chart.national.upto", lang, year=year)
+        else:  # the national figure as it stood: the last cumulative total known by then
+            latest = cumulative.iloc[-1]
+            amount = format_idr_trillion(latest["value"], lang, 1)
+            text = t("chart.national.upto_total", lang, year=year, amount=amount, period=latest["period"])
+        _mark_year(layout, national_figure(atlas, lang)["data"], year, text)
     return {"data": data, "layout": layout}
+
+
+def _mark_year(layout: dict[str, Any], full: list[dict[str, Any]], year: int, text: str) -> None:
+    """Fix the time axis to the whole series (and the year) and draw a dashed line at the year's
+    end, labelled with ``text``."""
+    end = f"{year}-12-31T00:00:00"
+    stamps = sorted(str(x) for trace in full for x in trace["x"])
+    first = min(stamps[0], end) if stamps else end
+    last = max(stamps[-1], end) if stamps else end
+    pad = pd.Timedelta(days=200)
+    layout["xaxis"]["range"] = [
+        (pd.Timestamp(first) - pad).isoformat(),
+        (pd.Timestamp(last) + pad).isoformat(),
+    ]
+    if pd.Timestamp(last).year - pd.Timestamp(first).year > 12:
+        layout["xaxis"]["dtick"] = "M60"  # a tick every five years: a yearly one would crowd the axis
+    layout["shapes"] = [
+        {
+            "type": "line", "xref": "x", "yref": "paper", "x0": end, "x1": end, "y0": 0, "y1": 1,
+            "line": {"color": "#1a1a1a", "width": 2, "dash": "dash"},
+        }
+    ]  # fmt: skip
+    layout["annotations"] = [
+        {
+            "text": text, "x": end, "xref": "x", "y": 1, "yref": "paper", "xanchor": "right",
+            "yanchor": "top", "showarrow": False, "bgcolor": "rgba(255,255,255,0.9)", "font": {"size": 14},
+        }
+    ]  # fmt: skip
 
 
 def kind_colors() -> dict[str, str]:

@@ -192,6 +192,35 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Data per kawasan membawa sumber, tanggal, dan ketelitian koordinat. Batas indikatif bukan batas resmi.",
         "en": "Every zone carries its sources, as-of date and coordinate precision. Indicative footprints are not official boundaries.",
     },
+    "year.label": {"id": "Tahun", "en": "Year"},
+    "year.all": {"id": "Semua tahun", "en": "All years"},
+    "year.play": {"id": "▶ Putar", "en": "▶ Play"},
+    "year.pause": {"id": "⏸ Jeda", "en": "⏸ Pause"},
+    "year.clear": {"id": "Tampilkan semua tahun", "en": "Show all years"},
+    "year.filter": {"id": "Tahun: s.d. {year}", "en": "Year: up to {year}"},
+    "year.kpi": {
+        "id": "{n} kawasan tanpa tahun diketahui disembunyikan",
+        "en": "{n} zones without a known year are hidden",
+    },
+    "year.note": {
+        "id": "Kawasan tampil sejak tahun PP, keputusan atau izinnya; {n} kawasan tanpa tahun diketahui "
+        "disembunyikan selama tahun dipilih. Fasilitas industri tidak bertahun dan tetap tampil. Investasi "
+        "dan tenaga kerja adalah angka terakhir yang dilaporkan, bukan angka tahun itu; grafik nasional "
+        "berhenti di tahun itu.",
+        "en": "Zones appear from the year of their PP, decree or licence; {n} zones without a known year are "
+        "hidden while a year is chosen. Industrial facilities have no year and stay on the map. Investment "
+        "and workforce are the latest reported figures, not those of the year; the national chart stops at "
+        "the year.",
+    },
+    "chart.national.upto": {"id": "s.d. {year}", "en": "up to {year}"},
+    "chart.national.upto_total": {
+        "id": "s.d. {year}: kumulatif {amount} ({period})",
+        "en": "up to {year}: {amount} cumulative ({period})",
+    },
+    "chart.national.none": {
+        "id": "Belum ada angka nasional s.d. {year}",
+        "en": "No national figures up to {year}",
+    },
     "present.toggle": {"id": "Mode presentasi", "en": "Presentation mode"},
     "present.controls": {"id": "Kontrol", "en": "Controls"},
     "present.position": {"id": "Tampilan {i} dari {n}", "en": "View {i} of {n}"},
@@ -211,6 +240,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "saved.deleted": {"id": "Dihapus: {title}", "en": "Deleted: {title}"},
     "saved.undo": {"id": "Urungkan", "en": "Undo"},
     "saved.restored": {"id": "Dipulihkan: {title}", "en": "Restored: {title}"},
+    "saved.by": {"id": "oleh {name}", "en": "by {name}"},
+    "saved.office": {"id": "kantor", "en": "office"},
+    "saved.badge_shared": {"id": "Dibagikan", "en": "Shared"},
+    "saved.badge_personal": {"id": "Pribadi", "en": "Personal"},
+    "saved.share": {"id": "Bagikan ke kantor", "en": "Share with the office"},
+    "saved.unshare": {"id": "Jadikan pribadi", "en": "Make personal"},
+    "saved.shared_now": {"id": "Dibagikan ke kantor: {title}", "en": "Shared with the office: {title}"},
+    "saved.personal_now": {"id": "Kini pribadi: {title}", "en": "Now personal: {title}"},
+    "saved.not_yours": {
+        "id": "tampilan itu milik orang lain",
+        "en": "that saved view belongs to someone else",
+    },
     "compare.title": {"id": "Perbandingan calon lokasi", "en": "Candidate-site comparison"},
     "compare.sites": {"id": "Kawasan yang dibandingkan", "en": "Sites compared"},
     "compare.weights": {"id": "Bobot kriteria (0-10)", "en": "Criterion weights (0-10)"},
@@ -330,6 +371,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Zone boundaries (replace the official or indicative one)",
     },
     "import.confirm": {"id": "Terapkan impor", "en": "Apply import"},
+    "import.cancel": {"id": "Batalkan pemeriksaan", "en": "Cancel the check"},
     "import.checked": {
         "id": "{file}: {n} fitur dibaca, {r} diperbaiki.",
         "en": "{file}: {n} features read, {r} repaired.",

@@ -30,6 +30,7 @@ class Controls:
     facilities: Any = None
     radius: Any = None
     panel: Any = None
+    year: Any = None
 
 
 def clicked_zone(click: Any, known: set[str] | frozenset[str] | Any) -> str | None:
@@ -74,7 +75,9 @@ def apply_controls(
     """The new state after the control named ``trigger`` changed; also an error text for bad rings.
 
     Bad ring text keeps the previous rings; a click on a zone (map or bar) selects it; the reset
-    button clears the filters but keeps the view, language and selection. The camera changes only
+    button clears the filters (the year too) but keeps the view, language and selection. The year
+    changes only with its slider (which shows the last year when none is chosen) or its clear button
+    ('year-clear', back to every zone). The camera changes only
     with the map's relayout (``click`` holds it for the trigger 'map-camera'), or is forgotten when
     the view or the selected zone changes (the map then frames those), presentation mode
     only with its button, and switching to the Kaltim view opens its tool tab (and leaving it, its
@@ -116,6 +119,7 @@ def apply_controls(
         "facilities": controls.facilities,
         "radius": controls.radius,
         "size": previous.size,  # set by the URL, never by a control: kept as it was
+        "year": {"year-slider": controls.year, "year-clear": None}.get(trigger or "", previous.year),
         "zoom": previous.zoom,
         "center": list(previous.center) if previous.center else None,
         "present": previous.present != (trigger == "presentation-toggle"),
@@ -127,5 +131,5 @@ def apply_controls(
         raw["panel"] = None  # into the Kaltim view, or out of its tab: the new view's own tab
     state, _ = sanitize(raw, vocabulary)
     if trigger == "filter-reset":
-        state = with_changes(state, sector=(), kind=(), status=(), province=(), regency=())
+        state = with_changes(state, sector=(), kind=(), status=(), province=(), regency=(), year=None)
     return state, rings_error

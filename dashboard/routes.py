@@ -15,6 +15,7 @@ import threading
 from dash import Dash
 from flask import Response, jsonify, request
 
+from dashboard.auth import view_owner
 from dashboard.exports import (
     PNG_SIZES,
     PNG_TARGETS,
@@ -133,4 +134,6 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
 
     @server.route("/saved-views/export")
     def saved_views_export() -> Response:
-        return _download(ExportFile(views.export_bytes(), "application/json", "atlas-kawasan-views.json"))
+        return _download(
+            ExportFile(views.export_bytes(view_owner()), "application/json", "atlas-kawasan-views.json")
+        )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 import geopandas as gpd
@@ -19,7 +22,7 @@ from dashboard.state import Vocabulary
 from geodata import Atlas
 from geodata.connectivity import kaltim_analysis
 from geodata.import_plan import OVERLAY, with_imports
-from geodata.query import province_id
+from geodata.query import province_id, year_span
 from geodata.schema import KINDS, STATUSES
 from geodata.store import LayerInfo, Store, StoreUnreadable
 
@@ -101,6 +104,7 @@ def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFram
                 for code, province in zip(atlas.regencies["code"], atlas.regencies["province"], strict=True)
                 if code in held
             },
+            years=year_span(zones),
         ),
         overlays=overlays,
         attributes=attributes,
@@ -110,6 +114,15 @@ def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFram
 def kaltim_report(runtime: Runtime, rings: tuple[float, ...]) -> dict[str, Any]:
     """``geodata.connectivity.kaltim_analysis`` for the ring distances, once per runtime and rings."""
     return runtime.cached(("kaltim-analysis", tuple(rings)), lambda: kaltim_analysis(runtime.atlas, rings))
+
+
+def _renew_lock(ref: weakref.ref[LiveRuntime]) -> None:
+    """An export job is a fork of a server process with several threads (dashboard.jobs): one of
+    them may hold the lock (rebuilding after an import) at that instant, and in the child nobody
+    would ever release it, so the job would wait forever for its runtime. The child gets its own."""
+    live = ref()
+    if live is not None:
+        live._lock = threading.Lock()
 
 
 class LiveRuntime:
@@ -126,6 +139,8 @@ class LiveRuntime:
         self._lock = threading.Lock()
         self._stamp: int | None = -1
         self._runtime: Runtime | None = None
+        if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+            os.register_at_fork(after_in_child=partial(_renew_lock, weakref.ref(self)))
 
     def get(self) -> Runtime:
         """The runtime for the store as it is now."""

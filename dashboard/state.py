@@ -3,16 +3,18 @@
 Query names: view, sector, kind, status, province, regency, zone, rings, color, basemap, layers,
 lang, plus the site comparison's sites and weights, and the facilities layer (``facilities=1``) with
 the radius of the zone detail's "facilities within" (``radius`` in km) and the zone points' size
-(``size=investment|area``). The screen's own state rides along so that a shared link opens on the
-same place: the map camera (``zoom``, ``center=lon,lat``), presentation mode (``present=1``, larger
-map labels) and the open tool tab (``panel``). Anything
-unknown or malformed in a URL is dropped (and reported), never trusted.
+(``size=investment|area``), and the year the atlas is shown as it stood in (``year=2015``: only
+the zones established by then; absent, every zone). The screen's own state rides along so that a
+shared link opens on the same place: the map camera (``zoom``, ``center=lon,lat``), presentation
+mode (``present=1``, larger map labels) and the open tool tab (``panel``). Anything unknown or
+malformed in a URL is dropped (and reported), never trusted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode
 
@@ -34,7 +36,7 @@ PANELS = ("detail", "national", "kaltim", "table", "export", "saved", "import")
 POINT_SIZES = ("none", "investment", "area")  # what a zone point's size shows (``size``)
 QUERY_NAMES = (
     "view", "sector", "kind", "status", "province", "regency", "zone", "rings", "color", "basemap", "layers",
-    "lang", "sites", "weights", "facilities", "radius", "size", "zoom", "center", "present", "panel",
+    "lang", "sites", "weights", "facilities", "radius", "size", "year", "zoom", "center", "present", "panel",
 )  # fmt: skip
 # What only frames the screen (camera, presentation, open tab): a saved view is the same view
 # whatever these say, and a view is saved without ``present``.
@@ -58,6 +60,8 @@ class Vocabulary:
     zones: Collection[str]
     #: official code of each regency that holds a zone -> its province id
     regencies: Mapping[str, str] = field(default_factory=dict)
+    #: the years a URL may name (first and last): the earliest zone's establishment to this year
+    years: tuple[int, int] = field(default_factory=lambda: (1900, date.today().year))
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class ViewState:
     facilities: bool = False
     radius: float = DEFAULT_RADIUS_KM
     size: str = "none"
+    year: int | None = None  # None: today, every zone (also those of unknown year)
     zoom: float | None = None  # None: the figure's own camera (all of Indonesia)
     center: tuple[float, ...] | None = None  # (lon, lat) or None
     present: bool = False
@@ -93,7 +98,9 @@ class ViewState:
 
     def selection(self, zones: pd.DataFrame) -> pd.Series:
         """Which zones this state's filters show (the one place the filters are applied)."""
-        return select_zones(zones, self.sector, self.kind, self.status, self.province, self.regency)
+        return select_zones(
+            zones, self.sector, self.kind, self.status, self.province, self.regency, self.year
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for a dcc.Store."""
@@ -185,6 +192,19 @@ def _radius(value: Any, dropped: list[str]) -> float:
     return DEFAULT_RADIUS_KM if radius is None else radius
 
 
+def _year(value: Any, years: tuple[int, int], dropped: list[str]) -> int | None:
+    """A year within ``years`` (first, last), written as digits ('2015', or 2015 from the slider);
+    None when absent or bad ('2e3' or '2015.0' are not how anyone writes a year)."""
+    if value is None or value == "":
+        return None
+    text = value if isinstance(value, str) else str(value) if type(value) is int else ""
+    first, last = years
+    if not (len(text) <= 4 and text.isascii() and text.isdigit() and first <= int(text) <= last):
+        dropped.append(f"year={value!r}"[:200])
+        return None
+    return int(text)
+
+
 def default_panel(view: Any) -> str:
     """The tool tab a view opens with: the Kaltim view's rings and comparison, else the zone detail."""
     return "kaltim" if view == "kaltim" else "detail"
@@ -252,6 +272,7 @@ def sanitize(raw: dict[str, Any], vocabulary: Vocabulary) -> tuple[ViewState, li
         facilities=_flag(raw.get("facilities"), "facilities", dropped),
         radius=_radius(raw.get("radius"), dropped),
         size=_one_of(raw.get("size"), POINT_SIZES, "none", "size", dropped),
+        year=_year(raw.get("year"), vocabulary.years, dropped),
         zoom=_zoom(raw.get("zoom"), dropped),
         center=_center(raw.get("center"), dropped),
         present=_flag(raw.get("present"), "present", dropped),
@@ -283,7 +304,7 @@ def to_query(state: ViewState) -> str:
             params[name] = ",".join(f"{r:.10g}" for r in value)
         elif name in ("facilities", "present"):
             params[name] = "1"
-        elif name in ("radius", "zoom"):
+        elif name in ("radius", "zoom", "year"):
             params[name] = f"{value:g}"
         elif isinstance(value, tuple):
             params[name] = ",".join(value)

@@ -96,6 +96,7 @@ TEXT_ELEMENTS: dict[str, str] = {
     "label-import-drop": "import.drop",
     "label-import-mode": "import.mode",
     "import-confirm": "import.confirm",
+    "import-cancel": "import.cancel",
     "title-import-layers": "import.layers",
     **{f"label-weight-{c.id}": f"criterion.{c.id}" for c in CRITERIA},
 }

@@ -44,6 +44,13 @@ def national_rows(series: pd.DataFrame, metric: str, period_type: str, unit: str
     return rows.sort_values("period_end").reset_index(drop=True)
 
 
+def up_to(series: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of the series known by the end of ``year`` (period ending on or before 31 December):
+    the national figures as they stood then. Targets are rows like any other: one for a later year
+    is left out too."""
+    return series[series["period_end"] <= pd.Timestamp(year, 12, 31)]
+
+
 def target(series: pd.DataFrame, year: int = TARGET_YEAR) -> pd.Series | None:
     """The national realized-investment target row for a year, if the series has one."""
     rows = national_rows(series, "investment_realized", "target", "IDR trillion")

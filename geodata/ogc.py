@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from geodata.atlas import Atlas
+from geodata.query import established_years
 from geodata.schema import ZONE_COLUMNS
 from geodata.store import LayerInfo
 
@@ -98,6 +99,8 @@ class Collection:
     lists: frozenset[str] = frozenset()  # properties holding ';'-joined lists: a filter matches one item
     bbox: tuple[float, float, float, float] | None = None
     positions: dict[str, int] = field(default_factory=dict, repr=False)  # feature id as text -> position
+    # the year each feature's time starts (open-ended; NaN where unknown), for ``datetime``; None: no time
+    start_years: np.ndarray | None = field(default=None, repr=False)
 
 
 def _json_value(value: Any, integer: bool) -> Any:
@@ -148,9 +151,11 @@ def make_collection(
     description: str,
     frame: gpd.GeoDataFrame,
     integers: frozenset[str] = frozenset(),
+    start_years: np.ndarray | None = None,
 ) -> Collection:
     """A collection of every feature of ``frame`` (reprojected to lon/lat) with all its attributes;
-    ``integers`` are whole-number columns that pandas holds as floats (for their missing values)."""
+    ``integers`` are whole-number columns that pandas holds as floats (for their missing values);
+    ``start_years``, when the features have a time, the year each one's starts (``datetime``)."""
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
     geometries = np.asarray(frame.geometry.values, dtype=object)
@@ -184,6 +189,7 @@ def make_collection(
         lists=lists,
         bbox=bbox,  # type: ignore[arg-type]
         positions={str(fid): i for i, fid in enumerate(ids)},
+        start_years=start_years,
     )
 
 
@@ -208,9 +214,12 @@ def atlas_collections(
             "Indonesia's special economic zones and industrial estates as points, with every attribute of "
             "the atlas: kind, status, province, sectors (';'-separated, the first is primary), legal basis, "
             "operator, realized investment and workforce each with its source and as-of date, sources. "
-            "coord_precision and coord_method say how exact each point is.",
+            "coord_precision and coord_method say how exact each point is. A zone's time starts in the "
+            "year it was established (PP, decree or licence) and is open: datetime selects the zones standing "
+            "by then, and never a zone of unknown year.",
             zones,
             _INTEGERS,
+            established_years(zones),
         ),
         make_collection(
             "footprints",
@@ -255,6 +264,7 @@ class ItemsQuery:
     limit: int = DEFAULT_LIMIT
     offset: int = 0
     filters: tuple[tuple[str, str], ...] = ()
+    until: float | None = None  # the last year ``datetime`` reaches (inf: open end); None: no datetime
 
 
 def single_values(args: Mapping[str, Sequence[str]], allowed: Iterable[str]) -> dict[str, str]:
@@ -307,17 +317,21 @@ def _count(name: str, text: str, minimum: int) -> int:
     return int(text)
 
 
-def _check_datetime(text: str) -> None:
-    """Accept an RFC 3339 instant or interval ('..' open); no collection has a time, so it selects all."""
+def _datetime_until(text: str) -> float:
+    """The last year an RFC 3339 instant or interval ('..' open) reaches: the instant's year, the
+    interval's end year, or inf for an open end. A feature whose time starts by then intersects it."""
+    years: list[float] = []
     for part in text.split("/"):
         if part in ("", ".."):
+            years.append(math.inf)
             continue
         try:
-            datetime.fromisoformat(part.replace("Z", "+00:00"))
+            years.append(datetime.fromisoformat(part.replace("Z", "+00:00")).year)
         except ValueError:
             raise _bad(
                 f"datetime '{text[:40]}' is not an RFC 3339 date-time or interval (e.g. 2024-01-01T00:00:00Z/..)"
             ) from None
+    return years[-1]
 
 
 def _check_filter(collection: Collection, name: str, value: str) -> None:
@@ -335,8 +349,6 @@ def parse_items_query(collection: Collection, args: Mapping[str, Sequence[str]])
     """Check an items request's parameters: bbox, limit (above the maximum counts as the maximum, as the
     standard says), offset, datetime and equality filters on the collection's queryable properties."""
     values = single_values(args, (*ITEM_PARAMETERS, *collection.types))
-    if "datetime" in values:
-        _check_datetime(values["datetime"])
     filters = tuple((n, v) for n, v in values.items() if n not in ITEM_PARAMETERS)
     for name, value in filters:
         _check_filter(collection, name, value)
@@ -345,6 +357,7 @@ def parse_items_query(collection: Collection, args: Mapping[str, Sequence[str]])
         limit=min(_count("limit", values["limit"], 1), MAX_LIMIT) if "limit" in values else DEFAULT_LIMIT,
         offset=_count("offset", values["offset"], 0) if "offset" in values else 0,
         filters=filters,
+        until=_datetime_until(values["datetime"]) if "datetime" in values else None,
     )
 
 
@@ -363,13 +376,17 @@ def _matches(collection: Collection, properties: dict[str, Any], name: str, want
 
 
 def select(collection: Collection, query: ItemsQuery) -> list[int]:
-    """Positions of the features that intersect the bbox and match every filter, in collection order."""
+    """Positions of the features that intersect the bbox and the datetime and match every filter, in
+    collection order. A collection without time (``start_years`` None) has every feature at any
+    time; in one with time, a feature of unknown start is not selected by a datetime."""
     if query.bbox is None:
-        positions: Iterable[int] = range(len(collection.features))
+        hits = np.ones(len(collection.features), dtype=bool)
     else:
-        box = shapely.box(*query.bbox)
-        hits = shapely.intersects(collection.geometries, box)  # None geometries are False
-        positions = np.flatnonzero(hits).tolist()
+        hits = shapely.intersects(collection.geometries, shapely.box(*query.bbox))  # None geometries: False
+    if query.until is not None and collection.start_years is not None:
+        with np.errstate(invalid="ignore"):
+            hits &= collection.start_years <= query.until  # NaN (unknown) is False
+    positions = np.flatnonzero(hits).tolist()
     return [
         i
         for i in positions
@@ -440,7 +457,7 @@ def item_document(collection: Collection, feature_id: str, base: str) -> dict[st
 
 
 def collection_document(collection: Collection, base: str) -> dict[str, Any]:
-    """A collection's metadata: title, description, lon/lat extent (no time: the layers have none), links."""
+    """A collection's metadata: title, description, lon/lat extent (and time, for the zones), links."""
     url = f"{base}/collections/{collection.id}"
     document: dict[str, Any] = {
         "id": collection.id,
@@ -456,6 +473,9 @@ def collection_document(collection: Collection, base: str) -> dict[str, Any]:
     }
     if collection.bbox is not None:
         document["extent"] = {"spatial": {"bbox": [list(collection.bbox)], "crs": CRS84}}
+    if collection.start_years is not None and not np.isnan(collection.start_years).all():
+        first = int(np.nanmin(collection.start_years))
+        document.setdefault("extent", {})["temporal"] = {"interval": [[f"{first:04d}-01-01T00:00:00Z", None]]}
     return document
 
 
@@ -534,7 +554,10 @@ _PARAMETERS = {
         "offset", "features to skip (paging)", {"type": "integer", "minimum": 0, "default": 0}
     ),
     "datetime": _parameter(
-        "datetime", "accepted; the layers have no time, so it selects every feature", {"type": "string"}
+        "datetime",
+        "RFC 3339 instant or interval ('..' open): zones established (by year) by its end; a zone of "
+        "unknown year is not selected. The other layers have no time: every feature",
+        {"type": "string"},
     ),
 }
 

@@ -1,6 +1,9 @@
-"""Selecting zones by sector, kind, status, province and regency, and summarising a selection honestly.
+"""Selecting zones by sector, kind, status, province, regency and year, and summarising a selection
+honestly.
 
-A figure some zones lack is never counted as zero: every total says how many zones report it.
+A figure some zones lack is never counted as zero: every total says how many zones report it. Likewise
+a zone whose year of establishment is unknown is never placed in a year: with a year chosen it is
+left out, and counted as such (``unknown_year``).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -27,11 +31,13 @@ def select_zones(
     statuses: Collection[str] = (),
     provinces: Collection[str] = (),
     regencies: Collection[str] = (),
+    year: int | None = None,
 ) -> pd.Series:
     """Boolean mask of zones matching every given filter; an empty filter matches all.
 
     A zone matches a sector filter when any of its sector tags is chosen; ``provinces`` are ids;
-    ``regencies`` are official codes ("64.71"), matched against the zone's derived ``regency_code``.
+    ``regencies`` are official codes ("64.71"), matched against the zone's derived ``regency_code``;
+    with a ``year``, only the zones standing in it (``standing_in``).
     """
     mask = np.ones(len(zones), dtype=bool)
     if sectors:
@@ -47,7 +53,34 @@ def select_zones(
         mask &= zones["province"].map(province_id).isin(list(provinces)).to_numpy()
     if regencies:
         mask &= zones["regency_code"].isin(list(regencies)).to_numpy()
+    if year is not None:
+        mask &= standing_in(zones, year)
     return pd.Series(mask, index=zones.index)
+
+
+def established_years(zones: pd.DataFrame) -> np.ndarray:
+    """Each zone's year of establishment as floats, NaN where unknown."""
+    return pd.to_numeric(zones["established"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def standing_in(zones: pd.DataFrame, year: int) -> np.ndarray:
+    """Which zones stood in ``year``: established (PP, decree or licence) in it or before. A zone of
+    unknown year is not known to stand, so it is False (see ``unknown_year``)."""
+    with np.errstate(invalid="ignore"):
+        return established_years(zones) <= year
+
+
+def unknown_year(zones: pd.DataFrame) -> int:
+    """How many zones have no known year of establishment (hidden whenever a year is chosen)."""
+    return int(np.isnan(established_years(zones)).sum())
+
+
+def year_span(zones: pd.DataFrame, today: date | None = None) -> tuple[int, int]:
+    """The years a time slider covers: the earliest establishment (this year when none is known) to
+    this year."""
+    this_year = (today or date.today()).year
+    years = established_years(zones)
+    return (this_year if np.isnan(years).all() else min(int(np.nanmin(years)), this_year), this_year)
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,13 @@ class SavedView:
     shared: bool = False
 
 
+def may_change(view: SavedView, actor: str | None, editor: bool) -> bool:
+    """Whether ``actor`` may rename, move, delete or share ``view``: anything without login (actor
+    None); with one, their own views, and the office's views from before login (no owner) only as
+    an editor. Others' shared views are only looked at."""
+    return actor is None or view.owner == actor or (view.owner is None and editor)
+
+
 def _clean_text(value: Any, limit: int, name: str, required: bool) -> str:
     if not isinstance(value, str):
         raise SavedViewError(f"the {name} must be text")

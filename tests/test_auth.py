@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import io
 import json
+import time
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from shapely.geometry import box, mapping
@@ -92,7 +94,9 @@ READ_INPUTS = {
     "comparison-sites", "weight", "facilities-toggle", "facility-radius", "map", "investment-chart",
     "filter-reset", "view-state", "basemap-effective", "footprint-filter", "title-table", "table-state",
     "comparison-state", "saved-open", "saved-prev", "saved-next", "import-done", "export-request", "export-cancel",
+    "import-cancel",
     "tool-tabs", "controls-toggle", "presentation-toggle", "saved-views",
+    "year-slider", "year-clear", "year-play", "year-interval", "year-state",
 }  # fmt: skip
 
 
@@ -150,6 +154,21 @@ def dispatch(client, body: dict, headers: dict | None = None):
     return client.post("/_dash-update-component", json=body, headers=ORIGIN if headers is None else headers)
 
 
+def dispatch_job(client, body: dict, timeout: float = 120.0):
+    """A background callback (the import check): its job's handles, then polled as the page does
+    until the answer comes; each poll passes the same role check."""
+    answer = dispatch(client, body)
+    assert answer.status_code == 200 and "cacheKey" in answer.json, answer.get_data(as_text=True)
+    handles = urlencode({"cacheKey": answer.json["cacheKey"], "job": answer.json["job"]})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        polled = client.post(f"/_dash-update-component?{handles}", json=body, headers=ORIGIN)
+        if polled.status_code != 200 or "response" in polled.json:
+            return polled
+        time.sleep(0.2)
+    raise TimeoutError("the import check did not answer")
+
+
 def upload(document: dict) -> str:
     return "data:application/geo+json;base64," + base64.b64encode(json.dumps(document).encode()).decode()
 
@@ -161,7 +180,7 @@ def test_every_writing_input_of_the_app_is_known_and_each_is_checked(login_app):
     app, _ = login_app
     found = {write for _, write in writing_requests(app)}
     assert found == set(INPUT_ROLES)  # a renamed input would silently lose its check
-    assert len(writing_requests(app)) == 11
+    assert len(writing_requests(app)) == 12
     inputs = {_type(i["id"]) for spec in app.callback_map.values() for i in spec["inputs"]}
     # every other input only reads; a new input must be added here or to INPUT_ROLES, deliberately
     assert inputs - set(INPUT_ROLES) == READ_INPUTS
@@ -180,8 +199,10 @@ def test_the_callback_role_follows_what_triggered_it():
     )
     assert (
         callback_role({"output": "a.children", "changedPropIds": ["save-view.n_clicks"]}, callbacks)
-        == "editor"
+        == "viewer"  # a personal view; sharing it needs an editor
     )
+    shared = '{"index":"x","type":"saved-share"}.n_clicks'
+    assert callback_role({"output": "a.children", "changedPropIds": [shared]}, callbacks) == "editor"
     assert callback_role({"output": "b.children", "changedPropIds": []}, callbacks) == "editor"  # only writes
     assert (
         callback_role({"output": "c.children", "changedPropIds": ["view-state.data"]}, callbacks) == "viewer"
@@ -262,11 +283,14 @@ def test_a_viewer_looks_and_exports_but_every_write_is_403(login_app):
     assert read.status_code == 200
     for output, write in writing_requests(app):
         answer = dispatch(client, callback_body(app, output, write))
+        if INPUT_ROLES[write] == "viewer":  # her own saved views
+            assert answer.status_code in (200, 204), (output, write)
+            continue
         assert answer.status_code == 403, (output, write)
         assert answer.json["messages"]["en"].startswith("Refused: your role (viewer)")
         assert answer.json["messages"]["id"].startswith("Ditolak: peran Anda (pembaca)")
     saved = next(o for o in app.callback_map if o.startswith("..saved-views"))
-    english = callback_body(app, saved, "save-view")
+    english = callback_body(app, saved, "saved-share")
     for item in english["inputs"]:
         if isinstance(item, dict) and item["id"] == "lang-toggle":
             item["value"] = "en"
@@ -296,7 +320,7 @@ def test_an_editor_imports_through_the_page_callbacks(login_app):
         {"id": "lang-toggle", "property": "value", "value": "en"},
     ]
     body = callback_body(app, plan_output, "import-upload", upload(POINTS), state)
-    planned = dispatch(client, body)
+    planned = dispatch_job(client, body)
     assert planned.status_code == 200, planned.get_data(as_text=True)
     token = planned.json["response"]["import-token"]["data"]
     apply_output = next(o for o in app.callback_map if o.startswith("..import-report.children@"))
@@ -311,6 +335,92 @@ def test_an_editor_imports_through_the_page_callbacks(login_app):
     assert "gudang" in [info.id for info in Store(data).layers()]
     for output, write in writing_requests(app):
         assert dispatch(client, callback_body(app, output, write)).status_code in (200, 204), (output, write)
+
+
+def saved_request(app, changed: str, view_id: str = "", title: str = "", query: str = "", undo: Any = None):
+    """A request of the saved-views callback as the page sends it when ``changed`` was clicked (on
+    the view ``view_id``, whose rename box holds ``title``)."""
+    output = next(o for o in app.callback_map if o.startswith("..saved-views"))
+    body = callback_body(app, output, changed)
+    for item in body["inputs"]:
+        if isinstance(item, list):
+            item[0]["id"]["index"] = view_id
+    if view_id:
+        body["changedPropIds"] = [
+            json.dumps({"index": view_id, "type": changed}, separators=(",", ":")) + ".n_clicks"
+        ]
+    edit = {"index": view_id, "type": "saved-edit"}
+    body["state"] = [
+        {"id": "saved-title", "property": "value", "value": title},
+        {"id": "saved-note", "property": "value", "value": ""},
+        {"id": "url", "property": "search", "value": query},
+        [{"id": edit, "property": "value", "value": title}] if view_id else [],
+        [{"id": edit, "property": "id", "value": edit}] if view_id else [],
+        {"id": "saved-undo", "property": "data", "value": undo},
+    ]
+    return body
+
+
+def controls(answer) -> dict[str, set[str]]:
+    """The saved views a callback answer lists, each with the kinds of control it has."""
+    found: dict[str, set[str]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("id"), dict) and "index" in node["id"]:
+                found.setdefault(node["id"]["index"], set()).add(node["id"]["type"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    walk(answer.json["response"]["saved-views"]["children"])
+    return found
+
+
+def test_saved_views_are_personal_until_an_editor_shares_them(login_app):
+    app, data = login_app
+    views = Store(data).views
+    edda, vera = signed_in(app, "edda"), signed_in(app, "vera")
+    dispatch(edda, saved_request(app, "save-view", title="Rencana Edda", query="?view=kaltim"))
+    dispatch(edda, saved_request(app, "save-view", title="Untuk kantor", query="?sector=nickel"))
+    mine = {v.title: v for v in views.list("edda")}
+    assert {mine["Rencana Edda"].owner, mine["Untuk kantor"].owner} == {"edda"}
+    personal, office = mine["Rencana Edda"].id, mine["Untuk kantor"].id
+    shared = dispatch(edda, saved_request(app, "saved-share", office))
+    assert "Dibagikan ke kantor: Untuk kantor" in shared.get_data(as_text=True)
+    assert "saved-share" in controls(shared)[office] and "saved-delete" in controls(shared)[personal]
+    assert [v.title for v in views.list("vera") if v.owner == "edda"] == ["Untuk kantor"]
+
+    # the viewer sees the shared view (owner and badge) without its controls, not the personal one
+    listed = dispatch(vera, saved_request(app, "lang-toggle"))
+    assert controls(listed).get(office) == {"saved-open"} and personal not in controls(listed)
+    assert "oleh edda" in listed.get_data(as_text=True) and "Dibagikan" in listed.get_data(as_text=True)
+    assert dispatch(vera, saved_request(app, "saved-share", office)).status_code == 403
+    renamed = dispatch(vera, saved_request(app, "saved-rename", office, title="diambil alih"))
+    assert "milik orang lain" in renamed.get_data(as_text=True)
+    assert dispatch(vera, saved_request(app, "saved-delete", personal)).status_code == 200
+    assert {v.title for v in views.list("edda")} >= {"Rencana Edda", "Untuk kantor"}  # nothing changed
+
+    # she keeps personal views of her own, which edda does not see
+    saved = dispatch(vera, saved_request(app, "save-view", title="Catatan Vera", query="?zone=kendal"))
+    own = next(v for v in views.list("vera") if v.title == "Catatan Vera")
+    assert (own.owner, own.shared) == ("vera", False) and "saved-share" not in controls(saved)[own.id]
+    assert "Catatan Vera" not in [v.title for v in views.list("edda")]
+    # an undo forged to plant a shared view under edda's name stores a personal one of hers
+    forged = {"id": "forged1", "title": "Palsu", "note": "", "query": "", "created": ""}
+    undo = {"view": {**forged, "owner": "edda", "shared": True}, "position": 0}
+    dispatch(vera, saved_request(app, "saved-undo-click", "forged1", undo=undo))
+    planted = next(v for v in views.list() if v.title == "Palsu")
+    assert (planted.owner, planted.shared) == ("vera", False)
+    exported = json.loads(vera.get("/saved-views/export").get_data())
+    assert {v["title"] for v in exported["views"]} >= {"Untuk kantor", "Catatan Vera", "Palsu"}
+    assert "Rencana Edda" not in {v["title"] for v in exported["views"]}
+
+    dispatch(edda, saved_request(app, "saved-share", office))  # personal again
+    assert office not in controls(dispatch(vera, saved_request(app, "lang-toggle")))
 
 
 def test_the_cookie_alone_does_not_authorise_a_post_from_another_site(login_app):
@@ -415,7 +525,7 @@ def test_logout_ends_the_session(login_app):
 
 
 def test_without_login_the_laptop_user_may_do_everything(laptop_app):
-    app, _ = laptop_app
+    app, data = laptop_app
     client = app.server.test_client()
     assert client.get("/").status_code == 200
     assert "import-not-allowed" not in client.get("/_dash-layout").get_data(as_text=True)
@@ -429,6 +539,10 @@ def test_without_login_the_laptop_user_may_do_everything(laptop_app):
             output,
             write,
         )
+    saved = dispatch(client, saved_request(app, "save-view", title="Satu daftar", query="?view=kaltim"))
+    view = next(v for v in Store(data).views.list() if v.title == "Satu daftar")
+    assert view.owner is None and controls(saved)[view.id] >= {"saved-rename", "saved-delete"}
+    assert "saved-share" not in controls(saved)[view.id] and "Dibagikan" not in saved.get_data(as_text=True)
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -11,11 +11,13 @@ from bench.multiuser import (
     Outcome,
     aggregate,
     correct,
+    flatness,
     lost_imports,
     memory_summary,
     overlay_document,
     schedule,
 )
+from bench.report import _section_multiuser
 from bench.targets import judge
 
 
@@ -109,3 +111,41 @@ def test_targets_pass_only_with_no_error_and_no_lost_import():
     assert status(_office(2, 0), "multi-user errors") == "MISS"
     assert status(_office(0, 1), "imports lost") == "MISS"
     assert status({}, "imports lost") == "not run"
+
+
+def test_memory_is_flat_only_when_the_servers_grow_little_after_the_warm_up():
+    flat = flatness({"after warm-up": 1000.0, "after 4 users": 1080.0, "after 8 users": 1090.0})
+    assert flat == {
+        "after_warm_up_mb": 1000.0,
+        "end_mb": 1090.0,
+        "growth_mb": 90.0,
+        "growth_pct": 9.0,
+        "last_step_growth_mb": 10.0,
+        "flat": True,
+    }
+    assert flatness({"after warm-up": 500.0, "after 4 users": 560.0})["flat"] is False
+    assert flatness({}) == {}
+    results = {
+        "multiuser": {
+            "setups": {"embedded": {"memory_flat": flat}, "office": {"memory_flat": {"growth_pct": 12.5}}}
+        }
+    }
+    worst = next(row for row in judge(results) if row["target"].startswith("multi-user memory growth"))
+    assert (worst["measured"], worst["status"]) == (12.5, "MISS")
+
+
+def test_the_report_puts_the_embedded_and_office_runs_side_by_side():
+    def setup(p95: float, errors: int, growth: float) -> dict:
+        table = {
+            "page": {"n": 3, "errors": errors, "refused_as_expected": 0, "ms": {"median": 1.0, "p95": p95}}
+        }
+        run = {"actions": 3, "seconds": 1, "actions_per_s": 3, "errors": errors, "imports_stored": 0,
+               "imports_lost": {}, "actions_table": table}  # fmt: skip
+        return {"runs": {"4": run}, "memory_flat": {"growth_pct": growth, "flat": growth <= 10}}
+
+    lines = _section_multiuser(
+        {"mix": MIX, "setups": {"embedded": setup(120, 0, 4.0), "office": setup(340, 1, 25.0)}}
+    )
+    side = lines[lines.index("Side by side:") :]
+    assert "| 4 users | page | 120 | 0 | 340 | 1 |" in side
+    assert "| memory | growth after warm-up | 4.0 % | flat | 25.0 % | not flat |" in side

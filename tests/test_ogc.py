@@ -106,7 +106,7 @@ def test_limit_offset_and_unknown_parameters(collections):
         assert error.status == 400 and says in error.message, params
     repeated = refused(parse_items_query, zones, {"kind": ["KEK", "KI"]})
     assert "more than once" in repeated.message
-    assert query(zones, datetime="2024-01-01T00:00:00Z/..").filters == ()  # accepted; nothing has a time
+    assert query(zones, datetime="2024-01-01T00:00:00Z/..").filters == ()  # a time, not a property filter
 
 
 def test_unknown_parameter_message_lists_what_is_accepted(collections):

@@ -34,7 +34,7 @@ def test_a_plan_made_on_one_worker_is_confirmed_on_another_and_overrides_are_exp
     }
     worker_a, worker_b = Store(tmp_path), Store(tmp_path)
     plan = plan_upload(
-        runtime, worker_a, upload_contents([kendal, world]), "batas.geojson", "footprints", "id"
+        runtime.atlas, worker_a, upload_contents([kendal, world]), "batas.geojson", "footprints", "id"
     )
     options, values, disabled, token = plan["options"], plan["matches"], plan["disabled"], plan["token"]
     assert not disabled and values == ["kendal", "ki_kariangau"] and plan["override"] == []
@@ -70,7 +70,7 @@ def test_a_hostile_upload_is_refused_in_indonesian(tmp_path, atlas):
             ).encode()
         ).decode(),
     )
-    plan = plan_upload(runtime, Store(tmp_path), contents, "x.geojson", "overlay", "id")
+    plan = plan_upload(runtime.atlas, Store(tmp_path), contents, "x.geojson", "overlay", "id")
     report, disabled, token = plan["report"], plan["disabled"], plan["token"]
     assert disabled and token is None
     assert "menyebut CRS-nya lewat tautan ke alamat web" in str(report)
@@ -99,7 +99,7 @@ def test_the_browser_is_not_told_to_use_a_command_line_option(tmp_path, atlas):
         ("id", "berisi 2 lapisan (a, b); unggah satu lapisan per berkas"),
         ("en", "upload one layer per file"),
     ):
-        report = plan_upload(build_runtime(atlas, ()), Store(tmp_path), contents, "dua.zip", "overlay", lang)
+        report = plan_upload(atlas, Store(tmp_path), contents, "dua.zip", "overlay", lang)
         report = report["report"]
         assert expected in str(report) and "--layer" not in str(report)
 
@@ -116,7 +116,7 @@ def test_the_hanging_geopackage_upload_is_refused_in_the_users_language(tmp_path
     contents = "data:application/geopackage+sqlite3;base64," + base64.b64encode(path.read_bytes()).decode()
     store = Store(tmp_path / "data")
     started = time.monotonic()
-    plan = plan_upload(build_runtime(atlas, ()), store, contents, "hang.gpkg", "overlay", "id")
+    plan = plan_upload(atlas, store, contents, "hang.gpkg", "overlay", "id")
     report, disabled, token = plan["report"], plan["disabled"], plan["token"]
     assert time.monotonic() - started < 5 and disabled and token is None
     assert "hang.gpkg: 'hang' adalah view SQL, bukan tabel" in str(report)
@@ -157,7 +157,7 @@ def test_the_app_starts_and_serves_on_a_damaged_old_store(tmp_path, atlas, monke
 )
 def test_hostile_csv_uploads_are_refused_in_indonesian(tmp_path, atlas, csv, expected):
     contents = "data:text/csv;base64," + base64.b64encode(csv).decode()
-    report = plan_upload(build_runtime(atlas, ()), Store(tmp_path), contents, "x.csv", "overlay", "id")[
+    report = plan_upload(atlas, Store(tmp_path), contents, "x.csv", "overlay", "id")[
         "report"
     ]
     assert expected in str(report)

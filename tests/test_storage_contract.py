@@ -21,7 +21,7 @@ from shapely.geometry import MultiPolygon, Point, box
 from sqlalchemy import select
 
 from dashboard.features.imports import plan_upload
-from dashboard.runtime import LiveRuntime, build_runtime
+from dashboard.runtime import LiveRuntime
 from geodata import db
 from geodata.footprints import IMPORTED, OFFICIAL
 from geodata.import_plan import apply_import, plan_import, with_imports
@@ -345,7 +345,7 @@ def test_two_hosts_share_imports_views_and_plans(backend, atlas):
     host_a.views.add("Dari host A", "", "", actor="ani", shared=True)
     feature = {"type": "Feature", "properties": {"id": "kendal"}, "geometry": KENDAL.__geo_interface__}
     token = plan_upload(
-        build_runtime(atlas, ()), host_a, upload_contents([feature]), "batas.geojson", "footprints", "en"
+        atlas, host_a, upload_contents([feature]), "batas.geojson", "footprints", "en"
     )["token"]
     assert token
     answer = json.loads(finished(backend.run(HOST_B, token)))

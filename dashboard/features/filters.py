@@ -42,6 +42,7 @@ CONTROLS: dict[str, tuple[Any, str]] = {
     "facilities": ("facilities-toggle", "value"),
     "radius": ("facility-radius", "value"),
     "panel": ("tool-tabs", "value"),
+    "year": ("year-slider", "value"),
 }
 # Triggers after which the controls must be rewritten from the state (the user did not set them directly).
 # (A province change may drop chosen regencies of other provinces.)
@@ -52,11 +53,13 @@ REWRITES_CONTROLS = (
     "ring-distances",
     "province-filter",
     "facility-radius",
+    "year-clear",
 )
 
 
-def control_values(state: ViewState) -> dict[str, Any]:
-    """The value of every control for a state, by name (CONTROLS)."""
+def control_values(state: ViewState, last_year: int | None = None) -> dict[str, Any]:
+    """The value of every control for a state, by name (CONTROLS). With no year chosen the slider
+    rests at ``last_year`` (today)."""
     return {
         "view": state.view, "sector": list(state.sector), "kind": list(state.kind),
         "status": list(state.status), "province": list(state.province), "regency": list(state.regency),
@@ -64,6 +67,7 @@ def control_values(state: ViewState) -> dict[str, Any]:
         "lang": state.lang, "rings": ring_text(state.rings), "sites": list(state.sites),
         "weights": list(state.weights), "facilities": ["on"] if state.facilities else [],
         "radius": state.radius, "panel": state.open_panel,
+        "year": last_year if state.year is None else state.year,
     }  # fmt: skip
 
 
@@ -86,7 +90,7 @@ def sync_state(
         return {
             "state": {**state.as_dict(), "apply_camera": True},
             "search": no_update,
-            "controls": control_values(state),
+            "controls": control_values(state, vocabulary.years[1]),
             "ring_error": None,
         }
     if trigger == "map-camera" and not camera_from_relayout(click):
@@ -101,7 +105,7 @@ def sync_state(
         "weights": [no_update] * len(CRITERIA),
     }
     if trigger in REWRITES_CONTROLS:
-        controls_out = control_values(state)
+        controls_out = control_values(state, vocabulary.years[1])
         if rings_error:
             controls_out["rings"] = no_update  # keep the text to correct it
     if state.open_panel != controls.panel:
@@ -141,6 +145,7 @@ def register(app: Dash, live: LiveRuntime) -> None:
             "reset": Input("filter-reset", "n_clicks"),
             "present": Input("presentation-toggle", "n_clicks"),
             "relayout": Input("map", "relayoutData"),
+            "clear_year": Input("year-clear", "n_clicks"),
         },
         state={"stored": State("view-state", "data")},
     )
@@ -152,6 +157,7 @@ def register(app: Dash, live: LiveRuntime) -> None:
         reset: Any,
         present: Any,
         relayout: Any,
+        clear_year: Any,
         stored: Any,
     ) -> dict[str, Any]:
         trigger = ctx.triggered_id

@@ -18,6 +18,7 @@ import logging
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dashboard.auth import actor_name
 from dashboard.i18n import LANGUAGES, TEXTS, format_hectares, format_km, t
 from dashboard.runtime import LiveRuntime, Runtime
+from geodata import Atlas
 from geodata.import_plan import FOOTPRINTS, OVERLAY, ImportPlan, apply_import, plan_import
 from geodata.problems import Problem
 from geodata.store import LayerInfo, Store, StoreUnreadable
@@ -33,6 +35,7 @@ from geodata.upload import ImportLimits, ImportRejected, save_upload, scratch_di
 from geodata.users import LOCAL_USER
 
 OVERRIDE = "override"
+PLAN_STEPS = 3  # read the upload, check it, keep it for the confirm
 log = logging.getLogger(__name__)
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
 
@@ -63,7 +66,7 @@ def _rejected(problems: list[Problem], lang: str) -> list[Any]:
 
 
 def plan_bytes(
-    runtime: Runtime,
+    atlas: Atlas,
     store: Store,
     name: str,
     data: bytes,
@@ -76,7 +79,7 @@ def plan_bytes(
     workdir = Path(tempfile.mkdtemp(prefix="atlas-upload-", dir=scratch_dir(store.directory)))
     try:
         path = save_upload(name, data, workdir, limits)
-        return plan_import(path, runtime.atlas, mode=mode, layer=layer, limits=limits)
+        return plan_import(path, atlas, mode=mode, layer=layer, limits=limits)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         sweep_leftovers(store.directory)
@@ -103,18 +106,27 @@ def _decode(contents: Any, filename: Any, limits: ImportLimits) -> tuple[str, by
 
 
 def plan_upload(
-    runtime: Runtime, store: Store, contents: Any, filename: Any, mode: Any, lang: str
+    atlas: Atlas,
+    store: Store,
+    contents: Any,
+    filename: Any,
+    mode: Any,
+    lang: str,
+    step: Callable[[int], None] = lambda _n: None,
 ) -> dict[str, Any]:
     """Check an uploaded file; return the outputs by name (PLAN_OUTPUTS): report, match options and
     values, confirm disabled, token and override value, the upload kept in the store's pending table
-    under the token."""
+    under the token. ``step`` is told each of the PLAN_STEPS as it starts (the page's progress bar)."""
     limits = ImportLimits.from_env()
     mode = mode if mode in (OVERLAY, FOOTPRINTS) else OVERLAY
     try:
+        step(1)
         name, data = _decode(contents, filename, limits)
-        plan = plan_bytes(runtime, store, name, data, mode, limits)
+        step(2)
+        plan = plan_bytes(atlas, store, name, data, mode, limits)
     except ImportRejected as exc:
         return _plan(_rejected(exc.problems, lang), [], [], True, None)
+    step(3)
     token = store.pending.put(name, mode, data)
     layer = plan.layer
     report: list[Any] = [
@@ -136,6 +148,17 @@ def plan_upload(
     if any(m.doubt for m in plan.matches):
         report.append(html.P(t("import.doubtful", lang), className="error"))
     return _plan(report, options, [m.zone_id for m in plan.matches], False, token)
+
+
+# The plan's outputs by name (plan_upload's answer; the check runs as a job: dashboard.importjob).
+PLAN_OUTPUTS: dict[str, tuple[str, str]] = {
+    "report": ("import-report", "children"),
+    "options": ("import-matches", "options"),
+    "matches": ("import-matches", "value"),
+    "disabled": ("import-confirm", "disabled"),
+    "token": ("import-token", "data"),
+    "override": ("import-override", "value"),
+}
 
 
 def _plan(report: list[Any], options: list, matches: list, disabled: bool, token: Any) -> dict[str, Any]:
@@ -178,7 +201,7 @@ def apply_upload(
     overridden = chosen if isinstance(override, list) and OVERRIDE in override else []
     try:
         plan = plan_bytes(
-            runtime, store, pending.filename, pending.data, pending.mode, ImportLimits.from_env()
+            runtime.atlas, store, pending.filename, pending.data, pending.mode, ImportLimits.from_env()
         )
         info = store_import(
             plan, store, actor, confirmed=chosen if plan.mode == FOOTPRINTS else None, override=overridden
@@ -274,6 +297,10 @@ def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> h
                 ],
                 disabled=not allowed,
             ),
+            html.Progress(id="import-progress", value="0", max=str(PLAN_STEPS), hidden=True),
+            html.Button(
+                t("import.cancel", lang), id="import-cancel", type="button", className="button", hidden=True
+            ),
             html.Div(id="import-report", role="status", **{"aria-live": "polite"}),
             dcc.Checklist(id="import-matches", options=[], value=[]),
             dcc.Checklist(
@@ -301,28 +328,6 @@ def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> h
 
 def register(app: Dash, live: LiveRuntime) -> None:
     """The import panel's callbacks: check, confirm, remove or restore a layer, then reload."""
-
-    @app.callback(
-        output={
-            "report": Output("import-report", "children"),
-            "options": Output("import-matches", "options"),
-            "matches": Output("import-matches", "value"),
-            "disabled": Output("import-confirm", "disabled"),
-            "token": Output("import-token", "data"),
-            "override": Output("import-override", "value"),
-        },
-        inputs={"contents": Input("import-upload", "contents")},
-        state={
-            "filename": State("import-upload", "filename"),
-            "mode": State("import-mode", "value"),
-            "lang": State("lang-toggle", "value"),
-        },
-        prevent_initial_call=True,
-    )
-    def _plan_import(contents: Any, filename: Any, mode: Any, lang: Any) -> dict[str, Any]:
-        return plan_upload(
-            live.get(), live.store, contents, filename, mode, lang if lang in LANGUAGES else "id"
-        )
 
     @app.callback(
         Output("import-report", "children", allow_duplicate=True),

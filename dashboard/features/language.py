@@ -8,8 +8,7 @@ from typing import Any
 
 from dash import Dash, Input, Output
 
-from dashboard import figures
-from dashboard.features import screen
+from dashboard.features import screen, timebar
 from dashboard.features.imports import import_mode_options, import_override_options
 from dashboard.features.panels import national_sources
 from dashboard.i18n import LANGUAGES, t
@@ -18,6 +17,9 @@ from dashboard.widgets import TEXT_ELEMENTS, dropdown_labels, plain
 from geodata import Atlas
 from geodata.query import province_id
 from geodata.schema import KINDS, STATUSES
+
+# Every element whose text the language switch sets: the shared ones and the time slider's.
+TEXTS: dict[str, str] = {**TEXT_ELEMENTS, **timebar.TEXT_ELEMENTS}
 
 OPTION_IDS = (
     "export-target",
@@ -91,8 +93,8 @@ def option_sets(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def language_outputs(runtime: Runtime, lang: Any) -> dict[str, Any]:
-    """Every text, option label, dropdown text, tab label and the national chart in a language, by
-    element id (built once per language and runtime, as plain JSON)."""
+    """Every text, option label, dropdown text and tab label in a language (the national chart
+    follows the year too: dashboard.features.timebar), by element id (built once per language and runtime, as plain JSON)."""
     lang = lang if lang in LANGUAGES else "id"
     return runtime.cached(("language", lang), lambda: _language_outputs(runtime.atlas, lang))
 
@@ -102,13 +104,12 @@ def _language_outputs(atlas: Any, lang: str) -> dict[str, Any]:
     labels = dropdown_labels(lang)
     return plain(
         {
-            "texts": {element_id: t(key, lang) for element_id, key in TEXT_ELEMENTS.items()},
+            "texts": {element_id: t(key, lang) for element_id, key in TEXTS.items()},
             "options": {cid: options[cid] for cid in OPTION_IDS},
             "labels": dict.fromkeys(DROPDOWN_IDS, labels),
             "placeholders": {cid: t(key, lang) for cid, key in PLACEHOLDERS.items()},
             "sites": options["zone-search"],
             "lang": lang,
-            "national_chart": figures.national_figure(atlas, lang),
             "national_source": national_sources(atlas, lang),
         }
     )
@@ -119,13 +120,12 @@ def register(app: Dash, live: LiveRuntime) -> None:
 
     @app.callback(
         output={
-            "texts": {element_id: Output(element_id, "children") for element_id in TEXT_ELEMENTS},
+            "texts": {element_id: Output(element_id, "children") for element_id in TEXTS},
             "options": {cid: Output(cid, "options") for cid in OPTION_IDS},
             "labels": {cid: Output(cid, "labels") for cid in DROPDOWN_IDS},
             "placeholders": {cid: Output(cid, "placeholder") for cid in PLACEHOLDERS},
             "sites": Output("comparison-sites", "options"),
             "lang": Output("app-root", "lang"),
-            "national_chart": Output("national-chart", "figure"),
             "national_source": Output("national-source", "children"),
         },
         inputs={"lang": Input("lang-toggle", "value")},

@@ -9,7 +9,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import figures
-from dashboard.features import panels
+from dashboard.features import panels, timebar
 from dashboard.i18n import t
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState
@@ -94,8 +94,9 @@ def register(app: Dash, live: LiveRuntime) -> None:
     )
 
 
-def layout(map_figure: Any, lang: str) -> html.Section:
-    """The map with the KPI strip above it, its legend and notices over it, and presentation's caption."""
+def layout(map_figure: Any, lang: str, years: tuple[int, int]) -> html.Section:
+    """The map with the KPI strip above it, its legend, notices and year over it, the time slider
+    under it, and presentation's caption."""
     kpis = html.Section(
         [
             html.Div(id=kpi, className="kpi", role="status")
@@ -105,6 +106,7 @@ def layout(map_figure: Any, lang: str) -> html.Section:
     )
     map_section = html.Section(
         [
+            timebar.badge(),  # first: above the map where the map-section folds into the page (atlas.css)
             html.Div(
                 dcc.Graph(
                     id="map", figure=map_figure, config=GRAPH_CONFIG, className="map-graph", responsive=True
@@ -120,4 +122,4 @@ def layout(map_figure: Any, lang: str) -> html.Section:
         className="map-section",
     )
     caption = html.Div(id="present-caption", className="present-caption", **{"aria-live": "polite"})
-    return html.Section([kpis, caption, map_section], className="stage")
+    return html.Section([kpis, caption, map_section, timebar.timebar(years)], className="stage")

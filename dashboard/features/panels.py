@@ -15,12 +15,12 @@ from dashboard.features.kaltim import distance_tables
 from dashboard.i18n import format_hectares, format_idr_trillion, format_number, t
 from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel
 from dashboard.runtime import Runtime, kaltim_report
-from dashboard.state import ViewState
+from dashboard.state import ViewState, with_changes
 from dashboard.widgets import GRAPH_CONFIG, plain, source_items, swatch, text
 from geodata import Atlas
 from geodata.connectivity import kaltim_sites
 from geodata.footprints import OFFICIAL
-from geodata.query import Summary, Total, summarize
+from geodata.query import Summary, Total, summarize, unknown_year
 
 
 def _reporting(total: Total, lang: str) -> str:
@@ -30,8 +30,11 @@ def _reporting(total: Total, lang: str) -> str:
 KPI_IDS = ("kpi-zones", "kpi-investment", "kpi-workforce", "kpi-area")
 
 
-def kpi_children(summary: Summary, total_zones: int, lang: str) -> dict[str, list[Any]]:
-    """Children of the four KPI cards; each total says how many zones report it."""
+def kpi_children(
+    summary: Summary, total_zones: int, lang: str, year: int | None = None, unknown_year: int = 0
+) -> dict[str, list[Any]]:
+    """Children of the four KPI cards; each total says how many zones report it, and with a
+    ``year`` the zone count says how many zones of unknown year it leaves out."""
 
     def total(value: Total, text: str) -> str:
         return text if value.reporting else "–"  # nobody reports it: not zero, unknown
@@ -45,7 +48,10 @@ def kpi_children(summary: Summary, total_zones: int, lang: str) -> dict[str, lis
 
     return {
         "kpi-zones": card(
-            t("kpi.zones", lang), format_number(summary.zones, lang), t("kpi.of_total", lang, m=total_zones)
+            t("kpi.zones", lang),
+            format_number(summary.zones, lang),
+            t("kpi.of_total", lang, m=total_zones)
+            + ("" if year is None else "; " + t("year.kpi", lang, n=format_number(unknown_year, lang))),
         ),
         "kpi-investment": card(
             t("kpi.investment", lang),
@@ -259,13 +265,14 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> dict[str,
     counted = mask & scope if kaltim else mask
     counted_total = int(scope.sum()) if kaltim else len(mask)
     summary = summarize(runtime.attributes[counted])
+    hidden = hidden_by_year(runtime, state, scope if kaltim else True)
     shown = runtime.attributes[mask]
     visible = bool(state.zone) and bool(mask.get(state.zone, False))
     present = tuple(sorted(set(shown["kind" if state.color == "kind" else "primary_sector"])))
     filters = (state.sector, state.kind, state.status, state.province, state.regency)
     keys = {
-        "kpis": (lang, summary, counted_total),
-        "chart": (lang, state.color, state.zone, filters, kaltim),
+        "kpis": (lang, summary, counted_total, state.year, hidden),
+        "chart": (lang, state.color, state.zone, filters, state.year, kaltim),
         # the facilities block follows the radius and the sector filter, only when a zone shows
         "detail": (lang, state.zone, visible, (state.radius, state.sector) if visible else None),
         "legend": (lang, state.color, state.view, present, state.facilities, state.sector, state.province),
@@ -282,7 +289,7 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> dict[str,
         "kpis",
         lambda: runtime.cached(
             ("kpis", *keys["kpis"]),
-            lambda: plain(kpi_children(summary, counted_total, lang)),
+            lambda: plain(kpi_children(summary, counted_total, lang, state.year, hidden)),
         ),
     )
     chart = part("chart", lambda: figures.investment_figure(atlas, model, runtime.attributes[counted], state))
@@ -322,6 +329,15 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> dict[str,
         "tables": tables,
         "drawn": now,
     }
+
+
+def hidden_by_year(runtime: Runtime, state: ViewState, scope: Any = True) -> int:
+    """How many zones the other filters (within ``scope``) show but the chosen year hides for want
+    of a known year of establishment; 0 with no year."""
+    if state.year is None:
+        return 0
+    others = with_changes(state, year=None).selection(runtime.attributes) & scope
+    return unknown_year(runtime.attributes[others])
 
 
 def outputs() -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, dcc, html
 
+from dashboard.auth import view_owner
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.state import PANELS, without_screen
 from dashboard.widgets import radio_group, text
@@ -140,7 +141,7 @@ def register(app: Dash, views: SavedViewStore) -> None:
         Input("lang-toggle", "value"),
     )
     def _caption(search: Any, _list: Any, lang: Any) -> list[Any]:
-        return caption_children(views.list(), search, lang)
+        return caption_children(views.list(view_owner()), search, lang)
 
 
 def header(options: dict[str, list[dict[str, Any]]], lang: str) -> html.Header:

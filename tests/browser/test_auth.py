@@ -1,5 +1,6 @@
 """With a login on: an editor signs in and may import; a viewer signs in, sees the import panel
-disabled, and the server refuses the import even when the page's request is forged."""
+disabled, and the server refuses the import even when the page's request is forged; each keeps
+personal saved views, and the editor shares one that the viewer then sees."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ def test_editor_may_import_and_viewer_is_refused_even_when_forging(browser, tmp_
         session, context = new_session(browser, url)
         sign_in(session, "edda")
         assert "edda (editor)" in session.text("#auth-user")
+        session.show("import")  # the map-first screen: the import panel is a tool tab
         assert session.page.locator("#import-not-allowed").count() == 0
         assert not session.page.locator("#import-upload input[type=file]").is_disabled()
         session.page.locator("#import-upload input[type=file]").set_input_files(str(csv))
@@ -80,4 +82,59 @@ def test_editor_may_import_and_viewer_is_refused_even_when_forging(browser, tmp_
         with session.page.expect_navigation():
             session.page.locator("#auth-sign-out").click()
         assert session.page.url.startswith(url + "/login")
+        context.close()
+
+
+SAVED_TITLES_JS = (
+    "() => [...document.querySelectorAll('#saved-views li[data-view] .link-button')].map((b) => b.innerText)"
+)
+
+
+def save_view(session, title: str) -> None:
+    """Save the current view under ``title`` from the saved-views tab and wait until it is listed."""
+    session.page.locator("#saved-title").fill(title)
+    session.page.locator("#save-view").click()
+    session.page.wait_for_function(f"(t) => ({SAVED_TITLES_JS})().includes(t)", arg=title)
+
+
+def test_saved_views_are_personal_and_an_editor_shares_one_with_the_office(browser, tmp_path):
+    data = tmp_path / "data"
+    users = UserStore.for_data_dir(data)
+    users.add("edda", "editor", PASSWORDS["edda"])
+    users.add("vera", "viewer", PASSWORDS["vera"])
+    env = {"ATLAS_DATA_DIR": str(data), "ATLAS_AUTH": "login", "SECRET_KEY": "s" * 64}
+    with running_server(env=env) as url:
+        session, context = new_session(browser, url)
+        sign_in(session, "edda")
+        session.show("saved")
+        save_view(session, "Rencana Edda")
+        save_view(session, "Untuk kantor")
+        office = session.page.locator("#saved-views li[data-view]", has_text="Untuk kantor")
+        assert "oleh edda" in office.inner_text() and "Pribadi" in office.inner_text()
+        office.get_by_role("button", name="Bagikan ke kantor").click()
+        session.page.wait_for_function(
+            "() => [...document.querySelectorAll('#saved-views li[data-shared=true]')]"
+            ".some((li) => li.innerText.includes('Untuk kantor'))"
+        )
+        assert "Dibagikan ke kantor: Untuk kantor" in session.text("#saved-message")
+        context.close()
+
+        session, context = new_session(browser, url)
+        sign_in(session, "vera")
+        session.show("saved")
+        assert session.page.evaluate(SAVED_TITLES_JS) == ["Untuk kantor"]  # not edda's personal one
+        shared = session.page.locator("#saved-views li[data-view]", has_text="Untuk kantor")
+        assert "oleh edda" in shared.inner_text() and "Dibagikan" in shared.inner_text()
+        assert shared.get_by_role("button", name="Hapus").count() == 0  # hers to look at, not to change
+        save_view(session, "Catatan Vera")
+        own = session.page.locator("#saved-views li[data-view]", has_text="Catatan Vera")
+        assert (
+            "Pribadi" in own.inner_text() and own.get_by_role("button", name="Bagikan ke kantor").count() == 0
+        )
+        context.close()
+
+        session, context = new_session(browser, url)
+        sign_in(session, "edda")
+        session.show("saved")
+        assert session.page.evaluate(SAVED_TITLES_JS) == ["Rencana Edda", "Untuk kantor"]
         context.close()

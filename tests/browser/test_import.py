@@ -7,6 +7,7 @@ import json
 from shapely.geometry import mapping
 
 from geodata.measure import geodesic_circle
+from geodata.store import Store
 from tests.browser.conftest import new_session
 from tests.browser.harness import running_server
 
@@ -99,3 +100,32 @@ def test_a_bad_file_gets_a_specific_message_and_the_page_keeps_working(session, 
     assert session.page.locator("#import-confirm").is_disabled()
     session.page.get_by_label("English").check()
     session.page.wait_for_function("() => document.querySelector('#label-sector').innerText === 'Sector'")
+
+
+def test_a_long_check_shows_its_progress_and_cancel_stops_it(browser, tmp_path):
+    rows = "\n".join(f"Titik {n},{116 + (n % 100) / 100},{-1 - (n // 100) / 100}" for n in range(20_000))
+    big = tmp_path / "banyak_titik.csv"
+    big.write_text("nama,lon,lat\n" + rows + "\n", encoding="utf-8")
+    small = tmp_path / "calon_lokasi.csv"
+    small.write_text("nama,lon,lat\nCalon A,116.9,-1.1\n", encoding="utf-8")
+    with running_server(env={"ATLAS_DATA_DIR": str(tmp_path / "data")}) as url:
+        session, context = new_session(browser, url)
+        session.open("?panel=import")
+        session.page.locator("#import-upload input[type=file]").set_input_files(str(big))
+        session.page.locator("#import-progress").wait_for(state="visible")
+        # the job has reported a step: the page knows its handle, so cancel can name it
+        session.page.wait_for_function("() => Number(document.querySelector('#import-progress').value) >= 1")
+        cancel = session.page.locator("#import-cancel")
+        assert cancel.inner_text() == "Batalkan pemeriksaan"
+        cancel.click()
+        session.page.locator("#import-progress").wait_for(state="hidden")
+        assert cancel.is_hidden() and session.page.locator("#import-confirm").is_disabled()
+        assert session.text("#import-report") == ""
+        session.page.locator("#import-upload input[type=file]").set_input_files(str(small))
+        session.page.wait_for_function("() => !document.querySelector('#import-confirm').disabled")
+        assert "calon_lokasi.csv" in session.text("#import-report")
+        # the big check (about 10 s here) would have kept its upload for a confirm by now, had the
+        # cancel not ended its process: only the small one waits
+        session.page.wait_for_timeout(15_000)
+        assert Store(tmp_path / "data").pending.stats()[0] == 1
+        context.close()

@@ -1,0 +1,33 @@
+/* The time slider (dashboard/features/timebar.py): its year and language follow the state, and the
+   play button steps the slider one year per timer tick. The timer is disabled whenever nothing plays:
+   no polling. */
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  year: {
+    /* The year and language of the state, passed on only when one of them changed (a filter or a
+       pan must not rebuild the national chart). The slider's thumb is named here by the label and
+       the year shown (Dash's Slider has no aria props). */
+    follow: function (state, current) {
+      const thumb = document.querySelector("#year-slider [role=slider]");
+      if (thumb) { thumb.setAttribute("aria-labelledby", "label-year year-value"); }
+      if (!state) { return window.dash_clientside.no_update; }
+      const next = {year: Number.isInteger(state.year) ? state.year : null, lang: state.lang};
+      const same = current && current.year === next.year && current.lang === next.lang;
+      return same ? window.dash_clientside.no_update : next;
+    },
+    /* Play/pause (the button) and one step (the timer): returns the slider's year, whether the timer
+       is off, and the button's aria-pressed. Play from the last year (or with no year) starts over
+       at the first; the last year stops it. */
+    play: function (clicks, ticks, value, first, last, stopped) {
+      const unchanged = window.dash_clientside.no_update;
+      const triggered = window.dash_clientside.callback_context.triggered.map((t) => t.prop_id);
+      if (triggered.includes("year-play.n_clicks")) {
+        if (!stopped) { return [unchanged, true, "false"]; }
+        const start = !Number.isInteger(value) || value >= last ? first : value;
+        return [start === value ? unchanged : start, false, "true"];
+      }
+      if (stopped) { return [unchanged, unchanged, unchanged]; }  // a tick that was on its way
+      const next = Math.min((Number.isInteger(value) ? value : first) + 1, last);
+      return next >= last ? [next, true, "false"] : [next, unchanged, unchanged];
+    },
+  },
+});
