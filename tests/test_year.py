@@ -14,8 +14,8 @@ import pytest
 from dash import no_update
 
 from dashboard import figures
-from dashboard.features import filters, mapview, panels, table
 from dashboard.exports import describe_filters, screen_figure, table_export
+from dashboard.features import filters, mapview, panels, table
 from dashboard.features.timebar import MARK_GAP, year_marks, year_outputs
 from dashboard.figures import national_figure
 from dashboard.reducer import Controls, apply_controls
