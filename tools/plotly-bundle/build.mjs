@@ -20,6 +20,9 @@ const require = createRequire(import.meta.url);
 const plotlyDir = path.dirname(require.resolve('plotly.js/package.json'));
 const version = JSON.parse(readFileSync(path.join(plotlyDir, 'package.json'), 'utf8')).version;
 const outfile = path.resolve(here, '../../assets/vendor/plotly-atlas.min.js');
+// MapLibre's code shared by the page and its web worker, in a file of its own. Dash includes every
+// script in assets/ in name order, so this one ('-' sorts before '.') runs before the bundle.
+const sharedfile = path.resolve(here, '../../assets/vendor/plotly-atlas-maplibre.js');
 
 // The entry point, as plotly.js writes lib/index-<name>.js for its partial bundles.
 const entry = [
@@ -95,6 +98,71 @@ const inlineCss = {
     },
 };
 
+// MapLibre 6 splits into a main-thread chunk and a worker chunk that both import a shared chunk
+// (~0.15 MB gzip). plotly.js embeds a worker built with its own copy of the shared chunk as a
+// string, so a first visit downloaded that code twice. Here the shared chunk is a separate script
+// that sets a global: the page runs it from its <script> tag, and the worker (a module worker from
+// a blob, as plotly.js makes it) imports the same URL, which the browser already holds.
+const SHARED_GLOBAL = '__atlasMaplibreShared';
+const SHARED_URL_GLOBAL = '__atlasMaplibreSharedUrl';
+
+const sharedFromGlobal = {
+    name: 'maplibre-shared-from-global',
+    setup(b) {
+        b.onResolve({ filter: /maplibre-gl-shared\.mjs$/ }, () => ({ path: 'shared', namespace: 'maplibre-shared' }));
+        b.onLoad({ filter: /.*/, namespace: 'maplibre-shared' }, () => ({
+            contents: `if (!globalThis.${SHARED_GLOBAL}) throw new Error('plotly-atlas-maplibre.js must load first');
+                module.exports = globalThis.${SHARED_GLOBAL};`,
+            loader: 'js',
+        }));
+    },
+};
+
+const common = { bundle: true, minify: true, target: 'es2016', logLevel: 'info' };
+
+await build({
+    ...common,
+    stdin: {
+        contents: [
+            "import * as shared from './maplibre-gl-shared.mjs';",
+            `globalThis.${SHARED_GLOBAL} = shared;`,
+            "if (typeof document !== 'undefined' && document.currentScript)",
+            `    globalThis.${SHARED_URL_GLOBAL} = document.currentScript.src;`,
+        ].join('\n'),
+        resolveDir: path.join(path.dirname(require.resolve('maplibre-gl/package.json')), 'dist'),
+        sourcefile: 'maplibre-shared-atlas.js',
+    },
+    outfile: sharedfile,
+    format: 'iife',
+    // esbuild drops the chunk's leading licence comment: put it back on top
+    banner: { js: readFileSync(require.resolve('maplibre-gl/dist/maplibre-gl-shared.mjs'), 'utf8').match(/^\/\*\*[\s\S]*?\*\//)[0] },
+    legalComments: 'none',
+});
+
+// The worker chunk alone (~6 kB gzip), reading the shared chunk from the global.
+const worker = await build({
+    ...common,
+    entryPoints: [require.resolve('maplibre-gl/dist/maplibre-gl-worker.mjs')],
+    write: false,
+    format: 'iife',
+    legalComments: 'none',
+    plugins: [sharedFromGlobal],
+});
+const workerCode = worker.outputFiles[0].text;
+
+// What plotly.js's map.js requires as the worker's source (build/maplibre_worker.js upstream).
+const workerSource = {
+    name: 'maplibre-worker-source',
+    setup(b) {
+        b.onResolve({ filter: /[\\/]build[\\/]maplibre_worker$/ }, () => ({ path: 'worker', namespace: 'maplibre-worker' }));
+        b.onLoad({ filter: /.*/, namespace: 'maplibre-worker' }, () => ({
+            contents: `module.exports = 'import ' + JSON.stringify(globalThis.${SHARED_URL_GLOBAL}) + ';\\n'
+                + ${JSON.stringify(workerCode)};`,
+            loader: 'js',
+        }));
+    },
+};
+
 const header = `/**
 * plotly.js (atlas - minified) v${version}
 * Partial bundle: ${TRACES.join(', ')}. Built by tools/plotly-bundle (see its README).
@@ -104,19 +172,16 @@ const header = `/**
 */`;
 
 await build({
+    ...common,
     stdin: { contents: entry, resolveDir: path.join(plotlyDir, 'lib'), sourcefile: 'index-atlas.js' },
     outfile,
-    bundle: true,
     format: 'iife',
     globalName: 'Plotly',
-    minify: true,
     legalComments: 'eof',
     banner: { js: header },
-    plugins: [stripAttributeMeta, inlineCss],
+    plugins: [stripAttributeMeta, inlineCss, sharedFromGlobal, workerSource],
     alias: { regl: '@plotly/regl' },
     define: { global: 'window', 'define.amd': 'false' },
-    target: 'es2016',
-    logLevel: 'info',
 });
 
 const built = readFileSync(outfile, 'utf8');
