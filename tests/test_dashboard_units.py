@@ -66,8 +66,13 @@ def test_footprint_document_holds_every_footprint_with_what_the_style_needs(runt
         zone_id = model.zone_ids[feature["properties"]["i"]]
         assert feature["properties"]["src"] == atlas.footprints.at[zone_id, "boundary"]
         assert feature["properties"]["sector"] == atlas.zones.at[zone_id, "primary_sector"]
-        coordinates = shapely.get_coordinates(shape(feature["geometry"]))  # official parcels: multipolygons
+        served = shape(feature["geometry"])  # official parcels: multipolygons
+        coordinates = shapely.get_coordinates(served)
         assert (coordinates.round(5) == coordinates).all()
+        # thinned, never moved: within a grid step (~1 m) of the boundary as loaded
+        assert shapely.hausdorff_distance(served, atlas.footprints.at[zone_id, "geometry"]) < 2e-5
+    served_vertices = sum(len(shapely.get_coordinates(shape(f["geometry"]))) for f in document["features"])
+    assert served_vertices < shapely.get_num_coordinates(atlas.footprints.geometry.to_numpy()).sum()
 
 
 def test_map_patch_sends_no_geometry_and_filters(runtime):
