@@ -7,9 +7,7 @@ from pathlib import Path
 
 from plotly.offline import get_plotlyjs_version
 
-VENDOR = Path(__file__).resolve().parents[1] / "assets" / "vendor"
-BUNDLE = VENDOR / "plotly-atlas.min.js"
-MAPLIBRE_SHARED = VENDOR / "plotly-atlas-maplibre.js"
+BUNDLE = Path(__file__).resolve().parents[1] / "assets" / "vendor" / "plotly-atlas.min.js"
 
 
 def test_bundle_header_and_embedded_version_match_plotly_py():
@@ -23,16 +21,12 @@ def test_bundle_header_and_embedded_version_match_plotly_py():
     assert expected in embedded, f"plotly.js {expected} is not the version compiled into the bundle"
 
 
-def test_maplibre_shared_code_ships_once_and_loads_first():
-    """MapLibre's shared chunk is in its own file, not also inside the worker string of the bundle.
+def test_maplibre_shared_code_ships_once():
+    """MapLibre's shared chunk is in the bundle once (a string the page evaluates and the worker's
+    source starts with), not also inside a worker string of its own as plotly.js's build has it.
 
-    "Unimplemented type" is an error message of the shared chunk's protobuf reader: plotly.js's own
-    build carries it twice (page and worker copy)."""
-    bundle, shared = BUNDLE.read_text(encoding="utf-8"), MAPLIBRE_SHARED.read_text(encoding="utf-8")
-    assert bundle.count("Unimplemented type") == 0
-    assert shared.count("Unimplemented type") == 1
-    assert "@license 3-Clause BSD" in shared[:400]  # MapLibre's licence header travels with its code
-    # the worker imports the shared file from the URL the page loaded it from
-    assert 'import "+JSON.stringify(globalThis.__atlasMaplibreSharedUrl)' in bundle
-    # Dash includes assets/ scripts in name order: the shared file must come first
-    assert sorted([BUNDLE.name, MAPLIBRE_SHARED.name])[0] == MAPLIBRE_SHARED.name
+    "Unimplemented type" is an error message of the shared chunk's protobuf reader."""
+    bundle = BUNDLE.read_text(encoding="utf-8")
+    assert bundle.count("Unimplemented type") == 1
+    assert bundle.count("//# sourceURL=maplibre-gl-shared.js") == 1
+    assert "@license 3-Clause BSD" in bundle  # MapLibre's licence travels with its code

@@ -20,7 +20,7 @@ CHARTS_JS = """() => {
     mapCanvas: !!map.querySelector('.maplibregl-canvas'),
     provinces: !!map._fullLayout.map._subplot.map.getSource('provinces'),
     footprints: !!map._fullLayout.map._subplot.map.getSource('footprints'),
-    // tiles are cut by MapLibre's web worker, which runs on the shared chunk it imports
+    // tiles are cut by MapLibre's web worker, which runs the shared chunk from the bundle's string
     provinceFeatures: map._fullLayout.map._subplot.map.querySourceFeatures('provinces').length,
     investmentBars: investment.querySelectorAll('.barlayer .point').length,
     national: national._fullData.map((t) => t.type),
@@ -42,7 +42,6 @@ def test_page_uses_the_partial_bundle_and_draws_every_chart(session):
     )
 
     assert "/assets/vendor/plotly-atlas.min.js" in paths
-    assert "/assets/vendor/plotly-atlas-maplibre.js" in paths  # MapLibre's shared chunk (page and worker)
     assert not [p for p in paths if p.endswith("plotly.min.js")], "dash's full plotly.js was requested"
     charts = session.page.evaluate(CHARTS_JS)
     assert charts["plotly"] == get_plotlyjs_version()

@@ -20,9 +20,6 @@ const require = createRequire(import.meta.url);
 const plotlyDir = path.dirname(require.resolve('plotly.js/package.json'));
 const version = JSON.parse(readFileSync(path.join(plotlyDir, 'package.json'), 'utf8')).version;
 const outfile = path.resolve(here, '../../assets/vendor/plotly-atlas.min.js');
-// MapLibre's code shared by the page and its web worker, in a file of its own. Dash includes every
-// script in assets/ in name order, so this one ('-' sorts before '.') runs before the bundle.
-const sharedfile = path.resolve(here, '../../assets/vendor/plotly-atlas-maplibre.js');
 
 // The entry point, as plotly.js writes lib/index-<name>.js for its partial bundles.
 const entry = [
@@ -100,53 +97,77 @@ const inlineCss = {
 
 // MapLibre 6 splits into a main-thread chunk and a worker chunk that both import a shared chunk
 // (~0.15 MB gzip). plotly.js embeds a worker built with its own copy of the shared chunk as a
-// string, so a first visit downloaded that code twice. Here the shared chunk is a separate script
-// that sets a global: the page runs it from its <script> tag, and the worker (a module worker from
-// a blob, as plotly.js makes it) imports the same URL, which the browser already holds.
+// string, so a first visit downloaded that code twice. Here the shared chunk is in the bundle once,
+// as a string (a script that sets a global): the page evaluates it when MapLibre first needs it,
+// and the worker's source (a module worker from a blob, as plotly.js makes it) is that same
+// string followed by the ~6 kB worker chunk. Both chunks read the shared code from the global.
 const SHARED_GLOBAL = '__atlasMaplibreShared';
-const SHARED_URL_GLOBAL = '__atlasMaplibreSharedUrl';
 
-const sharedFromGlobal = {
-    name: 'maplibre-shared-from-global',
+// The shared chunk as a script that sets the global.
+const shared = await build({
+    bundle: true,
+    minify: true,
+    target: 'es2016',
+    logLevel: 'info',
+    stdin: {
+        contents: `import * as shared from './maplibre-gl-shared.mjs'; globalThis.${SHARED_GLOBAL} = shared;`,
+        resolveDir: path.join(path.dirname(require.resolve('maplibre-gl/package.json')), 'dist'),
+        sourcefile: 'maplibre-gl-shared-atlas.js',
+    },
+    write: false,
+    format: 'iife',
+    legalComments: 'none', // the same MapLibre licence is in the bundle's licence comments
+});
+const sharedCode = shared.outputFiles[0].text + '//# sourceURL=maplibre-gl-shared.js\n';
+
+// `./maplibre-gl-shared.mjs`, as the main-thread and worker chunks import it: the global, which
+// the page sets by evaluating the string (module `shared-code`) once and the worker's source sets
+// by running it first. CSP: script-src already has 'unsafe-eval' (Plotly compiles its shaders).
+function sharedFromGlobal(evaluate) {
+    return {
+        name: 'maplibre-shared-from-global',
+        setup(b) {
+            b.onResolve({ filter: /maplibre-gl-shared\.mjs$/ }, () => ({ path: 'shared', namespace: 'maplibre-shared' }));
+            b.onResolve({ filter: /^shared-code$/ }, () => ({ path: 'code', namespace: 'maplibre-shared' }));
+            b.onLoad({ filter: /^shared$/, namespace: 'maplibre-shared' }, () => ({
+                contents: evaluate
+                    ? `if (!globalThis.${SHARED_GLOBAL}) (0, eval)(require('shared-code'));
+                       module.exports = globalThis.${SHARED_GLOBAL};`
+                    : `module.exports = globalThis.${SHARED_GLOBAL};`,
+                loader: 'js',
+            }));
+            b.onLoad({ filter: /^code$/, namespace: 'maplibre-shared' }, () => ({
+                contents: `module.exports = ${JSON.stringify(sharedCode)};`,
+                loader: 'js',
+            }));
+        },
+    };
+}
+
+// Country names to ISO codes (~18 kB gzip): only `locationmode` of the geo traces (choropleth,
+// scattergeo) looks them up, and the bundle has neither; choroplethmap matches GeoJSON ids.
+const noCountryNames = {
+    name: 'no-country-names',
     setup(b) {
-        b.onResolve({ filter: /maplibre-gl-shared\.mjs$/ }, () => ({ path: 'shared', namespace: 'maplibre-shared' }));
-        b.onLoad({ filter: /.*/, namespace: 'maplibre-shared' }, () => ({
-            contents: `if (!globalThis.${SHARED_GLOBAL}) throw new Error('plotly-atlas-maplibre.js must load first');
-                module.exports = globalThis.${SHARED_GLOBAL};`,
+        b.onResolve({ filter: /^country-iso-search$/ }, () => ({ path: 'countries', namespace: 'no-country-names' }));
+        b.onLoad({ filter: /.*/, namespace: 'no-country-names' }, () => ({
+            contents: 'module.exports = { COUNTRIES: [], createLookup: () => ({ lookupAlpha3: () => undefined }) };',
             loader: 'js',
         }));
     },
 };
 
-const common = { bundle: true, minify: true, target: 'es2016', logLevel: 'info' };
-
-await build({
-    ...common,
-    stdin: {
-        contents: [
-            "import * as shared from './maplibre-gl-shared.mjs';",
-            `globalThis.${SHARED_GLOBAL} = shared;`,
-            "if (typeof document !== 'undefined' && document.currentScript)",
-            `    globalThis.${SHARED_URL_GLOBAL} = document.currentScript.src;`,
-        ].join('\n'),
-        resolveDir: path.join(path.dirname(require.resolve('maplibre-gl/package.json')), 'dist'),
-        sourcefile: 'maplibre-shared-atlas.js',
-    },
-    outfile: sharedfile,
-    format: 'iife',
-    // esbuild drops the chunk's leading licence comment: put it back on top
-    banner: { js: readFileSync(require.resolve('maplibre-gl/dist/maplibre-gl-shared.mjs'), 'utf8').match(/^\/\*\*[\s\S]*?\*\//)[0] },
-    legalComments: 'none',
-});
-
 // The worker chunk alone (~6 kB gzip), reading the shared chunk from the global.
 const worker = await build({
-    ...common,
+    bundle: true,
+    minify: true,
+    target: 'es2016',
+    logLevel: 'info',
     entryPoints: [require.resolve('maplibre-gl/dist/maplibre-gl-worker.mjs')],
     write: false,
     format: 'iife',
     legalComments: 'none',
-    plugins: [sharedFromGlobal],
+    plugins: [sharedFromGlobal(false)],
 });
 const workerCode = worker.outputFiles[0].text;
 
@@ -156,8 +177,8 @@ const workerSource = {
     setup(b) {
         b.onResolve({ filter: /[\\/]build[\\/]maplibre_worker$/ }, () => ({ path: 'worker', namespace: 'maplibre-worker' }));
         b.onLoad({ filter: /.*/, namespace: 'maplibre-worker' }, () => ({
-            contents: `module.exports = 'import ' + JSON.stringify(globalThis.${SHARED_URL_GLOBAL}) + ';\\n'
-                + ${JSON.stringify(workerCode)};`,
+            contents: `module.exports = require('shared-code') + ';\\n' + ${JSON.stringify(workerCode)};`,
+            resolveDir: here,
             loader: 'js',
         }));
     },
@@ -172,14 +193,17 @@ const header = `/**
 */`;
 
 await build({
-    ...common,
+    bundle: true,
+    minify: true,
+    target: 'es2016',
+    logLevel: 'info',
     stdin: { contents: entry, resolveDir: path.join(plotlyDir, 'lib'), sourcefile: 'index-atlas.js' },
     outfile,
     format: 'iife',
     globalName: 'Plotly',
     legalComments: 'eof',
     banner: { js: header },
-    plugins: [stripAttributeMeta, inlineCss, sharedFromGlobal, workerSource],
+    plugins: [stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
     alias: { regl: '@plotly/regl' },
     define: { global: 'window', 'define.amd': 'false' },
 });
