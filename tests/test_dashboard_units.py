@@ -51,6 +51,8 @@ def test_base_map_draws_offline_and_keeps_footprints_out_of_the_figure(runtime):
     assert style["glyphs"] == "/assets/glyphs/{fontstack}/{range}.pbf" and "sprite" not in style
     assert style["sources"]["footprints"]["data"] == figures.EMPTY_COLLECTION  # filled by the page
     assert figure["layout"]["meta"]["footprints"] == figures.footprints_url(runtime.model)
+    # fetched only zoomed in, before they show: never on the whole-country first screen
+    assert figures.NATIONAL_VIEW["zoom"] < figure["layout"]["meta"]["footprints_zoom"] < figures.FOOTPRINT_MINZOOM
     assert not any("geojson" in trace for trace in figure["data"])
     zones = figure["data"][figures.TRACE_ZONES]
     assert zones["customdata"] == list(runtime.atlas.zones.index)
