@@ -13,9 +13,11 @@ window.atlasFootprints = (function () {
   const LAYERS = ["indicative", "official", "imported"].flatMap((s) => [`footprints-${s}`, `footprints-${s}-outline`]);
   function apply(map) {
     // The figure's style carries an empty footprint source; fill it from the URL in layout.meta
-    // (again after Plotly replaces the style), outside Plotly's own wait for sources.
+    // (again after Plotly replaces the style), outside Plotly's own wait for sources, and only once
+    // the map is zoomed in near where the footprints show (layout.meta.footprints_zoom).
     const gd = graph();
-    const url = gd && gd.layout && gd.layout.meta && gd.layout.meta.footprints;
+    const meta = (gd && gd.layout && gd.layout.meta) || {};
+    const url = map.getZoom() >= (meta.footprints_zoom || 0) ? meta.footprints : null;
     const source = map.getSource("footprints");
     if (url && source && typeof source.setData === "function") {
       const data = source.serialize().data;
@@ -42,6 +44,7 @@ window.atlasFootprints = (function () {
     if (!map || map.__atlasFootprints) { return; }
     map.__atlasFootprints = true;
     map.on("styledata", () => apply(map));
+    map.on("zoomend", () => apply(map));
     if (parsed(map)) { apply(map); }
   }
   // Watch for the map without polling: the graph appears after this script runs (an observer of

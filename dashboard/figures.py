@@ -54,6 +54,10 @@ ONLINE_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 # Below zoom 5 a pixel is ~5 km and even the largest estate is a dot: the zone points say it all.
 FOOTPRINT_MINZOOM = 5
+# The footprints' document (the first screen's largest GeoJSON after the provinces) is fetched
+# only from this zoom on, half a step before the layers show (assets/atlas.js): the whole-country
+# first screen (zoom 3.7) never draws them.
+FOOTPRINT_LOAD_ZOOM = FOOTPRINT_MINZOOM - 0.5
 # (fill opacity, outline width, outline colour, outline dashes) per boundary kind: a real boundary
 # reads as firmer; an indicative circle is dashed, so that it never passes for a boundary.
 FOOTPRINT_LOOK = {
@@ -149,8 +153,9 @@ def map_style(
     sources: dict[str, Any] = {
         "provinces": {"type": "geojson", "data": PROVINCES_URL},
         # Empty in the figure: assets/map-footprints.js loads layout.meta.footprints into it once the map is
-        # up. Plotly resolves a map update only when every source has loaded, and 20,000 footprints
-        # take MapLibre seconds to index: as a style URL they held back the first filters.
+        # up and zoomed in to layout.meta.footprints_zoom. Plotly resolves a map update only when
+        # every source has loaded, and 20,000 footprints take MapLibre seconds to index: as a style
+        # URL they held back the first filters.
         "footprints": {"type": "geojson", "data": EMPTY_COLLECTION},
     }
     drawn: list[dict[str, Any]] = [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}]
@@ -432,7 +437,7 @@ def base_map_figure(
             for trace in traces + overlay_traces(overlays)
         ],
         "layout": {
-            "meta": {"footprints": footprints_url(model)},
+            "meta": {"footprints": footprints_url(model), "footprints_zoom": FOOTPRINT_LOAD_ZOOM},
             "map": dict(NATIONAL_VIEW),
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "showlegend": False,

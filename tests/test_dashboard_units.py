@@ -53,6 +53,8 @@ def test_base_map_draws_offline_and_keeps_footprints_out_of_the_figure(runtime):
     assert style["glyphs"] == "/assets/glyphs/{fontstack}/{range}.pbf" and "sprite" not in style
     assert style["sources"]["footprints"]["data"] == figures.EMPTY_COLLECTION  # filled by the page
     assert figure["layout"]["meta"]["footprints"] == figures.footprints_url(runtime.model)
+    # fetched only zoomed in, before they show: never on the whole-country first screen
+    assert figures.NATIONAL_VIEW["zoom"] < figure["layout"]["meta"]["footprints_zoom"] < figures.FOOTPRINT_MINZOOM
     assert not any("geojson" in trace for trace in figure["data"])
     zones = figure["data"][figures.TRACE_ZONES]
     assert zones["customdata"] == list(runtime.atlas.zones.index)
@@ -68,8 +70,13 @@ def test_footprint_document_holds_every_footprint_with_what_the_style_needs(runt
         zone_id = model.zone_ids[feature["properties"]["i"]]
         assert feature["properties"]["src"] == atlas.footprints.at[zone_id, "boundary"]
         assert feature["properties"]["sector"] == atlas.zones.at[zone_id, "primary_sector"]
-        coordinates = shapely.get_coordinates(shape(feature["geometry"]))  # official parcels: multipolygons
+        served = shape(feature["geometry"])  # official parcels: multipolygons
+        coordinates = shapely.get_coordinates(served)
         assert (coordinates.round(5) == coordinates).all()
+        # thinned, never moved: within a grid step (~1 m) of the boundary as loaded
+        assert shapely.hausdorff_distance(served, atlas.footprints.at[zone_id, "geometry"]) < 2e-5
+    served_vertices = sum(len(shapely.get_coordinates(shape(f["geometry"]))) for f in document["features"])
+    assert served_vertices < shapely.get_num_coordinates(atlas.footprints.geometry.to_numpy()).sum()
 
 
 def test_map_patch_sends_no_geometry_and_filters(runtime):

@@ -19,3 +19,14 @@ def test_bundle_header_and_embedded_version_match_plotly_py():
     expected = get_plotlyjs_version()
     assert header.group(1) == expected, "rebuild tools/plotly-bundle for the plotly.js plotly.py ships"
     assert expected in embedded, f"plotly.js {expected} is not the version compiled into the bundle"
+
+
+def test_maplibre_shared_code_ships_once():
+    """MapLibre's shared chunk is in the bundle once (a string the page evaluates and the worker's
+    source starts with), not also inside a worker string of its own as plotly.js's build has it.
+
+    "Unimplemented type" is an error message of the shared chunk's protobuf reader."""
+    bundle = BUNDLE.read_text(encoding="utf-8")
+    assert bundle.count("Unimplemented type") == 1
+    assert bundle.count("//# sourceURL=maplibre-gl-shared.js") == 1
+    assert "@license 3-Clause BSD" in bundle  # MapLibre's licence travels with its code

@@ -284,8 +284,17 @@ FOOTPRINT_FILTERS_JS = """() => {
 }"""
 
 
+FOOTPRINTS_LOADED_JS = """() => {
+  const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  const data = map.getSource('footprints').serialize().data;
+  return typeof data === 'object' ? data.features.length : -1;
+}"""
+
+
 def test_a_filter_reaches_the_footprints_and_outlives_a_style_change(session, atlas):
     session.open()
+    assert session.page.evaluate(FOOTPRINTS_LOADED_JS) == 0  # the whole country: not fetched
+    session.open("?zoom=6")  # where footprints show (FOOTPRINT_MINZOOM)
     pick_from_dropdown(session, "sector-filter", "Bauksit")
     expected = json.dumps(footprint_filter(select_zones(atlas.zones, ["bauxite"])), separators=(",", ":"))
     session.page.wait_for_function(
@@ -302,10 +311,7 @@ def test_a_filter_reaches_the_footprints_and_outlives_a_style_change(session, at
     session.settle()
     assert session.page.evaluate(FOOTPRINT_FILTERS_JS) == [expected] * 6
     session.page.wait_for_function(  # the footprints are loaded again into the new style
-        "(n) => { const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;"
-        " const data = map.getSource('footprints').serialize().data;"
-        " return typeof data === 'object' && data.features.length === n; }",
-        arg=len(atlas.footprints),
+        f"(n) => ({FOOTPRINTS_LOADED_JS})() === n", arg=len(atlas.footprints)
     )
     assert style_before["layers"][-1]["filter"][2] is True  # the figure's style never carries the filter
     assert session.console_errors == []

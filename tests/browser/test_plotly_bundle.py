@@ -20,6 +20,8 @@ CHARTS_JS = """() => {
     mapCanvas: !!map.querySelector('.maplibregl-canvas'),
     provinces: !!map._fullLayout.map._subplot.map.getSource('provinces'),
     footprints: !!map._fullLayout.map._subplot.map.getSource('footprints'),
+    // tiles are cut by MapLibre's web worker, which runs the shared chunk from the bundle's string
+    provinceFeatures: map._fullLayout.map._subplot.map.querySourceFeatures('provinces').length,
     investmentBars: investment.querySelectorAll('.barlayer .point').length,
     national: national._fullData.map((t) => t.type),
     nationalXAxis: national._fullLayout.xaxis.type,
@@ -46,6 +48,7 @@ def test_page_uses_the_partial_bundle_and_draws_every_chart(session):
     assert charts["traces"] == TRACE_TYPES
     assert set(charts["map"]) == {"scattermap"}  # footprints and provinces are MapLibre sources
     assert charts["mapCanvas"] and charts["provinces"] and charts["footprints"]
+    assert charts["provinceFeatures"] > 0
     assert charts["investmentBars"] > 0
     assert charts["national"][0] == "bar" and set(charts["national"][1:]) == {"scatter"}
     assert charts["nationalXAxis"] == "date"

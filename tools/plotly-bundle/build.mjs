@@ -95,6 +95,95 @@ const inlineCss = {
     },
 };
 
+// MapLibre 6 splits into a main-thread chunk and a worker chunk that both import a shared chunk
+// (~0.15 MB gzip). plotly.js embeds a worker built with its own copy of the shared chunk as a
+// string, so a first visit downloaded that code twice. Here the shared chunk is in the bundle once,
+// as a string (a script that sets a global): the page evaluates it when MapLibre first needs it,
+// and the worker's source (a module worker from a blob, as plotly.js makes it) is that same
+// string followed by the ~6 kB worker chunk. Both chunks read the shared code from the global.
+const SHARED_GLOBAL = '__atlasMaplibreShared';
+
+// The shared chunk as a script that sets the global.
+const shared = await build({
+    bundle: true,
+    minify: true,
+    target: 'es2016',
+    logLevel: 'info',
+    stdin: {
+        contents: `import * as shared from './maplibre-gl-shared.mjs'; globalThis.${SHARED_GLOBAL} = shared;`,
+        resolveDir: path.join(path.dirname(require.resolve('maplibre-gl/package.json')), 'dist'),
+        sourcefile: 'maplibre-gl-shared-atlas.js',
+    },
+    write: false,
+    format: 'iife',
+    legalComments: 'none', // the same MapLibre licence is in the bundle's licence comments
+});
+const sharedCode = shared.outputFiles[0].text + '//# sourceURL=maplibre-gl-shared.js\n';
+
+// `./maplibre-gl-shared.mjs`, as the main-thread and worker chunks import it: the global, which
+// the page sets by evaluating the string (module `shared-code`) once and the worker's source sets
+// by running it first. CSP: script-src already has 'unsafe-eval' (Plotly compiles its shaders).
+function sharedFromGlobal(evaluate) {
+    return {
+        name: 'maplibre-shared-from-global',
+        setup(b) {
+            b.onResolve({ filter: /maplibre-gl-shared\.mjs$/ }, () => ({ path: 'shared', namespace: 'maplibre-shared' }));
+            b.onResolve({ filter: /^shared-code$/ }, () => ({ path: 'code', namespace: 'maplibre-shared' }));
+            b.onLoad({ filter: /^shared$/, namespace: 'maplibre-shared' }, () => ({
+                contents: evaluate
+                    ? `if (!globalThis.${SHARED_GLOBAL}) (0, eval)(require('shared-code'));
+                       module.exports = globalThis.${SHARED_GLOBAL};`
+                    : `module.exports = globalThis.${SHARED_GLOBAL};`,
+                loader: 'js',
+            }));
+            b.onLoad({ filter: /^code$/, namespace: 'maplibre-shared' }, () => ({
+                contents: `module.exports = ${JSON.stringify(sharedCode)};`,
+                loader: 'js',
+            }));
+        },
+    };
+}
+
+// Country names to ISO codes (~18 kB gzip): only `locationmode` of the geo traces (choropleth,
+// scattergeo) looks them up, and the bundle has neither; choroplethmap matches GeoJSON ids.
+const noCountryNames = {
+    name: 'no-country-names',
+    setup(b) {
+        b.onResolve({ filter: /^country-iso-search$/ }, () => ({ path: 'countries', namespace: 'no-country-names' }));
+        b.onLoad({ filter: /.*/, namespace: 'no-country-names' }, () => ({
+            contents: 'module.exports = { COUNTRIES: [], createLookup: () => ({ lookupAlpha3: () => undefined }) };',
+            loader: 'js',
+        }));
+    },
+};
+
+// The worker chunk alone (~6 kB gzip), reading the shared chunk from the global.
+const worker = await build({
+    bundle: true,
+    minify: true,
+    target: 'es2016',
+    logLevel: 'info',
+    entryPoints: [require.resolve('maplibre-gl/dist/maplibre-gl-worker.mjs')],
+    write: false,
+    format: 'iife',
+    legalComments: 'none',
+    plugins: [sharedFromGlobal(false)],
+});
+const workerCode = worker.outputFiles[0].text;
+
+// What plotly.js's map.js requires as the worker's source (build/maplibre_worker.js upstream).
+const workerSource = {
+    name: 'maplibre-worker-source',
+    setup(b) {
+        b.onResolve({ filter: /[\\/]build[\\/]maplibre_worker$/ }, () => ({ path: 'worker', namespace: 'maplibre-worker' }));
+        b.onLoad({ filter: /.*/, namespace: 'maplibre-worker' }, () => ({
+            contents: `module.exports = require('shared-code') + ';\\n' + ${JSON.stringify(workerCode)};`,
+            resolveDir: here,
+            loader: 'js',
+        }));
+    },
+};
+
 const header = `/**
 * plotly.js (atlas - minified) v${version}
 * Partial bundle: ${TRACES.join(', ')}. Built by tools/plotly-bundle (see its README).
@@ -104,19 +193,19 @@ const header = `/**
 */`;
 
 await build({
-    stdin: { contents: entry, resolveDir: path.join(plotlyDir, 'lib'), sourcefile: 'index-atlas.js' },
-    outfile,
     bundle: true,
-    format: 'iife',
-    globalName: 'Plotly',
     minify: true,
-    legalComments: 'eof',
-    banner: { js: header },
-    plugins: [stripAttributeMeta, inlineCss],
-    alias: { regl: '@plotly/regl' },
-    define: { global: 'window', 'define.amd': 'false' },
     target: 'es2016',
     logLevel: 'info',
+    stdin: { contents: entry, resolveDir: path.join(plotlyDir, 'lib'), sourcefile: 'index-atlas.js' },
+    outfile,
+    format: 'iife',
+    globalName: 'Plotly',
+    legalComments: 'eof',
+    banner: { js: header },
+    plugins: [stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
+    alias: { regl: '@plotly/regl' },
+    define: { global: 'window', 'define.amd': 'false' },
 });
 
 const built = readFileSync(outfile, 'utf8');
