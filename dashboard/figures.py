@@ -644,6 +644,14 @@ def typed_array(values: Any) -> Any:
     return {"dtype": "f8", "bdata": base64.b64encode(array).decode("ascii")}
 
 
+def short(name: str, limit: int = 24) -> str:
+    """A name cut to ``limit`` characters at a word where it can be, with an ellipsis."""
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1].rsplit(" ", 1)[0] if " " in name[: limit - 1] else name[: limit - 1]
+    return cut.rstrip(" (-,") + "…"
+
+
 def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state: ViewState) -> dict[str, Any]:
     """Realized investment of the filtered zones that report it, largest on top; the selection stands out.
     At most CHART_BARS bars (the largest, plus the selected zone): thousands of imported parcels
@@ -683,7 +691,8 @@ def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state:
         },
         "orientation": "h",
         "text": amounts,
-        "textposition": "auto",
+        "textposition": "outside",
+        "cliponaxis": False,
         "x": typed_array(values),
         "y": names,
         "type": "bar",
@@ -692,14 +701,18 @@ def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state:
         "template": plotly_template(),
         "separators": separators(lang),
         "margin": {"l": 8, "r": 8, "t": 8, "b": 40},
+        # room right of the longest bar for its amount, which sits outside the bar
         "xaxis": {"title": {"text": t("chart.investment.axis", lang)}, "rangemode": "tozero"},
-        "yaxis": {"automargin": True},
+        # long names would squeeze the bars in a side panel: shortened on the axis, whole in the hover
+        "yaxis": {"automargin": True, "tickmode": "array", "tickvals": names, "ticktext": [short(n) for n in names]},
         "height": max(220, 60 + 34 * len(ids)),
         "font": {"family": FONT, "size": 14},
         "plot_bgcolor": "#ffffff",
         "clickmode": "event",
     }
-    if not ids:
+    if ids:
+        layout["xaxis"]["range"] = [0, float(values.max()) * 1.45]
+    else:
         layout["annotations"] = [
             {
                 "text": t("chart.investment.empty", lang),

@@ -425,3 +425,18 @@ def test_exports_describe_the_regency_filter_by_name(runtime):
 
     text = describe_filters(runtime, ViewState(regency=("64.71",), lang="en"))
     assert text == "Regency/city: Kota Balikpapan"
+
+
+def test_long_zone_names_are_shortened_on_the_chart_axis_only(runtime):
+    state = ViewState(lang="en")
+    atlas = runtime.atlas
+    chart = figures.investment_figure(atlas, runtime.model, atlas.zones[state.selection(atlas.zones)], state)
+    bar, axis = chart["data"][0], chart["layout"]["yaxis"]
+    assert list(axis["tickvals"]) == list(bar["y"])  # whole names: clicks and hovers find the zone
+    assert all(len(text) <= 24 for text in axis["ticktext"])
+    assert any(text.endswith("…") for text in axis["ticktext"])  # "KEK Kendal (Kendal Industrial Park)"
+    assert figures.short("KEK Kendal (Kendal Industrial Park)") == "KEK Kendal (Kendal…"
+    assert figures.short("KEK Gresik (JIIPE)") == "KEK Gresik (JIIPE)"
+    assert bar["textposition"] == "outside" and chart["layout"]["xaxis"]["range"][1] > 1.4 * max(
+        np.frombuffer(base64.b64decode(bar["x"]["bdata"]), dtype="f8")
+    )
