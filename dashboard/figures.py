@@ -47,7 +47,8 @@ LABEL_TRACES = (TRACE_PLACES, TRACE_ZONE_LABELS, TRACE_KALTIM_LABELS)
 SEA = "#cfe3f1"
 LAND = "#f4f1ea"
 PROVINCE_LINE = "#9b9488"
-NATIONAL_VIEW = {"center": {"lon": 118.0, "lat": -2.4}, "zoom": 3.7}
+# Indonesia (95-141 deg E) whole in the map of a 1366x768 laptop with the control panel open (~770 px).
+NATIONAL_VIEW = {"center": {"lon": 118.0, "lat": -2.4}, "zoom": 3.5}
 KALTIM_VIEW = {"center": {"lon": 117.25, "lat": -0.3}, "zoom": 6.7}
 STATUS_OPACITY = {"operating": 1.0, "development": 0.85, "candidate": 0.6, "revoked": 0.4}
 ONLINE_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -55,8 +56,9 @@ FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 # Below zoom 5 a pixel is ~5 km and even the largest estate is a dot: the zone points say it all.
 FOOTPRINT_MINZOOM = 5
 # The footprints' document (the first screen's largest GeoJSON after the provinces) is fetched
-# only from this zoom on, half a step before the layers show (assets/atlas.js): the whole-country
-# first screen (zoom 3.7) never draws them.
+# only from this zoom on, half a step before the layers show: the whole-country
+# first screen (zoom 3.5) never draws them.
+# (fetched by assets/map-footprints.js)
 FOOTPRINT_LOAD_ZOOM = FOOTPRINT_MINZOOM - 0.5
 # (fill opacity, outline width, outline colour, outline dashes) per boundary kind: a real boundary
 # reads as firmer; an indicative circle is dashed, so that it never passes for a boundary.
