@@ -4,11 +4,8 @@
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   year: {
     /* The year and language of the state, passed on only when one of them changed (a filter or a
-       pan must not rebuild the national chart). The slider's thumb is named here by the label and
-       the year shown (Dash's Slider has no aria props). */
+       pan must not rebuild the national chart). */
     follow: function (state, current) {
-      const thumb = document.querySelector("#year-slider [role=slider]");
-      if (thumb) { thumb.setAttribute("aria-labelledby", "label-year year-value"); }
       if (!state) { return window.dash_clientside.no_update; }
       const next = {year: Number.isInteger(state.year) ? state.year : null, lang: state.lang};
       const same = current && current.year === next.year && current.lang === next.lang;
@@ -31,3 +28,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+/* The slider's thumb is named by the label and the year shown (Dash's Slider takes no aria props),
+   whenever Dash draws it anew (a resize or new marks replace the thumb). */
+(function () {
+  function name() {
+    const thumb = document.querySelector("#year-slider [role=slider]:not([aria-labelledby])");
+    if (thumb) { thumb.setAttribute("aria-labelledby", "label-year year-value"); }
+  }
+  new MutationObserver(name).observe(document.documentElement, {subtree: true, childList: true});
+  name();
+})();

@@ -454,7 +454,7 @@ def test_owslib_reads_the_atlas_like_qgis(server, atlas, tmp_path):
 def gdal_online():
     """GDAL's HTTP client as QGIS has it: the importer points it at a closed port in any process that
     imports uploads (this test process too), so this client undoes that for its own reads."""
-    pyogrio.set_gdal_config_options({"GDAL_HTTP_PROXY": None})
+    pyogrio.set_gdal_config_options({"GDAL_HTTP_PROXY": None, "GDAL_HTTP_TIMEOUT": "60"})
     yield
     pyogrio.set_gdal_config_options(OFFLINE_GDAL)
 
