@@ -5,19 +5,15 @@ A figure some zones lack is never counted as zero: every total says how many zon
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from geodata.filterspec import province_id, select
 
-def province_id(name: str) -> str:
-    """URL-safe id of a province name: 'Kalimantan Timur' -> 'kalimantan_timur'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+__all__ = ["Summary", "Total", "province_id", "select_zones", "summarize"]
 
 
 def select_zones(
@@ -28,26 +24,16 @@ def select_zones(
     provinces: Collection[str] = (),
     regencies: Collection[str] = (),
 ) -> pd.Series:
-    """Boolean mask of zones matching every given filter; an empty filter matches all.
+    """Boolean mask of zones matching every given filter; an empty filter matches all (the tests are
+    geodata.filterspec's).
 
     A zone matches a sector filter when any of its sector tags is chosen; ``provinces`` are ids;
     ``regencies`` are official codes ("64.71"), matched against the zone's derived ``regency_code``.
     """
-    mask = np.ones(len(zones), dtype=bool)
-    if sectors:
-        wanted = set(sectors)
-        mask &= np.fromiter(
-            (not wanted.isdisjoint(tags) for tags in zones["sectors"]), dtype=bool, count=len(zones)
-        )
-    if kinds:
-        mask &= zones["kind"].isin(list(kinds)).to_numpy()
-    if statuses:
-        mask &= zones["status"].isin(list(statuses)).to_numpy()
-    if provinces:
-        mask &= zones["province"].map(province_id).isin(list(provinces)).to_numpy()
-    if regencies:
-        mask &= zones["regency_code"].isin(list(regencies)).to_numpy()
-    return pd.Series(mask, index=zones.index)
+    filters = {
+        "sector": sectors, "kind": kinds, "status": statuses, "province": provinces, "regency": regencies,
+    }  # fmt: skip
+    return pd.Series(select(zones, filters), index=zones.index)
 
 
 @dataclass(frozen=True)
