@@ -9,6 +9,7 @@ from dash import Dash, html
 from dashboard.api import register_api
 from dashboard.auth import WARMUP, AuthConfig, current_user, install_auth
 from dashboard.callbacks import register_callbacks
+from dashboard.clientfilter import index_url
 from dashboard.figures import base_map_figure, national_figure
 from dashboard.hardening import harden
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -93,15 +94,20 @@ def user_bar(user: User) -> html.Form:
     )
 
 
+def _page_map(runtime: Runtime) -> dict:
+    """The page's first map; its meta names the filter index the browser evaluates (assets/filter.js)."""
+    figure = base_map_figure(runtime.atlas, runtime.model, runtime.hovers, runtime.overlays)
+    figure["layout"]["meta"]["filterIndex"] = index_url(runtime)
+    return figure
+
+
 def page_layout(runtime: Runtime, signed_in: bool = False):
     """The page for the current data (built per page load, so an import shows after a reload); its
     figures are built once per runtime. With a login, the page shows who is signed in and disables
     the import panel for a viewer."""
     user = current_user()
     atlas = runtime.atlas
-    map_figure = runtime.cached(
-        ("base-map",), lambda: base_map_figure(atlas, runtime.model, runtime.hovers, runtime.overlays)
-    )
+    map_figure = runtime.cached(("base-map",), lambda: _page_map(runtime))
     national = runtime.cached(
         ("national-figure", DEFAULT_LANGUAGE), lambda: national_figure(atlas, DEFAULT_LANGUAGE)
     )

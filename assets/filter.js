@@ -1,0 +1,150 @@
+/* Filters in the browser (issue 14). geodata/filterspec.py defines the filters; the server ships
+   its columns once as small integer codes (dashboard/clientfilter.py, the map figure's
+   layout.meta.filterIndex), and this file evaluates the same tests over them:
+     any  - the row's list holds a chosen value (a zone's sector tags)
+     in   - the row's one value is chosen (code -1: unknown, never chosen)
+     max  - the row's integer is at most the chosen bound (null: unknown, never matches)
+   An empty choice matches every row; a plant ignores a dimension it does not carry.
+   On a filter change the map is redrawn here at once (a Patch of the zones' and plants'
+   longitudes, the selection marker, the footprints' filter) and the page's 'map-applied' record
+   says so; the server still gets the change (URL, KPIs, chart, detail, legend) and, being the
+   authority, resends the map only where its state differs from that record.
+   tests/test_filter_parity.py runs this evaluator against the Python one. */
+window.atlasFilter = (function () {
+  /* The codes a choice admits (a Set), the bound of a max test, or null when nothing is chosen. */
+  function admitted(dimension, chosen) {
+    if (dimension.test === "max") {
+      return chosen === null || chosen === undefined || chosen === "" ? null : Number(chosen);
+    }
+    const values = Array.isArray(chosen) ? chosen : (chosen === null || chosen === undefined || chosen === "" ? [] : [chosen]);
+    if (!values.length) { return null; }
+    const codes = new Set();
+    values.forEach((value) => { const code = dimension.values.indexOf(value); if (code >= 0) { codes.add(code); } });
+    return codes;
+  }
+
+  /* 1 for each row (zone, or plant when ``facilities``) that ``filters`` ({name: choice}) lets through. */
+  function evaluate(index, filters, facilities) {
+    const count = facilities ? index.facilities : index.zones;
+    const mask = new Uint8Array(count).fill(1);
+    for (const dimension of index.dimensions) {
+      const column = facilities ? dimension.facilities : dimension.zones;
+      const wanted = admitted(dimension, filters[dimension.name]);
+      if (column === null || wanted === null) { continue; }
+      if (dimension.test === "any") {
+        const {offsets, codes} = column;
+        for (let row = 0; row < count; row++) {
+          if (!mask[row]) { continue; }
+          let hit = 0;
+          for (let k = offsets[row]; k < offsets[row + 1]; k++) { if (wanted.has(codes[k])) { hit = 1; break; } }
+          mask[row] = hit;
+        }
+      } else if (dimension.test === "in") {
+        for (let row = 0; row < count; row++) { if (mask[row] && !wanted.has(column[row])) { mask[row] = 0; } }
+      } else {
+        for (let row = 0; row < count; row++) {
+          if (mask[row] && !(column[row] !== null && column[row] <= wanted)) { mask[row] = 0; }
+        }
+      }
+    }
+    return mask;
+  }
+
+  let loaded = null; // {url, index}
+  let loading = null;
+  function load(url) {
+    if (loaded && loaded.url === url) { return Promise.resolve(loaded.index); }
+    if (!loading || loading.url !== url) {
+      const request = fetch(url).then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))));
+      loading = {url, promise: request.then((index) => { loaded = {url, index}; return index; })};
+    }
+    return loading.promise;
+  }
+  function indexUrl() {
+    const gd = document.querySelector("#map .js-plotly-plot");
+    return gd && gd.layout && gd.layout.meta ? gd.layout.meta.filterIndex : null;
+  }
+  // Fetch the index as soon as the map exists, so that the first filter finds it loaded.
+  const waiting = setInterval(() => {
+    const url = indexUrl();
+    if (url) { clearInterval(waiting); load(url).catch(() => { loading = null; }); }
+  }, 200);
+
+  function assign(location, value) {
+    return {operation: "Assign", location, params: {value}};
+  }
+  function shownLon(lon, mask) {
+    const out = new Array(mask.length);
+    for (let i = 0; i < mask.length; i++) { out[i] = mask[i] ? lon[i] : null; }
+    return out;
+  }
+  /* The footprints' MapLibre filter (dashboard.figures.footprint_filter). */
+  function footprintFilter(mask) {
+    const shown = [];
+    mask.forEach((keep, i) => { if (keep) { shown.push(i); } });
+    if (shown.length === mask.length) { return true; }
+    return shown.length ? ["match", ["get", "i"], shown, true, false] : false;
+  }
+
+  /* The map Patch (Dash's wire form) and the new 'map-applied' record for ``filters``, given what
+     the map shows (``drawn``); null when the map shows these filters already. */
+  function mapChange(index, filters, drawn) {
+    const names = index.dimensions.map((d) => d.name);
+    const record = Object.assign({}, drawn);
+    names.forEach((name) => { record[name] = filters[name]; });
+    if (names.every((name) => JSON.stringify(drawn[name]) === JSON.stringify(record[name]))) { return null; }
+    const {traces, lon, lat, labelOrder, facilityLon} = index.map;
+    const zones = evaluate(index, filters, false);
+    const zoneLon = shownLon(lon, zones);
+    const operations = [
+      assign(["data", traces.halo, "lon"], zoneLon),
+      assign(["data", traces.zones, "lon"], zoneLon),
+      assign(["data", traces.labels, "lon"], labelOrder.map((i) => zoneLon[i])),
+    ];
+    const gd = document.querySelector("#map .js-plotly-plot");
+    const ids = gd && gd.data && gd.data[traces.zones] ? gd.data[traces.zones].customdata : null;
+    const selected = drawn.zone && ids ? Array.prototype.indexOf.call(ids, drawn.zone) : -1;
+    const visible = selected >= 0 && zones[selected] === 1;
+    operations.push(assign(["data", traces.selected, "lon"], visible ? [lon[selected]] : []));
+    operations.push(assign(["data", traces.selected, "lat"], visible ? [lat[selected]] : []));
+    if (drawn.facilities) {
+      operations.push(assign(["data", traces.facilities, "lon"], shownLon(facilityLon, evaluate(index, filters, true))));
+    }
+    return {patch: {__dash_patch_update: "__dash_patch_update", operations}, record, footprints: footprintFilter(zones)};
+  }
+
+  /* The index when it is loaded from ``url`` already, else null. */
+  function ready(url) {
+    return loaded && loaded.url === url ? loaded.index : null;
+  }
+
+  return {evaluate, load, ready, mapChange};
+})();
+
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  filter: {
+    /* A filter control changed: redraw the map from the index now (see above). The arguments are
+       the filter controls' values in geodata.filterspec.DIMENSIONS order, then 'map-applied'. */
+    apply: function () {
+      const values = Array.from(arguments);
+      const drawn = values.pop();
+      const unchanged = [window.dash_clientside.no_update, window.dash_clientside.no_update];
+      const gd = document.querySelector("#map .js-plotly-plot");
+      const url = gd && gd.layout && gd.layout.meta ? gd.layout.meta.filterIndex : null;
+      if (!url || !drawn) { return unchanged; } // the server draws it
+      const draw = (index) => {
+        const filters = {};
+        index.dimensions.forEach((d, i) => {
+          const value = values[i];
+          filters[d.name] = d.test === "max" || Array.isArray(value) ? value : (value ? [value] : []);
+        });
+        const change = window.atlasFilter.mapChange(index, filters, drawn);
+        if (!change) { return unchanged; }
+        window.atlasFootprints.set(change.footprints);
+        return [change.patch, change.record];
+      };
+      const index = window.atlasFilter.ready(url);
+      return index ? draw(index) : window.atlasFilter.load(url).then(draw, () => unchanged);
+    },
+  },
+});

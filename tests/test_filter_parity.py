@@ -1,0 +1,212 @@
+"""The browser's filter evaluator (assets/filter.js) against the server's (geodata.filterspec), in
+headless Chromium, over every filter combination the UI can make (drawn by Hypothesis): on the
+shipped data and on 20,000 synthetic zones and 5,000 synthetic plants. The map change the browser
+makes from the index must equal the server's map update for the same state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard import figures
+from dashboard.clientfilter import client_index
+from dashboard.runtime import build_runtime
+from dashboard.state import ViewState
+from geodata.filterspec import DIMENSIONS, MAX, Dimension, filter_index, select
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, block_the_internet
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+FILTER_JS = Path(__file__).resolve().parents[1] / "assets" / "filter.js"
+EVALUATE_JS = "([f, plants]) => Array.from(window.atlasFilter.evaluate(window.__index, f, plants))"
+# A year bound as one more dimension: the spec's "max" test, on synthetic data only until the
+# atlas has a year filter.
+ESTABLISHED = Dimension(
+    "established", MAX, lambda zones: [None if pd.isna(v) else int(v) for v in zones["established"]]
+)
+SYNTHETIC_SPEC = (*DIMENSIONS, ESTABLISHED)
+
+
+@pytest.fixture(scope="module")
+def page():
+    """A blank offline page with assets/filter.js loaded (no server: the evaluator alone)."""
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context()
+        block_the_internet(context, [])
+        page = context.new_page()
+        page.set_content("<html><body><div id='map'><div class='js-plotly-plot'></div></div></body></html>")
+        page.add_script_tag(path=str(FILTER_JS))
+        yield page
+        browser.close()
+
+
+def load_index(page, index: dict) -> None:
+    page.evaluate("(ix) => { window.__index = ix; }", index)
+
+
+@pytest.fixture(scope="module")
+def runtime(atlas):
+    return build_runtime(atlas)
+
+
+def ui_filters(vocabulary) -> st.SearchStrategy[dict[str, list[str]]]:
+    """What the filter panel can hold: any subset of each list; regencies only of the chosen
+    provinces (all provinces' when none is chosen), as the regency dropdown offers them."""
+
+    def subset(values) -> st.SearchStrategy[list[str]]:
+        return st.lists(st.sampled_from(sorted(values)), unique=True, max_size=6)
+
+    @st.composite
+    def build(draw) -> dict[str, list[str]]:
+        provinces = draw(subset(vocabulary.provinces))
+        offered = [c for c, p in vocabulary.regencies.items() if not provinces or p in provinces]
+        return {
+            "sector": draw(subset(vocabulary.sectors)),
+            "kind": draw(subset(vocabulary.kinds)),
+            "status": draw(subset(vocabulary.statuses)),
+            "province": provinces,
+            "regency": draw(subset(offered)) if offered else [],
+        }
+
+    return build()
+
+
+@pytest.fixture(scope="module")
+def shipped(page, runtime):
+    load_index(page, client_index(runtime))
+    return runtime
+
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def test_shipped_data_same_zones_and_plants_in_browser_and_server(page, shipped):
+    runtime = shipped
+    plants = runtime.model.facilities.attributes
+
+    @FAST
+    @given(ui_filters(runtime.vocabulary))
+    def check(filters):
+        state = ViewState(**{name: tuple(values) for name, values in filters.items()})
+        zones = page.evaluate(EVALUATE_JS, [filters, False])
+        assert zones == state.selection(runtime.attributes).astype(int).tolist()
+        assert (
+            page.evaluate(EVALUATE_JS, [filters, True])
+            == runtime.model.facilities.mask(state).astype(int).tolist()
+        )
+        assert select(plants, filters, facilities=True).astype(int).tolist() == page.evaluate(
+            EVALUATE_JS, [filters, True]
+        )
+
+    check()
+
+
+def test_shipped_data_browser_map_change_equals_the_server_update(page, shipped):
+    """The Patch filter.js sends the map (zones, labels, plants, selection marker) and its footprint
+    filter equal figures.map_updates and footprint_filter for the same state."""
+    runtime = shipped
+    model = runtime.model
+    traces = client_index(runtime)["map"]["traces"]
+    page.evaluate(
+        "([ids, i]) => { const gd = document.querySelector('#map .js-plotly-plot');"
+        " gd.data = []; gd.data[i] = {customdata: ids}; }",
+        [model.zone_ids, traces["zones"]],
+    )
+    zone_ids = st.sampled_from(model.zone_ids)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(ui_filters(runtime.vocabulary), st.booleans(), zone_ids)
+    def check(filters, facilities, zone):
+        before = ViewState(facilities=facilities, zone=zone)
+        after = ViewState(facilities=facilities, zone=zone, **{k: tuple(v) for k, v in filters.items()})
+        drawn = figures.drawn_map(before, "offline")
+        change = page.evaluate(
+            "([f, drawn]) => window.atlasFilter.mapChange(window.__index, f, drawn)", [filters, drawn]
+        )
+        if after.filters == before.filters:
+            assert change is None
+            return
+
+        def updates(state, shown):
+            mask = state.selection(runtime.attributes)
+            return figures.map_updates(runtime.atlas, model, runtime.hovers, state, mask, "offline", shown)
+
+        server = updates(after, drawn)  # what the server sends a map that shows ``before``
+        current = updates(before, None)  # everything such a map shows
+        sent = {tuple(op["location"]): op["params"]["value"] for op in change["patch"]["operations"]}
+        for path, value in sent.items():  # the server's value, or (where it sends none) the current one
+            assert value == server.get(path, current[path]), path
+        assert {path for path in server if path[-1] in ("lon", "lat")} <= set(sent)
+        assert change["footprints"] == figures.footprint_filter(after.selection(runtime.attributes))
+        assert change["record"] == figures.drawn_map(after, "offline")
+
+    check()
+
+
+def synthetic(zones: int, plants: int, vocabulary, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Zones and plants with random attributes from the UI's vocabulary, some unknown values, and
+    sector lists of 1-3 tags (one sometimes outside the vocabulary)."""
+    rng = np.random.default_rng(seed)
+    sectors = [*sorted(vocabulary.sectors), "unlisted"]
+    provinces = sorted(vocabulary.provinces)
+    regencies = sorted(vocabulary.regencies)
+    names = {p: p.replace("_", " ").title() for p in provinces}  # province_id() of these is p again
+
+    def pick(values: list, n: int, missing: float) -> list:
+        chosen = [values[i] for i in rng.integers(0, len(values), n)]
+        return [None if rng.random() < missing else v for v in chosen]
+
+    zone_frame = pd.DataFrame(
+        {
+            "sectors": [tuple(rng.choice(sectors, rng.integers(1, 4), replace=False)) for _ in range(zones)],
+            "kind": pick(sorted(vocabulary.kinds), zones, 0.0),
+            "status": pick(sorted(vocabulary.statuses), zones, 0.0),
+            "province": [names[p] if p else None for p in pick(provinces, zones, 0.05)],
+            "regency_code": pick(regencies, zones, 0.1),
+            "established": [None if rng.random() < 0.2 else int(y) for y in rng.integers(1970, 2027, zones)],
+        }
+    )
+    plant_frame = pd.DataFrame(
+        {
+            "sector": pick(sectors, plants, 0.0),
+            "province": [names[p] if p else "" for p in pick(provinces, plants, 0.1)],
+        }
+    )
+    return zone_frame, plant_frame
+
+
+def test_synthetic_20000_zones_same_in_browser_and_server(page, runtime):
+    zones, plants = synthetic(20_000, 5_000, runtime.vocabulary)
+    load_index(page, filter_index(zones, plants, SYNTHETIC_SPEC))
+    years = st.one_of(st.none(), st.integers(1965, 2030))
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(ui_filters(runtime.vocabulary), years)
+    def check(filters, year):
+        chosen = {**filters, "established": year}
+        assert (
+            page.evaluate(EVALUATE_JS, [chosen, False])
+            == select(zones, chosen, spec=SYNTHETIC_SPEC).astype(int).tolist()
+        )
+        assert (
+            page.evaluate(EVALUATE_JS, [chosen, True])
+            == select(plants, chosen, facilities=True, spec=SYNTHETIC_SPEC).astype(int).tolist()
+        )
+
+    check()
+
+
+def test_the_parity_test_can_fail(page, runtime):
+    """A different evaluation (a sector test that matches on the first tag only) is caught."""
+    zones, plants = synthetic(2_000, 100, runtime.vocabulary, seed=3)
+    load_index(page, filter_index(zones, plants))
+    first_only = (Dimension("sector", "in", lambda z: [tags[0] for tags in z["sectors"]]), *DIMENSIONS[1:])
+    filters = {"sector": ["unlisted"]}
+    browser = page.evaluate(EVALUATE_JS, [filters, False])
+    assert browser == select(zones, filters).astype(int).tolist()
+    assert browser != select(zones, filters, spec=first_only).astype(int).tolist()
