@@ -121,30 +121,37 @@ window.atlasFilter = (function () {
   return {evaluate, load, ready, mapChange};
 })();
 
-window.dash_clientside = Object.assign({}, window.dash_clientside, {
-  filter: {
-    /* A filter control changed: redraw the map from the index now (see above). The arguments are
-       the filter controls' values in geodata.filterspec.DIMENSIONS order, then 'map-applied'. */
-    apply: function () {
-      const values = Array.from(arguments);
-      const drawn = values.pop();
-      const unchanged = [window.dash_clientside.no_update, window.dash_clientside.no_update];
-      const gd = document.querySelector("#map .js-plotly-plot");
-      const url = gd && gd.layout && gd.layout.meta ? gd.layout.meta.filterIndex : null;
-      if (!url || !drawn) { return unchanged; } // the server draws it
-      const draw = (index) => {
-        const filters = {};
-        index.dimensions.forEach((d, i) => {
-          const value = values[i];
-          filters[d.name] = d.test === "max" || Array.isArray(value) ? value : (value ? [value] : []);
-        });
-        const change = window.atlasFilter.mapChange(index, filters, drawn);
-        if (!change) { return unchanged; }
-        window.atlasFootprints.set(change.footprints);
-        return [change.patch, change.record];
-      };
-      const index = window.atlasFilter.ready(url);
-      return index ? draw(index) : window.atlasFilter.load(url).then(draw, () => unchanged);
-    },
-  },
-});
+/* A filter control changed: redraw the map from the index at once. Not a Dash callback: Dash holds
+   back every callback whose input the pending server callback may rewrite (the URL sync writes the
+   filter controls), which would put this behind a round trip. So after each user input the
+   filter controls' values are read from Dash's layout, and the map and its 'map-applied' record
+   are written with Dash's own set_props (the figure as a Patch), before the server is asked. */
+(function () {
+  function props(id) {
+    const api = window.dash_component_api;
+    const component = api && api.getLayout ? api.getLayout(id) : null;
+    return component ? component.props : null;
+  }
+  function apply() {
+    const gd = document.querySelector("#map .js-plotly-plot");
+    const url = gd && gd.layout && gd.layout.meta ? gd.layout.meta.filterIndex : null;
+    const index = url ? window.atlasFilter.ready(url) : null;
+    const applied = props("map-applied");
+    if (!index || !applied || !applied.data) { return; } // not loaded yet: the server draws it
+    const filters = {};
+    for (const d of index.dimensions) {
+      const control = props(`${d.name}-filter`);
+      if (!control) { return; }
+      const value = control.value;
+      filters[d.name] = d.test === "max" || Array.isArray(value) ? value : (value ? [value] : []);
+    }
+    const change = window.atlasFilter.mapChange(index, filters, applied.data);
+    if (!change) { return; }
+    window.dash_clientside.set_props("map", {figure: change.patch});
+    window.dash_clientside.set_props("map-applied", {data: change.record});
+    window.atlasFootprints.set(change.footprints);
+  }
+  // After the event, once the dropdown has written its value into Dash's store.
+  const later = () => setTimeout(apply, 0);
+  ["click", "keydown", "change"].forEach((type) => document.addEventListener(type, later));
+})();

@@ -29,13 +29,11 @@ from dashboard.state import ViewState, from_query, to_query, without_screen
 from geodata.comparison import criteria_values
 from geodata.connectivity import kaltim_sites
 from geodata.export import zone_table
-from geodata.filterspec import NAMES as FILTER_NAMES
 from geodata.query import summarize
 from geodata.savedviews import SavedViewError, SavedViewStore
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
 log = logging.getLogger(__name__)
-CLIENT_FILTER = "window.dash_clientside.filter.apply"  # assets/filter.js
 
 CONTROL_IDS = (
     ("view-tabs", "value"),
@@ -475,17 +473,6 @@ def register_callbacks(app: Dash, live: LiveRuntime, views: SavedViewStore) -> N
         return runtime.cached(
             ("regency-options", state.province), lambda: regency_options(runtime.atlas, state.province)
         )
-
-    # A filter redraws the map in the browser at once (assets/filter.js, geodata.filterspec); the
-    # server's answer to the same change then leaves the map's visibility alone.
-    app.clientside_callback(
-        CLIENT_FILTER,
-        Output("map", "figure", allow_duplicate=True),
-        Output("map-applied", "data", allow_duplicate=True),
-        *(Input(f"{name}-filter", "value") for name in FILTER_NAMES),
-        State("map-applied", "data"),
-        prevent_initial_call=True,
-    )
 
     app.clientside_callback(
         "window.dash_clientside.atlas.filterFootprints",
