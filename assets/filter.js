@@ -7,8 +7,9 @@
    An empty choice matches every row; a plant ignores a dimension it does not carry.
    On a filter change the map is redrawn here at once (a Patch of the zones' and plants'
    longitudes, the selection marker, the footprints' filter) and the page's 'map-applied' record
-   says so; the server still gets the change (URL, KPIs, chart, detail, legend) and, being the
-   authority, resends the map only where its state differs from that record.
+   says so, and the KPI cards are recomputed from the index's figures; the server still gets the
+   change (URL, KPIs, chart, detail, legend) and, being the authority, resends the map only where
+   its state differs from that record.
    tests/test_filter_parity.py runs this evaluator against the Python one. */
 window.atlasFilter = (function () {
   /* The codes a choice admits (a Set), the bound of a max test, or null when nothing is chosen. */
@@ -110,7 +111,55 @@ window.atlasFilter = (function () {
     if (drawn.facilities) {
       operations.push(assign(["data", traces.facilities, "lon"], shownLon(facilityLon, evaluate(index, filters, true))));
     }
-    return {patch: {__dash_patch_update: "__dash_patch_update", operations}, record, footprints: footprintFilter(zones)};
+    return {patch: {__dash_patch_update: "__dash_patch_update", operations}, record, footprints: footprintFilter(zones), zones};
+  }
+
+  /* Python's f"{value:,.{decimals}f}" (round half to even on the binary value), with the
+     separators of dashboard.i18n.format_number: 126,506.5 (en), 126.506,5 (id). */
+  function formatNumber(value, lang, decimals) {
+    if (value === null || value === undefined || Number.isNaN(value)) { return "–"; }
+    const scale = Math.pow(10, decimals);
+    const scaled = Math.abs(value) * scale;
+    let text = Math.abs(value).toFixed(decimals);
+    if (!Number.isInteger(scaled) && Number.isInteger(scaled * 2)) { // an exact tie: to even
+      const low = Math.floor(scaled);
+      text = ((low % 2 === 0 ? low : low + 1) / scale).toFixed(decimals);
+    }
+    const [whole, fraction] = text.split(".");
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    const signed = (value < 0 && Number(text) !== 0 ? "-" : "") + grouped + (fraction ? "." + fraction : "");
+    return lang === "id" ? signed.replace(/[,.]/g, (c) => (c === "," ? "." : ",")) : signed;
+  }
+  function fill(template, values) { return template.replace(/\{(\w+)\}/g, (_, k) => String(values[k])); }
+
+  /* The four KPI cards for the rows ``mask`` shows (components.kpi_children), counting only the
+     Kaltim zones in the Kaltim view, as Dash component JSON. */
+  function kpis(index, mask, lang, kaltimView) {
+    const texts = index.kpi.texts[lang];
+    const {investment, workforce, area, kaltim} = index.kpi;
+    const counted = [];
+    let of = 0;
+    for (let i = 0; i < mask.length; i++) {
+      if (!kaltimView || kaltim[i]) { of += 1; if (mask[i]) { counted.push(i); } }
+    }
+    const total = (column) => {
+      let value = 0;
+      let reporting = 0;
+      counted.forEach((i) => { if (column[i] !== null) { value += column[i]; reporting += 1; } });
+      return {value, reporting};
+    };
+    const div = (text, className) => ({props: {children: text, className}, type: "Div", namespace: "dash_html_components"});
+    const card = (label, value, note) => [div(label, "kpi-label"), div(value, "kpi-value"), div(note, "kpi-note")];
+    const reported = (t) => fill(texts.reporting, {n: t.reporting, m: counted.length});
+    const money = total(investment);
+    const people = total(workforce);
+    const hectares = total(area);
+    return {
+      "kpi-zones": card(texts.zones, formatNumber(counted.length, lang, 0), fill(texts.of_total, {m: of})),
+      "kpi-investment": card(texts.investment, money.reporting ? `${lang === "id" ? "Rp" : "IDR"} ${formatNumber(money.value, lang, 2)} T` : "–", reported(money)),
+      "kpi-workforce": card(texts.workforce, people.reporting ? formatNumber(people.value, lang, 0) : "–", reported(people)),
+      "kpi-area": card(texts.area, hectares.reporting ? `${formatNumber(hectares.value, lang, hectares.value < 100 ? 1 : 0)} ha` : "–", reported(hectares)),
+    };
   }
 
   /* The index when it is loaded from ``url`` already, else null. */
@@ -118,7 +167,7 @@ window.atlasFilter = (function () {
     return loaded && loaded.url === url ? loaded.index : null;
   }
 
-  return {evaluate, load, ready, mapChange};
+  return {evaluate, load, ready, mapChange, kpis, formatNumber};
 })();
 
 /* A filter control changed: redraw the map from the index at once. Not a Dash callback: Dash holds
@@ -150,6 +199,10 @@ window.atlasFilter = (function () {
     window.dash_clientside.set_props("map", {figure: change.patch});
     window.dash_clientside.set_props("map-applied", {data: change.record});
     window.atlasFootprints.set(change.footprints);
+    const lang = (props("lang-toggle") || {}).value === "en" ? "en" : "id";
+    const view = (props("view-tabs") || {}).value;
+    const cards = window.atlasFilter.kpis(index, change.zones, lang, view === "kaltim");
+    Object.entries(cards).forEach(([id, children]) => window.dash_clientside.set_props(id, {children}));
   }
   // After the event, once the dropdown has written its value into Dash's store.
   const later = () => setTimeout(apply, 0);

@@ -37,7 +37,7 @@ def footprint_traces(document: dict[str, Any], mask: pd.Series, model: Any, stat
     ]
     shown = mask.to_numpy(dtype=bool)
     traces = []
-    for source, (opacity, width, outline) in figures.FOOTPRINT_LOOK.items():
+    for source, (opacity, width, outline, _dashes) in figures.FOOTPRINT_LOOK.items():
         features = [
             f
             for f in document["features"]

@@ -24,12 +24,11 @@ from dashboard.i18n import LANGUAGES, t
 from dashboard.importing import apply_upload, layer_items, plan_upload
 from dashboard.layout import TEXT_ELEMENTS, dropdown_labels, option_sets, regency_options
 from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
-from dashboard.runtime import LiveRuntime, Runtime, kaltim_report
+from dashboard.runtime import LiveRuntime, Runtime, kaltim_report, kaltim_scope
 from dashboard.state import ViewState, from_query, to_query, without_screen
 from geodata.comparison import criteria_values
-from geodata.connectivity import kaltim_sites
 from geodata.export import zone_table
-from geodata.query import summarize
+from geodata.query import Summary, summarize
 from geodata.savedviews import SavedViewError, SavedViewStore
 from geodata.scoring import CRITERIA, rank_sites, sensitivity
 
@@ -208,6 +207,15 @@ def legend_parts(runtime: Runtime, state: ViewState, shown: Any) -> list[Any]:
     ) + facilitypanel.legend_block(atlas, model.facilities, state)
 
 
+def kpi_summary(runtime: Runtime, state: ViewState, mask: Any) -> tuple[Summary, int]:
+    """The KPI figures of the shown zones and how many zones they are out of. The KPIs and the chart
+    count what the view is about: Kaltim's zones in the Kaltim view (assets/filter.js does the same)."""
+    if state.view != "kaltim":
+        return summarize(runtime.attributes[mask]), len(mask)
+    scope = kaltim_scope(runtime)
+    return summarize(runtime.attributes[mask & scope]), int(scope.sum())
+
+
 def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any, ...]:
     """KPIs, investment chart and note, detail, legend and the Kaltim tables for the filtered zones,
     as plain JSON, then the record of what the page shows ('panels-applied').
@@ -220,13 +228,8 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> tuple[Any
     lang = state.lang
     mask = state.selection(runtime.attributes)
     kaltim = state.view == "kaltim"
-    # The KPIs and the chart count what the view is about: Kaltim's zones in the Kaltim view.
-    scope = runtime.cached(
-        ("kaltim-scope",), lambda: runtime.attributes.index.isin(kaltim_sites(atlas).index)
-    )
-    counted = mask & scope if kaltim else mask
-    counted_total = int(scope.sum()) if kaltim else len(mask)
-    summary = summarize(runtime.attributes[counted])
+    summary, counted_total = kpi_summary(runtime, state, mask)
+    counted = mask & kaltim_scope(runtime) if kaltim else mask
     shown = runtime.attributes[mask]
     visible = bool(state.zone) and bool(mask.get(state.zone, False))
     present = tuple(sorted(set(shown["kind" if state.color == "kind" else "primary_sector"])))

@@ -2,7 +2,7 @@
 
 The index is geodata.filterspec's (per zone and per plant, small integer codes per dimension) plus
 what the page needs to redraw the map without the server: the zones' and plants' longitudes and
-latitudes, the zone labels' order and the map's trace numbers. The browser applies a filter at
+latitudes, the zone labels' order and the map's trace numbers, and the figures the KPI cards sum. The browser applies a filter at
 once (the map's visibility arrays and the footprints' filter); the server still receives the
 change, records it in the URL and answers everything else (KPIs, chart, detail, legend), and its
 map answer leaves out what the browser already drew (figures.map_updates diffs against the page's
@@ -15,9 +15,11 @@ import hashlib
 from typing import Any
 
 import orjson
+import pandas as pd
 
 from dashboard import figures
-from dashboard.runtime import Runtime
+from dashboard.i18n import LANGUAGES, t
+from dashboard.runtime import Runtime, kaltim_scope
 from geodata.filterspec import filter_index
 
 FILTER_INDEX_URL = "/basemap/filter-index.json"
@@ -43,7 +45,26 @@ def client_index(runtime: Runtime) -> dict[str, Any]:
         "labelOrder": model.label_order.tolist() if model.label_order is not None else [],
         "facilityLon": plants.lon.tolist() if plants is not None else [],
     }
+    index["kpi"] = kpi_columns(runtime)
     return index
+
+
+def kpi_columns(runtime: Runtime) -> dict[str, Any]:
+    """What the KPI cards sum per zone (null: not reported), which zones the Kaltim view counts, and
+    the cards' texts in each language (components.kpi_children)."""
+    zones = runtime.attributes
+
+    def column(name: str) -> list[float | None]:
+        return [None if pd.isna(v) else float(v) for v in zones[name]]
+
+    keys = ("zones", "investment", "workforce", "area", "of_total", "reporting")
+    return {
+        "investment": column("investment_idr_trillion"),
+        "workforce": column("workforce"),
+        "area": column("area_ha"),
+        "kaltim": kaltim_scope(runtime).astype(int).tolist(),
+        "texts": {lang: {key: t(f"kpi.{key}", lang) for key in keys} for lang in LANGUAGES},
+    }
 
 
 def index_document(runtime: Runtime) -> tuple[bytes, str]:

@@ -1,7 +1,7 @@
 """The browser's filter evaluator (assets/filter.js) against the server's (geodata.filterspec), in
 headless Chromium, over every filter combination the UI can make (drawn by Hypothesis): on the
-shipped data and on 20,000 synthetic zones and 5,000 synthetic plants. The map change the browser
-makes from the index must equal the server's map update for the same state."""
+shipped data and on 20,000 synthetic zones and 5,000 synthetic plants. The map change and the KPI
+cards the browser makes from the index must equal the server's for the same state."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import figures
+from dashboard import components, figures
+from dashboard.callbacks import kpi_summary
 from dashboard.clientfilter import client_index
+from dashboard.i18n import LANGUAGES, format_number
 from dashboard.runtime import build_runtime
-from dashboard.state import ViewState
+from dashboard.state import VIEWS, ViewState
 from geodata.filterspec import DIMENSIONS, MAX, Dimension, filter_index, select
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, block_the_internet
 
@@ -210,3 +212,35 @@ def test_the_parity_test_can_fail(page, runtime):
     browser = page.evaluate(EVALUATE_JS, [filters, False])
     assert browser == select(zones, filters).astype(int).tolist()
     assert browser != select(zones, filters, spec=first_only).astype(int).tolist()
+
+
+def test_shipped_data_browser_kpis_equal_the_server_cards(page, shipped):
+    """The KPI cards filter.js computes from the index equal the server's (components.kpi_children:
+    same sums, reporting counts and number formats), in both languages and both views."""
+    runtime = shipped
+
+    @FAST
+    @given(ui_filters(runtime.vocabulary), st.sampled_from(LANGUAGES), st.sampled_from(VIEWS))
+    def check(filters, lang, view):
+        state = ViewState(view=view, lang=lang, **{k: tuple(v) for k, v in filters.items()})
+        summary, of = kpi_summary(runtime, state, state.selection(runtime.attributes))
+        cards = page.evaluate(
+            "([f, lang, kaltim]) => window.atlasFilter.kpis(window.__index,"
+            " window.atlasFilter.evaluate(window.__index, f, false), lang, kaltim)",
+            [filters, lang, view == "kaltim"],
+        )
+        assert cards == components.plain(components.kpi_children(summary, of, lang))
+
+    check()
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals"),
+    [(0.125, 2), (2.5, 0), (3.5, 0), (154895.5, 0), (1234567.891, 2), (99.95, 1), (0, 0)],
+)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_browser_number_format_equals_the_server(page, value, decimals, lang):
+    """Rounding (half to even on exact ties, as Python) and separators, as i18n.format_number."""
+    assert page.evaluate(
+        "([v, d, lang]) => window.atlasFilter.formatNumber(v, lang, d)", [value, decimals, lang]
+    ) == format_number(value, lang, decimals)
