@@ -78,8 +78,9 @@ def ui_filters(vocabulary) -> st.SearchStrategy[dict[str, list[str]]]:
     return build()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def shipped(page, runtime):
+    """The runtime, with its index loaded in the page (each test: another may have loaded its own)."""
     load_index(page, client_index(runtime))
     return runtime
 
