@@ -6,7 +6,8 @@ state and sends it all, the way a straightforward Dash app draws polygons: every
 choroplethmap traces (one per footprint source, coloured by category code), the provinces by URL
 as in the app. The browser then re-ingests the geometry. Everything else (layout, other callbacks,
 data) is the real app's, so the difference in a filter interaction is exactly the cost of resending
-the map instead of the app's Patch of what changed.
+the map instead of the app's Patch of what changed. The browser's own filter (assets/filter.js)
+is switched off too: every change goes through the server, as in a straightforward Dash app.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def footprint_traces(document: dict[str, Any], mask: pd.Series, model: Any, stat
     ]
     shown = mask.to_numpy(dtype=bool)
     traces = []
-    for source, (opacity, width, outline) in figures.FOOTPRINT_LOOK.items():
+    for source, (opacity, width, outline, _dashes) in figures.FOOTPRINT_LOOK.items():
         features = [
             f
             for f in document["features"]
@@ -117,7 +118,7 @@ def create_naive_app(atlas: Atlas) -> Dash:
         return original(_NaiveMapRegistrar(app, runtime), runtime, *args, **kwargs)
 
     with mock.patch.object(factory, "register_callbacks", register):
-        app = factory.create_app(atlas)
+        app = factory.create_app(atlas, browser_filter=False)  # the server draws every filter
     if not any("map.figure" in key for key in app.callback_map):
         raise RuntimeError("the naive app has no map callback; has the map's id changed?")
     return app
