@@ -20,12 +20,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       resizePlots("#map");
       return [collapsed ? "app controls-collapsed" : "app", collapsed ? "false" : "true"];
     },
-    /* Presentation mode follows the state (URL present=1): the body's class and the button. */
+    /* Presentation mode follows the state (URL present=1): the body's class and the button. The
+       charts beside the map get their new size; the map (a responsive graph) follows its frame by
+       itself, and a forced resize of it here would race the map's own update (a Kaltim link
+       opened in presentation mode kept the national camera). */
     present: function (state) {
       const on = Boolean(state && state.present);
       if (document.body.classList.contains("presenting") !== on) {
         document.body.classList.toggle("presenting", on);
-        resizePlots("body");
+        resizePlots("#tools");
       }
       return on ? "true" : "false";
     },
