@@ -23,7 +23,7 @@ from tests.browser.harness import (
 OUT = ROOT / "assets" / "screenshots"
 VIEWS = {
     "national": "?sector=palm_oil,rubber,bauxite,smelter,nickel&zone=galang_batang",
-    "kaltim": "?view=kaltim&zone=ki_kariangau",
+    "kaltim": "?view=kaltim",  # the whole Kaltim picture: IKN, its rings, the estates, the distance table
     "presentation": "?view=kaltim&lang=en&present=1",
 }
 
