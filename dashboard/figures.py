@@ -430,7 +430,9 @@ def base_map_figure(
         ),
         _label_trace("zone-labels", LABEL_FONT, LABEL_COLOR)
         | {"lat": model.lat[model.label_order].tolist(), "text": [names[i] for i in model.label_order]},
-        _label_trace("kaltim-labels", LABEL_FONT, PLACE_COLORS["capital"], "bottom center")
+        # IKN's name above it: below, it lay over Kariangau and Buluminung (20-30 km south-east), the
+        # estates the Kaltim view is about, and won the collision against their names
+        _label_trace("kaltim-labels", LABEL_FONT, PLACE_COLORS["capital"], "top center")
         | {"marker": {"size": IKN_SIZE, "opacity": 0}},
     ]  # fmt: skip
     figure = {
