@@ -11,14 +11,13 @@ the map instead of the app's Patch of what changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 import pandas as pd
-from dash import Dash, Output
+from dash import Dash
 
 from dashboard import factory, figures
+from dashboard.features import mapview
 from dashboard.mapmodel import KIND_COLORS
 from dashboard.state import ViewState
 from geodata import Atlas
@@ -36,7 +35,7 @@ def footprint_traces(document: dict[str, Any], mask: pd.Series, model: Any, stat
     ]
     shown = mask.to_numpy(dtype=bool)
     traces = []
-    for source, (opacity, width, outline) in figures.FOOTPRINT_LOOK.items():
+    for source, (opacity, width, outline, _dashes) in figures.FOOTPRINT_LOOK.items():
         features = [
             f
             for f in document["features"]
@@ -80,44 +79,16 @@ def naive_map_figure(runtime: Any, stored: Any) -> dict[str, Any]:
     return figure
 
 
-def naive_map_callback(function: Callable[..., Any], runtime: Any) -> Callable[..., Any]:
-    """Wrap the real map callback: keep what it records, but answer with the whole figure."""
-
-    def rebuilt(stored: Any, *args: Any) -> Any:
-        _patch, *rest = function(stored, *args)
-        current = runtime.get() if hasattr(runtime, "get") else runtime  # a LiveRuntime or a Runtime
-        return (naive_map_figure(current, stored), *rest)
-
-    return rebuilt
-
-
-class _NaiveMapRegistrar:
-    """Stands in for the Dash app while callbacks are registered and swaps the map callback's body."""
-
-    def __init__(self, app: Dash, runtime: Any) -> None:
-        self._app = app
-        self._runtime = runtime
-
-    def callback(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
-        register = self._app.callback(*args, **kwargs)
-        first = args[0] if args else None
-        if isinstance(first, Output) and (first.component_id, first.component_property) == ("map", "figure"):
-            return lambda function: register(naive_map_callback(function, self._runtime))
-        return register
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._app, name)
-
-
 def create_naive_app(atlas: Atlas) -> Dash:
-    """``dashboard.factory.create_app`` with the map callback made naive."""
-    original = factory.register_callbacks
+    """``dashboard.factory.create_app`` with the map callback made naive: its map Patch replaced by
+    the whole figure (``naive_map_figure``), what it records kept. The map callback reads
+    ``mapview.map_outputs`` when it runs, so this process's copy is replaced: the baseline runs
+    alone in its own process (``python -m bench.serve --naive``)."""
+    real = mapview.map_outputs
 
-    def register(app: Dash, runtime: Any, *args: Any, **kwargs: Any) -> Any:
-        return original(_NaiveMapRegistrar(app, runtime), runtime, *args, **kwargs)
+    def naive(runtime: Any, stored: Any, basemap: Any, drawn: Any) -> tuple[Any, Any, Any]:
+        _patch, now, footprint_filter = real(runtime, stored, basemap, drawn)
+        return naive_map_figure(runtime, stored), now, footprint_filter
 
-    with mock.patch.object(factory, "register_callbacks", register):
-        app = factory.create_app(atlas)
-    if not any("map.figure" in key for key in app.callback_map):
-        raise RuntimeError("the naive app has no map callback; has the map's id changed?")
-    return app
+    mapview.map_outputs = naive
+    return factory.create_app(atlas)
