@@ -27,4 +27,19 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+if [ $# -gt 0 ]; then
+  exec .venv/bin/python -m pytest "$@"
+fi
+# Everything: the browser tests (mostly waiting on Chromium and the server) and the others (mostly
+# Python) side by side, the others at a lower priority, so that a 2-core machine finishes in about
+# the time of the longer half. Their reports follow each other; either failing fails the run.
+others_log="$(mktemp)"
+nice -n 10 .venv/bin/python -m pytest tests --ignore=tests/browser >"$others_log" 2>&1 &
+others=$!
+browser_status=0
+.venv/bin/python -m pytest tests/browser || browser_status=$?
+others_status=0
+wait "$others" || others_status=$?
+cat "$others_log"
+rm -f "$others_log"
+[ "$browser_status" -eq 0 ] && [ "$others_status" -eq 0 ]
