@@ -426,7 +426,7 @@ def pdf_brief(runtime: Runtime, state: ViewState, query: str, camera: dict[str, 
         new_y="NEXT",
     )
     pdf.set_font("Helvetica", "", 8.5)
-    printed = "Dicetak" if lang == "id" else "Printed"
+    printed = t("export.printed", lang)
     pdf.multi_cell(
         0, 4, _latin1(f"{printed}: {date.today().isoformat()}  |  {describe_filters(runtime, state)}")
     )
@@ -482,7 +482,7 @@ def _zone_list(pdf: FPDF, shown, lang: str) -> None:
     pdf.cell(
         0,
         5,
-        _latin1("Kawasan" if lang == "id" else "Zones") + f" ({len(shown)})",
+        _latin1(t("export.zones", lang)) + f" ({len(shown)})",
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -296,6 +296,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Realized investment (IDR T)",
     },
     "export.title": {"id": "Ekspor tampilan ini", "en": "Export this view"},
+    "export.printed": {"id": "Dicetak", "en": "Printed"},
+    "export.zones": {"id": "Kawasan", "en": "Zones"},
     "export.target": {"id": "Gambar", "en": "Image of"},
     "export.target.map": {"id": "Peta", "en": "Map"},
     "export.target.investment": {"id": "Grafik investasi per kawasan", "en": "Investment by zone chart"},
