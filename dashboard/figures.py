@@ -708,7 +708,12 @@ def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state:
         # room right of the longest bar for its amount, which sits outside the bar
         "xaxis": {"title": {"text": t("chart.investment.axis", lang)}, "rangemode": "tozero"},
         # long names would squeeze the bars in a side panel: shortened on the axis, whole in the hover
-        "yaxis": {"automargin": True, "tickmode": "array", "tickvals": names, "ticktext": [short(n) for n in names]},
+        "yaxis": {
+            "automargin": True,
+            "tickmode": "array",
+            "tickvals": names,
+            "ticktext": [short(n) for n in names],
+        },
         "height": max(220, 60 + 34 * len(ids)),
         "font": {"family": FONT, "size": 14},
         "plot_bgcolor": "#ffffff",

@@ -77,18 +77,11 @@ def apply_controls(
     Bad ring text keeps the previous rings; a click on a zone (map or bar) selects it; the reset
     button clears the filters (the year too) but keeps the view, language and selection. The year
     changes only with its slider (which shows the last year when none is chosen) or its clear button
-    ('year-clear', back to every zone). The camera changes only
-    with the map's relayout (``click`` holds it for the trigger 'map-camera'), or is forgotten when
-    the view or the selected zone changes (the map then frames those), presentation mode
-    only with its button, and switching to the Kaltim view opens its tool tab (and leaving it, its
-    tab closes).
+    ('year-clear', back to every zone). The camera changes only with the map (camera_moved), or
+    is forgotten when the view or the selected zone changes (the map then frames those),
+    presentation mode only with its button, and switching to the Kaltim view opens its tool tab (and
+    leaving it, its tab closes).
     """
-    if trigger == "map-camera":
-        # only the camera moves (checked like a URL): the controls may still be catching up with a new URL
-        camera = camera_from_relayout(click)
-        moved = sanitize(camera, vocabulary)[0]
-        zoom = moved.zoom if "zoom" in camera else previous.zoom
-        return with_changes(previous, zoom=zoom, center=moved.center or previous.center), None
     rings_error = None
     rings: Any = previous.rings
     if trigger == "ring-distances":
@@ -127,9 +120,26 @@ def apply_controls(
     }
     if (raw["view"], zone) != (previous.view, previous.zone):
         raw["zoom"] = raw["center"] = None  # the map frames the new view or zone (figures.map_updates)
-    if trigger == "view-tabs" and "kaltim" in (controls.view, previous.open_panel):
+    if raw["view"] != previous.view and "kaltim" in (controls.view, previous.open_panel):
         raw["panel"] = None  # into the Kaltim view, or out of its tab: the new view's own tab
     state, _ = sanitize(raw, vocabulary)
     if trigger == "filter-reset":
         state = with_changes(state, sector=(), kind=(), status=(), province=(), regency=(), year=None)
     return state, rings_error
+
+
+def camera_moved(previous: ViewState, controls: Controls, relayout: Any, vocabulary: Vocabulary) -> ViewState:
+    """The state after the map reported a relayout (a pan, a zoom or a mere resize).
+
+    Dash keeps only the latest request of a callback: a relayout reported while the answer to a
+    control change is still on its way (a view switch resizes the map) drops that answer. So the
+    controls' values are applied again here, and a new view or zone forgets the camera (the map
+    frames them); otherwise the reported camera, checked like a URL's, is kept.
+    """
+    recovered, _ = apply_controls(previous, controls, None, None, vocabulary)
+    if (recovered.view, recovered.zone) != (previous.view, previous.zone):
+        return recovered
+    camera = camera_from_relayout(relayout)
+    moved = sanitize(camera, vocabulary)[0]
+    zoom = moved.zoom if "zoom" in camera else previous.zoom
+    return with_changes(recovered, zoom=zoom, center=moved.center or previous.center)

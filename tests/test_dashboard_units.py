@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import pytest
 import shapely
 from dash import no_update
+from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
 from shapely.geometry import shape
 
@@ -54,7 +55,11 @@ def test_base_map_draws_offline_and_keeps_footprints_out_of_the_figure(runtime):
     assert style["sources"]["footprints"]["data"] == figures.EMPTY_COLLECTION  # filled by the page
     assert figure["layout"]["meta"]["footprints"] == figures.footprints_url(runtime.model)
     # fetched only zoomed in, before they show: never on the whole-country first screen
-    assert figures.NATIONAL_VIEW["zoom"] < figure["layout"]["meta"]["footprints_zoom"] < figures.FOOTPRINT_MINZOOM
+    assert (
+        figures.NATIONAL_VIEW["zoom"]
+        < figure["layout"]["meta"]["footprints_zoom"]
+        < figures.FOOTPRINT_MINZOOM
+    )
     assert not any("geojson" in trace for trace in figure["data"])
     zones = figure["data"][figures.TRACE_ZONES]
     assert zones["customdata"] == list(runtime.atlas.zones.index)
@@ -223,6 +228,37 @@ def test_sync_from_a_control_pushes_the_url(runtime):
     assert all(
         value is no_update for name, value in out["controls"].items() if name not in ("weights", "panel")
     )
+
+
+def test_a_map_relayout_makes_good_the_answer_it_superseded(runtime):
+    """Dash keeps only the latest request of a callback: a relayout reported while an answer is on
+    its way drops that answer, so the relayout's own request must carry what it dropped."""
+    kaltim = filters.sync_state(runtime, "url", "?view=kaltim", Controls(), None, None)
+    stored, shown = kaltim["state"], kaltim["controls"]
+    # nothing was dropped: a resize changes nothing and sends nothing
+    with pytest.raises(PreventUpdate):
+        filters.sync_state(
+            runtime, "map-camera", "?view=kaltim", Controls(**shown), {"autosize": True}, stored
+        )
+    # the switch back to the national view was dropped (the switch resized the map)
+    back = Controls(**{**shown, "view": "national"})
+    out = filters.sync_state(runtime, "map-camera", "?view=kaltim", back, {"autosize": True}, stored)
+    assert out["state"]["view"] == "national" and out["search"] == ""
+    assert out["controls"]["panel"] == "detail"  # the Kaltim tab closes as after the switch itself
+    # ... and a camera reported from the Kaltim view is not kept: the map frames the nation
+    moved = {"map.center": {"lon": 117.0, "lat": -1.0}, "map.zoom": 8}
+    out = filters.sync_state(runtime, "map-camera", "?view=kaltim", back, moved, stored)
+    assert (out["state"]["view"], out["state"]["zoom"], out["state"]["center"]) == ("national", None, None)
+    # the answer to a back step (to bauxite) was dropped: the URL is loaded again, camera and all
+    out = filters.sync_state(
+        runtime, "map-camera", "?sector=bauxite&zoom=6", Controls(**shown), moved, stored
+    )
+    assert out["state"]["sector"] == ["bauxite"] and out["state"]["view"] == "national"
+    assert out["state"]["zoom"] == 6 and out["state"]["apply_camera"]
+    assert out["controls"]["sector"] == ["bauxite"] and out["controls"]["view"] == "national"
+    # the page's first answer was dropped (no state yet): the URL is loaded
+    out = filters.sync_state(runtime, "map-camera", "?view=kaltim", Controls(), {"autosize": True}, None)
+    assert out["state"]["view"] == "kaltim" and out["controls"] == shown
 
 
 def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.reducer import Controls, apply_controls, camera_from_relayout, clicked_zone
+from dashboard.reducer import Controls, apply_controls, camera_from_relayout, camera_moved, clicked_zone
 from dashboard.state import ViewState, Vocabulary, with_changes
 
 VOCAB = Vocabulary(
@@ -66,17 +66,33 @@ def test_clicked_zone_tolerates_junk():
 def test_a_pan_or_zoom_moves_the_camera_and_nothing_else():
     previous = ViewState(sector=("bauxite",), present=True)
     relayout = {"map.center": {"lon": 116.83456789, "lat": -1.2345678}, "map.zoom": 7.123, "map.bearing": 0}
-    # the controls may lag behind a new URL (here: not yet showing bauxite); a pan keeps the state's
-    state, _ = apply_controls(previous, controls(sector=[]), "map-camera", relayout, VOCAB)
+    state = camera_moved(previous, controls(sector=["bauxite"]), relayout, VOCAB)
     assert state == ViewState(sector=("bauxite",), present=True, zoom=7.12, center=(116.8346, -1.2346))
     # a filter afterwards keeps the camera; an autosize relayout is no camera
     later, _ = apply_controls(state, controls(sector=[]), "sector-filter", None, VOCAB)
     assert (later.zoom, later.center, later.sector) == (7.12, (116.8346, -1.2346), ())
     assert camera_from_relayout({"autosize": True}) == {} and camera_from_relayout("x") == {}
+    assert camera_moved(state, controls(sector=["bauxite"]), {"autosize": True}, VOCAB) == state
     # a new zone or view is framed by the map itself: the old camera is forgotten
     click = {"points": [{"customdata": "galang_batang"}]}
     chosen, _ = apply_controls(state, controls(sector=["bauxite"]), "map", click, VOCAB)
     assert (chosen.zone, chosen.zoom, chosen.center) == ("galang_batang", None, None)
+
+
+def test_a_relayout_applies_a_control_change_whose_answer_it_superseded():
+    kaltim = ViewState(view="kaltim", zoom=6.7, center=(116.9, -1.0))  # the national switch's answer was lost
+    resized = camera_moved(kaltim, controls(view="national", panel="kaltim"), {"autosize": True}, VOCAB)
+    assert (resized.view, resized.open_panel, resized.zoom, resized.center) == (
+        "national",
+        "detail",
+        None,
+        None,
+    )
+    relayout = {"map.center": {"lon": 117.0, "lat": -0.5}, "map.zoom": 8}
+    filtered = camera_moved(
+        kaltim, controls(view="kaltim", panel="kaltim", sector=["bauxite"]), relayout, VOCAB
+    )
+    assert (filtered.sector, filtered.zoom, filtered.center) == (("bauxite",), 8, (117.0, -0.5))
 
 
 def test_presentation_toggles_only_with_its_button_and_a_view_switch_opens_its_tab():

@@ -11,9 +11,9 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.features import facilities
 from dashboard.i18n import t
-from dashboard.reducer import Controls, apply_controls, camera_from_relayout, ring_text
+from dashboard.reducer import Controls, apply_controls, camera_moved, ring_text
 from dashboard.runtime import LiveRuntime, Runtime
-from dashboard.state import ViewState, from_query, to_query
+from dashboard.state import ViewState, Vocabulary, from_query, to_query, with_changes
 from dashboard.widgets import dropdown_labels, field, radio_group, text
 from geodata import Atlas
 from geodata.query import province_id
@@ -80,9 +80,12 @@ def sync_state(
     A page load or a back/forward step (trigger 'url') sets the controls from the URL, and the map
     then moves to the URL's camera ('apply_camera' in the state's Store); any control change
     derives a new state and pushes it to the URL (one history entry per change). A pan or zoom
-    (trigger 'map-camera', ``click`` holding the relayoutData) only writes the camera to the URL.
+    (trigger 'map-camera', ``click`` holding the relayoutData) writes the camera to the URL; it also
+    makes good an answer it superseded (load_superseded, reducer.camera_moved).
     """
     vocabulary = runtime.vocabulary
+    if trigger == "map-camera" and load_superseded(stored, search, vocabulary):
+        trigger = "url"
     if trigger in (None, "url"):
         state, dropped = from_query(search if isinstance(search, str) else "", vocabulary)
         if dropped:
@@ -93,10 +96,13 @@ def sync_state(
             "controls": control_values(state, vocabulary.years[1]),
             "ring_error": None,
         }
-    if trigger == "map-camera" and not camera_from_relayout(click):
-        raise PreventUpdate  # an autosize, not a pan or zoom
     previous = ViewState.from_dict(stored, vocabulary)
-    state, rings_error = apply_controls(previous, controls, trigger, click, vocabulary)
+    if trigger == "map-camera":
+        state, rings_error = camera_moved(previous, controls, click, vocabulary), None
+        if state == previous:
+            raise PreventUpdate  # an autosize, or a camera the URL already holds
+    else:
+        state, rings_error = apply_controls(previous, controls, trigger, click, vocabulary)
     error = t("kaltim.rings.invalid", state.lang, error=rings_error) if rings_error else None
     query = to_query(state)
     # a wildcard output (the weights) takes a list even when nothing changes
@@ -116,6 +122,17 @@ def sync_state(
         "controls": controls_out,
         "ring_error": error,
     }
+
+
+def load_superseded(stored: Any, search: Any, vocabulary: Vocabulary) -> bool:
+    """Whether the URL holds a view the state does not (cameras aside): the answer to a page load or
+    a back/forward step was dropped, because Dash keeps only the latest request of a callback and a
+    map relayout came first. The URL is then loaded again."""
+    if not isinstance(stored, dict):
+        return True
+    in_url, _ = from_query(search if isinstance(search, str) else "", vocabulary)
+    held = ViewState.from_dict(stored, vocabulary)
+    return with_changes(in_url, zoom=None, center=None) != with_changes(held, zoom=None, center=None)
 
 
 def regency_options(atlas: Atlas, provinces: Collection[str] = ()) -> list[dict[str, str]]:
