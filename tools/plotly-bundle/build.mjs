@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { minify } from 'terser';
 
 // Every trace type in dashboard/ (go.Bar, add_scatter, go.Choroplethmap, go.Scattermap).
 // tests/browser/test_plotly_bundle.py checks that the page registers exactly these.
@@ -79,13 +80,40 @@ const stripAttributeMeta = {
     },
 };
 
+// The MapLibre controls plotly.js never adds (it adds only a compact attribution): their rules
+// (mostly SVG icons as data URIs, ~9 kB gzip) are left out of the stylesheet.
+const UNUSED_CONTROLS = /ctrl-(logo|geolocate|fullscreen|shrink|compass|zoom-in|zoom-out|terrain|globe|scale)|popup|marker|user-location|boxzoom|cooperative/;
+
+// The top-level rules of a minified stylesheet; an @media block keeps only its rules that stay,
+// and goes when none does.
+function pruneCss(css) {
+    const rules = [];
+    let depth = 0;
+    let start = 0;
+    for (let i = 0; i < css.length; i++) {
+        if (css[i] === '{') depth++;
+        else if (css[i] === '}' && --depth === 0) {
+            rules.push(css.slice(start, i + 1));
+            start = i + 1;
+        }
+    }
+    return rules
+        .map((rule) => {
+            if (!rule.startsWith('@media')) return UNUSED_CONTROLS.test(rule) ? '' : rule;
+            const open = rule.indexOf('{');
+            const inner = pruneCss(rule.slice(open + 1, -1));
+            return inner ? rule.slice(0, open + 1) + inner + '}' : '';
+        })
+        .join('');
+}
+
 // maplibre-gl's stylesheet, injected once as a <style> element (the id is stable across machines).
 const inlineCss = {
     name: 'inline-css',
     setup(b) {
         b.onLoad({ filter: /\.css$/ }, (args) => {
             const id = 'plotly-atlas-' + path.basename(args.path, '.css');
-            const css = JSON.stringify(readFileSync(args.path, 'utf8'));
+            const css = JSON.stringify(pruneCss(readFileSync(args.path, 'utf8')));
             return {
                 contents: `if (!document.getElementById('${id}')) { var e = document.createElement('style');
                     e.id = '${id}'; e.textContent = ${css}; document.head.appendChild(e); }`,
@@ -157,6 +185,56 @@ const noCountryNames = {
     },
 };
 
+// Only the components the dashboard's figures use stay registered (lib/core registers them all):
+// no 3-D annotations, update menus, sliders, range sliders or selectors, layout images, error
+// bars or subplot grids. plotly.js asks its registry for a component and gets a no-op when it is
+// missing, as in its own partial bundles.
+const UNUSED_COMPONENTS = ['annotations3d', 'updatemenus', 'sliders', 'rangeslider', 'rangeselector', 'images', 'errorbars', 'grid'];
+const trimCore = {
+    name: 'trim-core',
+    setup(b) {
+        b.onLoad({ filter: /[\\/]plotly\.js[\\/]src[\\/]core\.js$/ }, (args) => {
+            let code = readFileSync(args.path, 'utf8');
+            for (const name of UNUSED_COMPONENTS) {
+                const line = new RegExp(`\\n\\s*require\\('\\./components/${name}'\\),?`);
+                if (!line.test(code)) throw new Error(`src/core.js no longer registers ${name}`);
+                code = code.replace(line, '');
+            }
+            return { contents: stripMeta(code), loader: 'js' };
+        });
+    },
+};
+
+// The ArcGIS satellite styles (~5 kB gzip) are online tiles the atlas never shows: an empty style
+// keeps their names valid.
+const noSatelliteStyles = {
+    name: 'no-satellite-styles',
+    setup(b) {
+        b.onResolve({ filter: /[\\/]styles[\\/]arcgis-sat(-hybrid)?$/ }, () => ({ path: 'sat', namespace: 'no-satellite' }));
+        b.onLoad({ filter: /.*/, namespace: 'no-satellite' }, () => ({
+            contents: 'module.exports = { version: 8, sources: {}, layers: [] };',
+            loader: 'js',
+        }));
+    },
+};
+
+// plotly.js requires MapLibre's whole namespace but uses four of its exports: re-exporting only
+// those lets esbuild leave out the rest (markers, popups, the other controls; ~12 kB gzip).
+const MAPLIBRE_USED = ['AttributionControl', 'LngLat', 'Map', 'setWorkerUrl'];
+const maplibreUsed = {
+    name: 'maplibre-used',
+    setup(b) {
+        b.onResolve({ filter: /^maplibre-gl\/dist\/maplibre-gl\.mjs$/ }, (args) =>
+            args.namespace === 'maplibre-used' ? undefined : { path: 'used', namespace: 'maplibre-used' },
+        );
+        b.onLoad({ filter: /.*/, namespace: 'maplibre-used' }, () => ({
+            contents: `export { ${MAPLIBRE_USED.join(', ')} } from 'maplibre-gl/dist/maplibre-gl.mjs';`,
+            resolveDir: here,
+            loader: 'js',
+        }));
+    },
+};
+
 // The worker chunk alone (~6 kB gzip), reading the shared chunk from the global.
 const worker = await build({
     bundle: true,
@@ -192,23 +270,50 @@ const header = `/**
 * Licensed under the MIT license
 */`;
 
-await build({
+const bundled = await build({
     bundle: true,
     minify: true,
     target: 'es2016',
     logLevel: 'info',
     stdin: { contents: entry, resolveDir: path.join(plotlyDir, 'lib'), sourcefile: 'index-atlas.js' },
-    outfile,
+    write: false,
     format: 'iife',
     globalName: 'Plotly',
     legalComments: 'eof',
-    banner: { js: header },
-    plugins: [stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
+    plugins: [trimCore, noSatelliteStyles, maplibreUsed, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
     alias: { regl: '@plotly/regl' },
     define: { global: 'window', 'define.amd': 'false' },
 });
 
-const built = readFileSync(outfile, 'utf8');
-if (!built.includes(`.version="${version}"}`)) throw new Error(`the bundle does not embed version ${version}`);
+// esbuild's minifier does one pass; terser's two passes of compression take ~25 kB gzip more
+// (about a minute). The licence comments (`/*!`) stay at the end.
+const minified = await minify(bundled.outputFiles[0].text, {
+    compress: { passes: 2 },
+    mangle: true,
+    format: { comments: 'some', preamble: header },
+});
+const built = minified.code;
+if (!built.includes(`.version="${version}"`)) throw new Error(`the bundle does not embed version ${version}`);
 writeFileSync(outfile, built.endsWith('\n') ? built : built + '\n');
 console.log(`plotly.js ${version} (${TRACES.join(', ')}) -> ${path.relative(process.cwd(), outfile)}`);
+
+// Dash's renderer and dcc need only `regeneratorRuntime` of the @babel/polyfill (core-js 2, 34 kB
+// gzip) Dash serves; dashboard.factory leaves that out and the page gets this instead (~2.5 kB).
+const regenerator = await build({
+    bundle: true,
+    minify: true,
+    target: 'es2016',
+    logLevel: 'info',
+    stdin: { contents: "globalThis.regeneratorRuntime = require('regenerator-runtime/runtime.js');", resolveDir: here },
+    write: false,
+    format: 'iife',
+    legalComments: 'none',
+});
+const regeneratorFile = path.resolve(here, '../../assets/vendor/regenerator-runtime.min.js');
+const regeneratorVersion = JSON.parse(readFileSync(require.resolve('regenerator-runtime/package.json'), 'utf8')).version;
+writeFileSync(
+    regeneratorFile,
+    `/*! regenerator-runtime v${regeneratorVersion} | Copyright (c) 2014-present, Facebook, Inc. | MIT License */\n` +
+        regenerator.outputFiles[0].text,
+);
+console.log(`regenerator-runtime ${regeneratorVersion} -> ${path.relative(process.cwd(), regeneratorFile)}`);
