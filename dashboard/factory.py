@@ -54,6 +54,24 @@ from geodata.upload import ImportLimits, sweep_leftovers
 from geodata.users import EDITOR, User
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+# Scripts Dash puts in every page that this page does not need (issue 14, first page <= 1 MB):
+# @babel/polyfill (core-js 2, 34 kB gzip), of which the renderer and dcc use only
+# regeneratorRuntime (assets/vendor/regenerator-runtime.min.js, built by tools/plotly-bundle), and
+# dash_table's bundle (9 kB gzip): the atlas has no DataTable (tests/test_first_page.py).
+UNNEEDED_SCRIPTS = ("/deps/polyfill@", "/dash_table/bundle.")
+
+
+class AtlasDash(Dash):
+    """Dash without the scripts in UNNEEDED_SCRIPTS."""
+
+    def interpolate_index(self, **kwargs: Any) -> str:
+        """The page, its script tags less the unneeded ones (one tag per line, as Dash writes them)."""
+        kwargs["scripts"] = "\n".join(
+            line
+            for line in kwargs["scripts"].split("\n")
+            if not any(part in line for part in UNNEEDED_SCRIPTS)
+        )
+        return super().interpolate_index(**kwargs)
 
 
 def create_app(atlas: Atlas | None = None) -> Dash:
@@ -62,7 +80,7 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     sweep_leftovers(data_dir())  # what a crashed worker left: staged uploads, half-written files
     store = Store(data_dir())
     live = LiveRuntime(atlas if atlas is not None else load_atlas(), store)
-    app = Dash(
+    app = AtlasDash(
         __name__,
         title=t("app.title", DEFAULT_LANGUAGE),
         assets_folder=str(ASSETS),

@@ -1,0 +1,60 @@
+"""What the first page asks for beyond the atlas's own content (issue 14, first page <= 1 MB gzip):
+no @babel/polyfill (regenerator-runtime only), no dash_table bundle (there is no DataTable), and
+the atlas's small favicon instead of Dash's."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from dashboard.factory import ASSETS, create_app
+
+
+@pytest.fixture(scope="module")
+def app(atlas, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ATLAS_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+        yield create_app(atlas)
+
+
+def _scripts(app) -> list[str]:
+    page = app.server.test_client().get("/").get_data(as_text=True)
+    return re.findall(r'<script src="([^"]+)"', page)
+
+
+def test_the_page_loads_regenerator_runtime_instead_of_the_babel_polyfill(app):
+    scripts = _scripts(app)
+    assert not [src for src in scripts if "polyfill" in src]
+    assert [src for src in scripts if src.startswith("/assets/vendor/regenerator-runtime.min.js")]
+    # React, the renderer and dcc still come, after the runtime they call lazily.
+    for bundle in ("react@", "react-dom@", "dash_renderer", "dash_core_components"):
+        assert [src for src in scripts if bundle in src], bundle
+
+
+def test_the_page_has_no_datatable_and_loads_no_dash_table_bundle(app):
+    assert not [src for src in _scripts(app) if "dash_table" in src]
+    namespaces: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if hasattr(node, "_namespace"):
+            namespaces.add(node._namespace)
+            for value in vars(node).values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+
+    with app.server.test_request_context("/"):
+        walk(app.layout())  # the page as served: built per load
+    assert namespaces and "dash_table" not in namespaces, namespaces
+
+
+def test_the_favicon_is_the_atlas_s_own(app):
+    client = app.server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    (href,) = re.findall(r'<link rel="icon"[^>]* href="([^"]+)"', page)
+    response = client.get(href)
+    assert response.status_code == 200
+    assert response.data == (ASSETS / "favicon.ico").read_bytes()
