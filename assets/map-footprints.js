@@ -1,4 +1,4 @@
-/* Atlas Kawasan: the footprints' source and filter on the live MapLibre map. */
+/* Atlas Kawasan: the footprints' source and filter, and the detailed provinces, on the live MapLibre map. */
 window.atlasFootprints = (function () {
   let current = true;
   function graph() {
@@ -11,12 +11,38 @@ window.atlasFootprints = (function () {
   }
   // The layers of dashboard.figures.footprint_layers; each filter is ["all", <source test>, <shown>].
   const LAYERS = ["indicative", "official", "imported"].flatMap((s) => [`footprints-${s}`, `footprints-${s}-outline`]);
+  // The URL a GeoJSON source was last given, by anyone: ours, or Plotly's new style (MapLibre's
+  // style diff sets a changed source's data through setData too). After loading a URL MapLibre
+  // holds the parsed data, so the source itself no longer says which file it holds.
+  function givenUrl(source) {
+    if (!source.__atlasSetData) {
+      const setData = source.setData.bind(source);
+      source.__atlasSetData = true;
+      source.setData = (data, ...rest) => {
+        source.__atlasUrl = typeof data === "string" ? data : null;
+        return setData(data, ...rest);
+      };
+    }
+    return source.__atlasUrl;
+  }
+  // The style's provinces are the whole-country simplification; from layout.meta.provinces_zoom on
+  // the detailed ones (layout.meta.provinces) replace them in the same source, so MapLibre draws
+  // the old land until the new has loaded (two sources by zoom would leave it empty meanwhile).
+  // Once loaded they stay, zooming out too, until Plotly sets a new style.
+  function detailProvinces(map, meta) {
+    const source = map.getSource("provinces");
+    if (!meta.provinces || !source || typeof source.setData !== "function") { return; }
+    if (map.getZoom() >= (meta.provinces_zoom || 0) && givenUrl(source) !== meta.provinces) {
+      source.setData(meta.provinces);
+    }
+  }
   function apply(map) {
     // The figure's style carries an empty footprint source; fill it from the URL in layout.meta
     // (again after Plotly replaces the style), outside Plotly's own wait for sources, and only once
     // the map is zoomed in near where the footprints show (layout.meta.footprints_zoom).
     const gd = graph();
     const meta = (gd && gd.layout && gd.layout.meta) || {};
+    detailProvinces(map, meta);
     const url = map.getZoom() >= (meta.footprints_zoom || 0) ? meta.footprints : null;
     const source = map.getSource("footprints");
     if (url && source && typeof source.setData === "function") {

@@ -96,6 +96,12 @@ def separators(lang: str) -> str:
 
 
 PROVINCES_URL = "/basemap/provinces.geojson"
+# The provinces simplified for the whole-country zooms (tools/build_boundaries.py; 45 kB gzip
+# instead of 105): the style's source holds these, and assets/map-footprints.js swaps in the
+# detailed ones (layout.meta.provinces) from PROVINCES_DETAIL_ZOOM on, in place, so the land is
+# never empty while they load. The whole-country first screen (zoom 3.5) never fetches them.
+PROVINCES_NATIONAL_URL = "/basemap/provinces-national.geojson"
+PROVINCES_DETAIL_ZOOM = 4.5  # a pixel is then ~3.4 km, about the national file's largest error
 LAND_URL = "/basemap/land.geojson"  # neighbouring countries (Natural Earth), under the provinces
 REGENCIES_URL = "/basemap/regencies.geojson"
 REGENCY_LINE_WIDTH = 0.4  # the province style, thinner: regencies nest inside provinces
@@ -153,7 +159,7 @@ def map_style(
     ``layout.meta.footprints``), fetched and cached by the browser, so the style stays small and a
     new filter or basemap resends no geometry."""
     sources: dict[str, Any] = {
-        "provinces": {"type": "geojson", "data": PROVINCES_URL},
+        "provinces": {"type": "geojson", "data": PROVINCES_NATIONAL_URL},
         # Empty in the figure: assets/map-footprints.js loads layout.meta.footprints into it once the map is
         # up and zoomed in to layout.meta.footprints_zoom. Plotly resolves a map update only when
         # every source has loaded, and 20,000 footprints take MapLibre seconds to index: as a style
@@ -441,7 +447,12 @@ def base_map_figure(
             for trace in traces + overlay_traces(overlays)
         ],
         "layout": {
-            "meta": {"footprints": footprints_url(model), "footprints_zoom": FOOTPRINT_LOAD_ZOOM},
+            "meta": {
+                "footprints": footprints_url(model),
+                "footprints_zoom": FOOTPRINT_LOAD_ZOOM,
+                "provinces": PROVINCES_URL,
+                "provinces_zoom": PROVINCES_DETAIL_ZOOM,
+            },
             "map": dict(NATIONAL_VIEW),
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "showlegend": False,
@@ -592,8 +603,9 @@ def full_map_figure(
     mask: pd.Series,
     overlays: tuple = (),
 ) -> dict[str, Any]:
-    """The map for a state, self-contained: the offline style with provinces and footprints inline
-    and the view's default camera (for PNG export, and the benchmark's naive baseline)."""
+    """The map for a state, self-contained: the offline style with the detailed provinces and the
+    footprints inline and the view's default camera (for PNG export, and the benchmark's naive
+    baseline)."""
     figure = _apply(
         base_map_figure(atlas, model, hovers, overlays),
         map_updates(atlas, model, hovers, state, mask, "offline", None),

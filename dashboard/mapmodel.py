@@ -107,6 +107,9 @@ class MapModel:
     #: the shipped regencies and land files as they are (compact GeoJSON): served, not in a figure
     regencies_geojson: bytes
     land_geojson: bytes
+    #: the provinces at the whole-country zooms, served as they are (the detailed ones when a data
+    #: directory has no provinces-national.geojson beside its provinces.geojson)
+    provinces_national_geojson: bytes
     sector_order: list[str]
     sector_colors: dict[str, str]
     bounds: dict[str, tuple[float, float, float, float]]
@@ -135,6 +138,11 @@ def label_priority(zones: pd.DataFrame) -> np.ndarray:
     )
 
 
+def _national_provinces(provinces: Path) -> bytes:
+    national = provinces.with_name("provinces-national.geojson")
+    return (national if national.exists() else provinces).read_bytes()
+
+
 def build_map_model(atlas: Atlas) -> MapModel:
     """Derive the map model from a validated atlas."""
     zones = atlas.zones
@@ -161,6 +169,7 @@ def build_map_model(atlas: Atlas) -> MapModel:
         ),
         regencies_geojson=Path(atlas.files["regencies"]).read_bytes(),
         land_geojson=Path(atlas.files["land"]).read_bytes(),
+        provinces_national_geojson=_national_provinces(Path(atlas.files["provinces"])),
         sector_order=list(atlas.sectors.index),
         sector_colors=sector_colors,
         bounds=bounds,

@@ -26,7 +26,13 @@ from dashboard.exports import (
     png_export,
     table_export,
 )
-from dashboard.figures import FOOTPRINTS_URL, LAND_URL, PROVINCES_URL, REGENCIES_URL
+from dashboard.figures import (
+    FOOTPRINTS_URL,
+    LAND_URL,
+    PROVINCES_NATIONAL_URL,
+    PROVINCES_URL,
+    REGENCIES_URL,
+)
 from dashboard.runtime import LiveRuntime
 from dashboard.state import QUERY_NAMES, from_query
 from geodata.savedviews import SavedViewStore
@@ -90,6 +96,7 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
         url: (body, hashlib.sha256(body).hexdigest()[:16])
         for url, body in (
             (PROVINCES_URL, json.dumps(model.provinces_geojson, separators=(",", ":")).encode()),
+            (PROVINCES_NATIONAL_URL, model.provinces_national_geojson),
             (REGENCIES_URL, model.regencies_geojson),
             (LAND_URL, model.land_geojson),
         )
@@ -97,6 +104,7 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
     compressed = _GzipCache()
 
     @server.route(PROVINCES_URL, endpoint="provinces_geojson")
+    @server.route(PROVINCES_NATIONAL_URL, endpoint="provinces_national_geojson")
     @server.route(REGENCIES_URL, endpoint="regencies_geojson")
     @server.route(LAND_URL, endpoint="land_geojson")
     def basemap_geojson() -> Response:

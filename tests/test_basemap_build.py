@@ -67,6 +67,9 @@ def test_build_on_one_province_file_and_its_regencies(tmp_path: Path) -> None:
     report = boundaries.build(tmp_path / "reference", out)
 
     provinces = json.loads((out / "provinces.geojson").read_text())["features"]
+    national = json.loads((out / "provinces-national.geojson").read_text())["features"]
+    assert [f["properties"] for f in national] == [f["properties"] for f in provinces]
+    assert len(json.dumps(national)) < len(json.dumps(provinces))  # coarser: fewer vertices
     regencies = json.loads((out / "regencies.geojson").read_text())["features"]
     assert report["regencies"] == len(regencies) == 10  # Kaltim: 7 kabupaten, 3 kota
     assert {"64", "65"} <= {f["properties"]["code"] for f in provinces}
@@ -104,6 +107,7 @@ def _layer(name: str) -> list[tuple[dict, shapely.Geometry]]:
 
 def test_files_are_small() -> None:
     assert (BASEMAP / "provinces.geojson").stat().st_size < 400 * 1024
+    assert (BASEMAP / "provinces-national.geojson").stat().st_size < 160 * 1024
     assert (BASEMAP / "regencies.geojson").stat().st_size < 2.5 * 1024 * 1024
     assert (BASEMAP / "land.geojson").stat().st_size < 300 * 1024
 
@@ -116,7 +120,9 @@ def test_official_names_codes_and_valid_coverages() -> None:
     for props, _ in regencies:
         assert props["code"].split(".")[0] == props["province_code"]
         assert names[props["province_code"]] == props["province"]
-    for layer in (provinces, regencies):
+    national = _layer("provinces-national")
+    assert [p for p, _ in national] == [p for p, _ in provinces]
+    for layer in (provinces, regencies, national):
         geometries = np.array([g for _, g in layer])
         assert all(g.geom_type == "MultiPolygon" and g.is_valid and not g.is_empty for g in geometries)
         assert shapely.coverage_is_valid(geometries), "neighbours overlap or their edges do not match"

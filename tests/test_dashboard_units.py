@@ -379,7 +379,14 @@ def test_regency_layer_is_in_the_style_only_when_switched_on(runtime):
     everything = select_zones(atlas.zones)
     base = figures.base_map_figure(atlas, model, runtime.hovers)["layout"]["map"]["style"]
     assert "regencies" not in base["sources"]  # the 1.4 MB document is not fetched by default
-    assert base["sources"]["provinces"]["data"] == figures.PROVINCES_URL
+    # the whole-country provinces; assets/map-footprints.js swaps in the detailed ones when zoomed in
+    assert base["sources"]["provinces"]["data"] == figures.PROVINCES_NATIONAL_URL
+    meta = figures.base_map_figure(atlas, model, runtime.hovers)["layout"]["meta"]
+    assert (meta["provinces"], meta["provinces_zoom"]) == (
+        figures.PROVINCES_URL,
+        figures.PROVINCES_DETAIL_ZOOM,
+    )
+    assert figures.NATIONAL_VIEW["zoom"] < figures.PROVINCES_DETAIL_ZOOM  # the first screen never needs them
     assert base["sources"]["neighbours"]["data"] == figures.LAND_URL
     on = ViewState(layers=("regencies",))
     ops = patch_ops(
@@ -448,7 +455,12 @@ def test_basemap_documents_are_served_gzipped_with_an_etag(tmp_path, monkeypatch
 
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
     client = create_app().server.test_client()
-    for url, features in ((figures.REGENCIES_URL, 514), (figures.PROVINCES_URL, 38), (figures.LAND_URL, 1)):
+    for url, features in (
+        (figures.REGENCIES_URL, 514),
+        (figures.PROVINCES_URL, 38),
+        (figures.PROVINCES_NATIONAL_URL, 38),
+        (figures.LAND_URL, 1),
+    ):
         response = client.get(url, headers={"Accept-Encoding": "gzip"})
         assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
         assert len(json.loads(gzip.decompress(response.data))["features"]) == features

@@ -8,7 +8,9 @@ github.com/cahyadsn/wilayah_boundaries (MIT) ships them as MySQL ``INSERT`` rows
 ``(kode, nama, lat, lng, path)`` where ``path`` is JSON of **[lat, lng]** pairs. This script parses
 the SQL without a database, swaps to lon/lat, repairs, simplifies each layer as a coverage (so
 neighbours keep their shared edges), rounds, orients the rings as RFC 7946 asks and writes
-``provinces.geojson``, ``regencies.geojson`` and a ``LICENSE`` with the upstream MIT notice.
+``provinces.geojson``, ``regencies.geojson``, ``provinces-national.geojson`` (the provinces at
+the whole-country zooms, which the map shows first: about a third of the bytes) and a ``LICENSE``
+with the upstream MIT notice.
 The output is deterministic: the same reference gives byte-identical files.
 """
 
@@ -34,15 +36,16 @@ SOURCE = Path("boundaries") / "wilayah_boundaries"
 
 #: Coverage-simplification tolerance in degrees (roughly the square root of the triangle areas
 #: removed; 0.01 degree is about 1.1 km). Chosen so that provinces stay under ~400 kB and
-#: regencies under ~2.5 MB raw.
-TOLERANCE = {"provinces": 0.02, "regencies": 0.006}
+#: regencies under ~2.5 MB raw. The national provinces are drawn only below zoom 4.5
+#: (dashboard.figures.PROVINCES_DETAIL_ZOOM), where a pixel is ~3.4 km or more.
+TOLERANCE = {"provinces": 0.02, "regencies": 0.006, "provinces-national": 0.06}
 #: The upstream polygons are not edge-matched (neighbours overlap or leave slivers along about 7 %
 #: of the province edges); ``coverage_clean`` snaps them into a coverage first and gives slivers
 #: narrower than this (degrees, about 110 m) to the neighbour with the longest shared border.
 GAP_WIDTH = 0.001
 #: Island parts smaller than this (km², geodesic area on the WGS84 ellipsoid) are dropped
 #: after simplification: they are below a pixel at the zooms the layers draw at.
-MIN_PART_KM2 = {"provinces": 0.5, "regencies": 0.5}
+MIN_PART_KM2 = {"provinces": 0.5, "regencies": 0.5, "provinces-national": 2.0}
 #: Output coordinate decimals (1e-4 degree is about 11 m).
 DECIMALS = 4
 WRITE_DECIMALS = 6
@@ -198,7 +201,7 @@ def source_commit(reference: Path) -> str:
 
 
 def build(reference: Path, out: Path) -> dict[str, int]:
-    """Derive both layers and copy the licence; return feature counts and sizes."""
+    """Derive the layers and copy the licence; return feature counts and sizes."""
     provinces = read_level(reference, "prov")
     regencies = read_level(reference, "kab")
     names = {p.code: p.name for p in provinces}
@@ -222,6 +225,7 @@ def build(reference: Path, out: Path) -> dict[str, int]:
             for r in regencies
         ],
     }
+    layers["provinces-national"] = layers["provinces"]
     for layer, rows in layers.items():
         geometries = simplify([a.geometry for a, _ in rows], TOLERANCE[layer], MIN_PART_KM2[layer])
         size = write_geojson(
