@@ -8,7 +8,15 @@ import re
 import pytest
 from playwright import sync_api as playwright_errors
 
-from dashboard.figures import FOOTPRINT_LOOK, TRACE_IKN, TRACE_RINGS, TRACE_SELECTED, footprint_filter
+from dashboard.figures import (
+    FOOTPRINT_LOOK,
+    PROVINCES_NATIONAL_URL,
+    PROVINCES_URL,
+    TRACE_IKN,
+    TRACE_RINGS,
+    TRACE_SELECTED,
+    footprint_filter,
+)
 from dashboard.i18n import format_km
 from geodata.connectivity import kaltim_analysis, kaltim_sites
 from geodata.query import select_zones
@@ -343,6 +351,54 @@ def test_a_filter_reaches_the_footprints_and_outlives_a_style_change(session, at
         f"(n) => ({FOOTPRINTS_LOADED_JS})() === n", arg=len(atlas.footprints)
     )
     assert style_before["layers"][-1]["filter"][2] is True  # the figure's style never carries the filter
+    assert session.console_errors == []
+
+
+# The provinces the live map holds: the number of vertices of the loaded document (the national
+# simplification has far fewer), and the fewest province features drawn in any frame since the
+# watch began (0: the land went empty, a flash of sea).
+PROVINCES_JS = """() => {
+  const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  const data = map.getSource('provinces').serialize().data;
+  const vertices = typeof data === 'object' ? JSON.stringify(data).split('],[').length : -1;
+  return {vertices, fewest: window.__fewestProvinces};
+}"""
+WATCH_PROVINCES_JS = """() => {
+  const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  window.__fewestProvinces = Infinity;
+  const watch = () => {
+    window.__fewestProvinces = Math.min(window.__fewestProvinces, map.queryRenderedFeatures({layers: ['land']}).length);
+    requestAnimationFrame(watch);
+  };
+  watch();
+}"""
+
+
+def test_detailed_provinces_replace_the_national_ones_in_place_when_zoomed_in(session):
+    paths: list[str] = []
+    session.page.on("request", lambda request: paths.append(request.url.split("?")[0]))
+    session.open()  # the whole country: the national simplification only
+    assert [p for p in paths if p.endswith(PROVINCES_NATIONAL_URL)]
+    assert not [p for p in paths if p.endswith(PROVINCES_URL)]
+    session.page.wait_for_function(f"() => ({PROVINCES_JS})().vertices > 0")
+    national = session.page.evaluate(PROVINCES_JS)["vertices"]
+    session.page.evaluate(WATCH_PROVINCES_JS)
+    session.page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+        ".jumpTo({center: [117.0, -0.5], zoom: 6})"
+    )
+    session.page.wait_for_function(f"(n) => ({PROVINCES_JS})().vertices > 2 * n", arg=national)
+    assert [p for p in paths if p.endswith(PROVINCES_URL)]
+    session.settle()
+    assert session.page.evaluate(PROVINCES_JS)["fewest"] > 0  # land drawn in every frame of the swap
+    detailed = session.page.evaluate(PROVINCES_JS)["vertices"]
+    session.page.get_by_label("Jenis kawasan").check()  # Plotly replaces the style: national again...
+    session.page.wait_for_function(
+        "() => JSON.stringify(document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+        ".getPaintProperty('footprints-official', 'fill-color')).includes('kind')"
+    )
+    session.settle()  # ... and the detailed ones come back, still zoomed in
+    session.page.wait_for_function(f"(n) => ({PROVINCES_JS})().vertices === n", arg=detailed)
     assert session.console_errors == []
 
 
