@@ -1,4 +1,4 @@
-/* Atlas Kawasan: the footprints' source and filter, and the detailed provinces, on the live MapLibre map. */
+/* Atlas Kawasan: the footprints' source and filter, and the detailed provinces and land, on the live MapLibre map. */
 window.atlasFootprints = (function () {
   let current = true;
   function graph() {
@@ -25,15 +25,16 @@ window.atlasFootprints = (function () {
     }
     return source.__atlasUrl;
   }
-  // The style's provinces are the whole-country simplification; from layout.meta.provinces_zoom on
-  // the detailed ones (layout.meta.provinces) replace them in the same source, so MapLibre draws
-  // the old land until the new has loaded (two sources by zoom would leave it empty meanwhile).
-  // Once loaded they stay, zooming out too, until Plotly sets a new style.
-  function detailProvinces(map, meta) {
-    const source = map.getSource("provinces");
-    if (!meta.provinces || !source || typeof source.setData !== "function") { return; }
-    if (map.getZoom() >= (meta.provinces_zoom || 0) && givenUrl(source) !== meta.provinces) {
-      source.setData(meta.provinces);
+  // The style's provinces and land are the whole-country simplifications; from
+  // layout.meta.details_zoom on the detailed ones (layout.meta.details: source id -> URL) replace
+  // them in the same sources, so MapLibre draws the old land until the new has loaded (two sources
+  // by zoom would leave it empty meanwhile). Once loaded they stay, zooming out too, until Plotly
+  // sets a new style.
+  function detail(map, meta) {
+    if (map.getZoom() < (meta.details_zoom || 0)) { return; }
+    for (const [id, url] of Object.entries(meta.details || {})) {
+      const source = map.getSource(id);
+      if (source && typeof source.setData === "function" && givenUrl(source) !== url) { source.setData(url); }
     }
   }
   function apply(map) {
@@ -42,7 +43,7 @@ window.atlasFootprints = (function () {
     // the map is zoomed in near where the footprints show (layout.meta.footprints_zoom).
     const gd = graph();
     const meta = (gd && gd.layout && gd.layout.meta) || {};
-    detailProvinces(map, meta);
+    detail(map, meta);
     const url = map.getZoom() >= (meta.footprints_zoom || 0) ? meta.footprints : null;
     const source = map.getSource("footprints");
     if (url && source && typeof source.setData === "function") {

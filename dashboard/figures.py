@@ -96,13 +96,15 @@ def separators(lang: str) -> str:
 
 
 PROVINCES_URL = "/basemap/provinces.geojson"
-# The provinces simplified for the whole-country zooms (tools/build_boundaries.py; 45 kB gzip
-# instead of 105): the style's source holds these, and assets/map-footprints.js swaps in the
-# detailed ones (layout.meta.provinces) from PROVINCES_DETAIL_ZOOM on, in place, so the land is
-# never empty while they load. The whole-country first screen (zoom 3.5) never fetches them.
-PROVINCES_NATIONAL_URL = "/basemap/provinces-national.geojson"
-PROVINCES_DETAIL_ZOOM = 4.5  # a pixel is then ~3.4 km, about the national file's largest error
 LAND_URL = "/basemap/land.geojson"  # neighbouring countries (Natural Earth), under the provinces
+# The provinces and the land simplified for the whole-country zooms (tools/build_boundaries.py,
+# tools/build_land.py; 58 kB gzip instead of 143): the style's sources hold these, and
+# assets/map-footprints.js swaps the detailed ones (layout.meta.details) into the same sources from
+# DETAIL_ZOOM on, so the land is never empty while they load. The first screen (zoom 3.5) never
+# fetches them.
+PROVINCES_NATIONAL_URL = "/basemap/provinces-national.geojson"
+LAND_NATIONAL_URL = "/basemap/land-national.geojson"
+DETAIL_ZOOM = 4.5  # a pixel is then ~3.4 km, about the national files' largest error
 REGENCIES_URL = "/basemap/regencies.geojson"
 REGENCY_LINE_WIDTH = 0.4  # the province style, thinner: regencies nest inside provinces
 FOOTPRINTS_URL = "/basemap/footprints.geojson"
@@ -176,7 +178,7 @@ def map_style(
         }
         drawn.append({"id": "osm", "type": "raster", "source": "osm"})
     else:
-        sources["neighbours"] = {"type": "geojson", "data": LAND_URL}
+        sources["neighbours"] = {"type": "geojson", "data": LAND_NATIONAL_URL}
         drawn.append(
             {"id": "neighbours", "type": "fill", "source": "neighbours", "paint": {"fill-color": LAND}}
         )
@@ -450,8 +452,8 @@ def base_map_figure(
             "meta": {
                 "footprints": footprints_url(model),
                 "footprints_zoom": FOOTPRINT_LOAD_ZOOM,
-                "provinces": PROVINCES_URL,
-                "provinces_zoom": PROVINCES_DETAIL_ZOOM,
+                "details": {"provinces": PROVINCES_URL, "neighbours": LAND_URL},
+                "details_zoom": DETAIL_ZOOM,
             },
             "map": dict(NATIONAL_VIEW),
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
@@ -603,7 +605,7 @@ def full_map_figure(
     mask: pd.Series,
     overlays: tuple = (),
 ) -> dict[str, Any]:
-    """The map for a state, self-contained: the offline style with the detailed provinces and the
+    """The map for a state, self-contained: the offline style with the detailed provinces, land and
     footprints inline and the view's default camera (for PNG export, and the benchmark's naive
     baseline)."""
     figure = _apply(

@@ -107,9 +107,10 @@ class MapModel:
     #: the shipped regencies and land files as they are (compact GeoJSON): served, not in a figure
     regencies_geojson: bytes
     land_geojson: bytes
-    #: the provinces at the whole-country zooms, served as they are (the detailed ones when a data
-    #: directory has no provinces-national.geojson beside its provinces.geojson)
+    #: the provinces and land at the whole-country zooms, served as they are (the detailed ones when
+    #: a data directory has no provinces-national.geojson or land-national.geojson beside them)
     provinces_national_geojson: bytes
+    land_national_geojson: bytes
     sector_order: list[str]
     sector_colors: dict[str, str]
     bounds: dict[str, tuple[float, float, float, float]]
@@ -138,9 +139,9 @@ def label_priority(zones: pd.DataFrame) -> np.ndarray:
     )
 
 
-def _national_provinces(provinces: Path) -> bytes:
-    national = provinces.with_name("provinces-national.geojson")
-    return (national if national.exists() else provinces).read_bytes()
+def _national(detailed: Path) -> bytes:
+    national = detailed.with_name(f"{detailed.stem}-national.geojson")
+    return (national if national.exists() else detailed).read_bytes()
 
 
 def build_map_model(atlas: Atlas) -> MapModel:
@@ -169,7 +170,8 @@ def build_map_model(atlas: Atlas) -> MapModel:
         ),
         regencies_geojson=Path(atlas.files["regencies"]).read_bytes(),
         land_geojson=Path(atlas.files["land"]).read_bytes(),
-        provinces_national_geojson=_national_provinces(Path(atlas.files["provinces"])),
+        provinces_national_geojson=_national(Path(atlas.files["provinces"])),
+        land_national_geojson=_national(Path(atlas.files["land"])),
         sector_order=list(atlas.sectors.index),
         sector_colors=sector_colors,
         bounds=bounds,

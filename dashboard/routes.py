@@ -28,6 +28,7 @@ from dashboard.exports import (
 )
 from dashboard.figures import (
     FOOTPRINTS_URL,
+    LAND_NATIONAL_URL,
     LAND_URL,
     PROVINCES_NATIONAL_URL,
     PROVINCES_URL,
@@ -97,6 +98,7 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
         for url, body in (
             (PROVINCES_URL, json.dumps(model.provinces_geojson, separators=(",", ":")).encode()),
             (PROVINCES_NATIONAL_URL, model.provinces_national_geojson),
+            (LAND_NATIONAL_URL, model.land_national_geojson),
             (REGENCIES_URL, model.regencies_geojson),
             (LAND_URL, model.land_geojson),
         )
@@ -107,6 +109,7 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
     @server.route(PROVINCES_NATIONAL_URL, endpoint="provinces_national_geojson")
     @server.route(REGENCIES_URL, endpoint="regencies_geojson")
     @server.route(LAND_URL, endpoint="land_geojson")
+    @server.route(LAND_NATIONAL_URL, endpoint="land_national_geojson")
     def basemap_geojson() -> Response:
         return _geojson_response(*static[request.path], compressed)
 

@@ -110,6 +110,7 @@ def test_files_are_small() -> None:
     assert (BASEMAP / "provinces-national.geojson").stat().st_size < 160 * 1024
     assert (BASEMAP / "regencies.geojson").stat().st_size < 2.5 * 1024 * 1024
     assert (BASEMAP / "land.geojson").stat().st_size < 300 * 1024
+    assert (BASEMAP / "land-national.geojson").stat().st_size < 60 * 1024
 
 
 def test_official_names_codes_and_valid_coverages() -> None:

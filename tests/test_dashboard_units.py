@@ -379,15 +379,12 @@ def test_regency_layer_is_in_the_style_only_when_switched_on(runtime):
     everything = select_zones(atlas.zones)
     base = figures.base_map_figure(atlas, model, runtime.hovers)["layout"]["map"]["style"]
     assert "regencies" not in base["sources"]  # the 1.4 MB document is not fetched by default
-    # the whole-country provinces; assets/map-footprints.js swaps in the detailed ones when zoomed in
+    # the whole-country provinces and land; assets/map-footprints.js swaps in the detailed ones
     assert base["sources"]["provinces"]["data"] == figures.PROVINCES_NATIONAL_URL
+    assert base["sources"]["neighbours"]["data"] == figures.LAND_NATIONAL_URL
     meta = figures.base_map_figure(atlas, model, runtime.hovers)["layout"]["meta"]
-    assert (meta["provinces"], meta["provinces_zoom"]) == (
-        figures.PROVINCES_URL,
-        figures.PROVINCES_DETAIL_ZOOM,
-    )
-    assert figures.NATIONAL_VIEW["zoom"] < figures.PROVINCES_DETAIL_ZOOM  # the first screen never needs them
-    assert base["sources"]["neighbours"]["data"] == figures.LAND_URL
+    assert meta["details"] == {"provinces": figures.PROVINCES_URL, "neighbours": figures.LAND_URL}
+    assert figures.NATIONAL_VIEW["zoom"] < meta["details_zoom"]  # the first screen never needs them
     on = ViewState(layers=("regencies",))
     ops = patch_ops(
         figures.map_patch(
@@ -460,6 +457,7 @@ def test_basemap_documents_are_served_gzipped_with_an_etag(tmp_path, monkeypatch
         (figures.PROVINCES_URL, 38),
         (figures.PROVINCES_NATIONAL_URL, 38),
         (figures.LAND_URL, 1),
+        (figures.LAND_NATIONAL_URL, 1),
     ):
         response = client.get(url, headers={"Accept-Encoding": "gzip"})
         assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"

@@ -37,7 +37,7 @@ SOURCE = Path("boundaries") / "wilayah_boundaries"
 #: Coverage-simplification tolerance in degrees (roughly the square root of the triangle areas
 #: removed; 0.01 degree is about 1.1 km). Chosen so that provinces stay under ~400 kB and
 #: regencies under ~2.5 MB raw. The national provinces are drawn only below zoom 4.5
-#: (dashboard.figures.PROVINCES_DETAIL_ZOOM), where a pixel is ~3.4 km or more.
+#: (dashboard.figures.DETAIL_ZOOM), where a pixel is ~3.4 km or more.
 TOLERANCE = {"provinces": 0.02, "regencies": 0.006, "provinces-national": 0.06}
 #: The upstream polygons are not edge-matched (neighbours overlap or leave slivers along about 7 %
 #: of the province edges); ``coverage_clean`` snaps them into a coverage first and gives slivers
@@ -46,8 +46,9 @@ GAP_WIDTH = 0.001
 #: Island parts smaller than this (km², geodesic area on the WGS84 ellipsoid) are dropped
 #: after simplification: they are below a pixel at the zooms the layers draw at.
 MIN_PART_KM2 = {"provinces": 0.5, "regencies": 0.5, "provinces-national": 2.0}
-#: Output coordinate decimals (1e-4 degree is about 11 m).
-DECIMALS = 4
+#: Output coordinate decimals (1e-4 degree is about 11 m); the national provinces need only 1e-2
+#: (about 1.1 km, a third of a pixel where they are drawn).
+DECIMALS = {"provinces": 4, "regencies": 4, "provinces-national": 2}
 WRITE_DECIMALS = 6
 WGS84 = Geod(ellps="WGS84")
 
@@ -149,7 +150,9 @@ def _drop_specks(geometry: BaseGeometry, min_km2: float) -> BaseGeometry:
     return shapely.MultiPolygon(keep or [parts[int(np.argmax(areas))]])
 
 
-def simplify(geometries: list[BaseGeometry], tolerance: float, min_km2: float) -> list[BaseGeometry]:
+def simplify(
+    geometries: list[BaseGeometry], tolerance: float, min_km2: float, decimals: int
+) -> list[BaseGeometry]:
     """Clean and simplify all areas of a layer together, snap them to the output grid and orient.
 
     ``coverage_clean`` makes the upstream polygons edge-matched; ``coverage_simplify`` moves each
@@ -160,7 +163,7 @@ def simplify(geometries: list[BaseGeometry], tolerance: float, min_km2: float) -
     cleaned = shapely.coverage_clean(np.array(geometries, dtype=object), gap_width=GAP_WIDTH)
     simplified = shapely.coverage_simplify(cleaned, tolerance)
     snapped = [
-        _drop_specks(_polygonal(shapely.set_precision(geometry, 10.0**-DECIMALS)), min_km2)
+        _drop_specks(_polygonal(shapely.set_precision(geometry, 10.0**-decimals)), min_km2)
         for geometry in simplified
     ]
     renoded = shapely.coverage_clean(np.array(snapped, dtype=object), snapping_distance=0.0)
@@ -227,7 +230,9 @@ def build(reference: Path, out: Path) -> dict[str, int]:
     }
     layers["provinces-national"] = layers["provinces"]
     for layer, rows in layers.items():
-        geometries = simplify([a.geometry for a, _ in rows], TOLERANCE[layer], MIN_PART_KM2[layer])
+        geometries = simplify(
+            [a.geometry for a, _ in rows], TOLERANCE[layer], MIN_PART_KM2[layer], DECIMALS[layer]
+        )
         size = write_geojson(
             out / f"{layer}.geojson", [(p, g) for (_, p), g in zip(rows, geometries, strict=True)]
         )

@@ -1,6 +1,8 @@
 """Build the neighbouring countries' land (Natural Earth) drawn around Indonesia's official provinces.
 
-Run as ``python tools/build_land.py [--wheel PATH] [--out DIR]`` after ``tools/build_boundaries.py``.
+Run as ``python tools/build_land.py [--wheel PATH] [--out DIR]`` after ``tools/build_boundaries.py``;
+it writes ``land.geojson`` and ``land-national.geojson`` (simplified for the whole-country zooms;
+``--national-only`` derives just that one from the ``land.geojson`` there).
 
 Why: Indonesia itself comes from the official boundaries (``provinces.geojson``); the map still needs
 the land of Malaysia, Brunei, Singapore, Timor-Leste, Papua New Guinea, the Philippines and northern
@@ -54,6 +56,12 @@ TOLERANCE = 0.01
 DECIMALS = 4
 #: Islets smaller than this (km², geodesic) are dropped.
 MIN_PART_KM2 = 1.0
+#: ``land-national.geojson``, drawn only at the whole-country zooms (below
+#: dashboard.figures.DETAIL_ZOOM, a pixel of ~3.4 km or more), as the provinces' national file
+#: (tools/build_boundaries.py): about a third of the bytes.
+NATIONAL_TOLERANCE = 0.06
+NATIONAL_MIN_PART_KM2 = 2.0
+NATIONAL_DECIMALS = 2  # ~1.1 km
 WGS84 = Geod(ellps="WGS84")
 
 
@@ -100,14 +108,27 @@ def neighbours(paths: dict[str, str], provinces: shapely.Geometry) -> shapely.Ge
         faces
     )
     foreign = shapely.union_all(faces[~indonesian], grid_size=NODING_GRID)
-    simplified = shapely.coverage_simplify(foreign, TOLERANCE)
+    return simplified(foreign, TOLERANCE, MIN_PART_KM2, DECIMALS)
+
+
+def simplified(land: shapely.Geometry, tolerance: float, min_km2: float, decimals: int) -> shapely.Geometry:
+    """``land`` simplified (degrees), without islets under ``min_km2``, snapped to a grid of
+    ``decimals``."""
     parts = [
         p
-        for p in shapely.get_parts(simplified)
-        if abs(WGS84.geometry_area_perimeter(p)[0]) >= MIN_PART_KM2 * 1e6
+        for p in shapely.get_parts(shapely.coverage_simplify(land, tolerance))
+        if abs(WGS84.geometry_area_perimeter(p)[0]) >= min_km2 * 1e6
     ]
-    snapped = shapely.set_precision(shapely.MultiPolygon(parts), 10.0**-DECIMALS)
+    snapped = shapely.set_precision(shapely.MultiPolygon(parts), 10.0**-decimals)
     return shapely.orient_polygons(snapped, exterior_cw=False)
+
+
+def write_national(out: Path) -> int:
+    """``land-national.geojson`` from the ``land.geojson`` in ``out``; returns its size in bytes."""
+    (feature,) = _features(out / "land.geojson")
+    land = shapely.from_geojson(json.dumps(feature["geometry"]))
+    national = simplified(land, NATIONAL_TOLERANCE, NATIONAL_MIN_PART_KM2, NATIONAL_DECIMALS)
+    return write(out / "land-national.geojson", national)
 
 
 def write(path: Path, geometry: shapely.Geometry) -> int:
@@ -139,13 +160,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="basemap folder (holds provinces.geojson)"
     )
+    parser.add_argument(
+        "--national-only", action="store_true", help="only land-national.geojson, from land.geojson"
+    )
     args = parser.parse_args(argv)
+    if not args.national_only:
+        build(args)
+    print(f"land-national.geojson: {write_national(args.out)} bytes")
+    return 0
+
+
+def build(args: argparse.Namespace) -> None:
+    """land.geojson from Natural Earth and the official provinces."""
     provinces = shapely.union_all(
         [shapely.from_geojson(json.dumps(f["geometry"])) for f in _features(args.out / "provinces.geojson")]
     )
     size = write(args.out / "land.geojson", neighbours(locate(args.wheel), provinces))
     print(f"land.geojson: {size} bytes")
-    return 0
 
 
 def _features(path: Path) -> list[dict]:

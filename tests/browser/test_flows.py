@@ -10,6 +10,8 @@ from playwright import sync_api as playwright_errors
 
 from dashboard.figures import (
     FOOTPRINT_LOOK,
+    LAND_NATIONAL_URL,
+    LAND_URL,
     PROVINCES_NATIONAL_URL,
     PROVINCES_URL,
     TRACE_IKN,
@@ -374,12 +376,13 @@ WATCH_PROVINCES_JS = """() => {
 }"""
 
 
-def test_detailed_provinces_replace_the_national_ones_in_place_when_zoomed_in(session):
+def test_detailed_provinces_and_land_replace_the_national_ones_in_place_when_zoomed_in(session):
     paths: list[str] = []
     session.page.on("request", lambda request: paths.append(request.url.split("?")[0]))
-    session.open()  # the whole country: the national simplification only
+    session.open()  # the whole country: the national simplifications only
     assert [p for p in paths if p.endswith(PROVINCES_NATIONAL_URL)]
-    assert not [p for p in paths if p.endswith(PROVINCES_URL)]
+    assert [p for p in paths if p.endswith(LAND_NATIONAL_URL)]
+    assert not [p for p in paths if p.endswith((PROVINCES_URL, LAND_URL))]
     session.page.wait_for_function(f"() => ({PROVINCES_JS})().vertices > 0")
     national = session.page.evaluate(PROVINCES_JS)["vertices"]
     session.page.evaluate(WATCH_PROVINCES_JS)
@@ -389,6 +392,10 @@ def test_detailed_provinces_replace_the_national_ones_in_place_when_zoomed_in(se
     )
     session.page.wait_for_function(f"(n) => ({PROVINCES_JS})().vertices > 2 * n", arg=national)
     assert [p for p in paths if p.endswith(PROVINCES_URL)]
+    session.page.wait_for_function(
+        "() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+        ".getSource('neighbours').__atlasUrl === '" + LAND_URL + "'"
+    )
     session.settle()
     assert session.page.evaluate(PROVINCES_JS)["fewest"] > 0  # land drawn in every frame of the swap
     detailed = session.page.evaluate(PROVINCES_JS)["vertices"]
