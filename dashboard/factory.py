@@ -167,12 +167,13 @@ def _panes(
     national_figure: Any,
     options: dict[str, list[dict[str, Any]]],
     lang: str,
-    import_refused_role: str | None = None,
+    import_refused_role: str | None,
+    national_source: list[Any],
 ) -> dict:
     """The content of each tool tab (state.PANELS order)."""
     return {
         "detail": panels.detail_pane(),
-        "national": [panels.national_pane(national_figure)],
+        "national": [panels.national_pane(national_figure, national_source)],
         "kaltim": kaltim.layout(options, lang),
         "table": [table.layout()],
         "export": [exports.layout(options)],
@@ -215,7 +216,13 @@ def build_layout(
                     filters.layout(atlas, options, lang),
                     mapview.layout(map_figure, lang, year_span(atlas.zones)),
                     screen.drawer(
-                        _panes(national_figure, options, lang, import_refused_role),
+                        _panes(
+                            national_figure,
+                            options,
+                            lang,
+                            import_refused_role,
+                            panels.national_sources(atlas, lang),
+                        ),
                         html.Footer(text("data-note", html.P)),
                     ),
                 ],

@@ -4,12 +4,17 @@ the atlas's small favicon instead of Dash's."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import pytest
+from dash._utils import to_json
 
 from dashboard.factory import ASSETS, create_app
+from dashboard.features.language import language_outputs
+from dashboard.i18n import DEFAULT_LANGUAGE
+from dashboard.runtime import build_runtime
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +63,38 @@ def test_the_favicon_is_the_atlas_s_own(app):
     response = client.get(href)
     assert response.status_code == 200
     assert response.data == (ASSETS / "favicon.ico").read_bytes()
+
+
+def test_the_layout_is_already_in_the_default_language_so_the_switch_skips_the_first_load(app, atlas):
+    """The language callback does not run on page load (prevent_initial_call): every text, option,
+    label and placeholder it sets is the layout's own in the default language. A URL with another
+    language still runs it: the URL sync sets the switch."""
+
+    with app.server.test_request_context("/"):
+        layout = app.layout()
+    props: dict[str, dict[str, Any]] = {}
+
+    def walk(node: Any) -> None:
+        if hasattr(node, "_namespace"):
+            if isinstance(getattr(node, "id", None), str):
+                props[node.id] = node.to_plotly_json()["props"]
+            for value in vars(node).values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+
+    walk(layout)
+
+    def same(a: Any, b: Any) -> bool:
+        return json.loads(to_json(a)) == json.loads(to_json(b))
+
+    outputs = language_outputs(build_runtime(atlas), DEFAULT_LANGUAGE)
+    for element_id, text in outputs["texts"].items():
+        assert same(props[element_id].get("children"), text), element_id
+    for kind, prop in (("options", "options"), ("labels", "labels"), ("placeholders", "placeholder")):
+        for element_id, value in outputs[kind].items():
+            assert same(props[element_id].get(prop), value), (element_id, prop)
+    assert same(props["comparison-sites"]["options"], outputs["sites"])
+    assert props["app-root"]["lang"] == outputs["lang"]
+    assert same(props["national-source"].get("children"), outputs["national_source"])

@@ -129,6 +129,9 @@ def register(app: Dash, live: LiveRuntime) -> None:
             "national_source": Output("national-source", "children"),
         },
         inputs={"lang": Input("lang-toggle", "value")},
+        # The layout is in the default language already (tests/test_first_page.py), so page load
+        # skips this 43 kB answer; a URL's lang still runs it (the URL sync sets the switch).
+        prevent_initial_call=True,
     )
     def _language(lang: Any) -> dict[str, Any]:
         return language_outputs(live.get(), lang)

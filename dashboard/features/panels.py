@@ -375,13 +375,14 @@ def detail_pane() -> list[Any]:
     ]
 
 
-def national_pane(national_figure: Any) -> html.Div:
-    """The national tab: the KEK series against the target, with its sources."""
+def national_pane(national_figure: Any, sources: list[Any]) -> html.Div:
+    """The national tab: the KEK series against the target, with its sources (``national_sources``;
+    in the page's first language already, so the language switch need not run on page load)."""
     return html.Div(
         [
             text("title-national", html.H2, className="panel-title"),
             dcc.Graph(id="national-chart", figure=national_figure, config=GRAPH_CONFIG),
-            html.P(id="national-source", className="muted small"),
+            html.P(sources, id="national-source", className="muted small"),
         ],
         className="panel",
     )
