@@ -9,11 +9,14 @@ import re
 from typing import Any
 
 import pytest
+from dash import no_update
 from dash._utils import to_json
 
 from dashboard.factory import ASSETS, create_app
+from dashboard.features import filters
 from dashboard.features.language import language_outputs
 from dashboard.i18n import DEFAULT_LANGUAGE
+from dashboard.reducer import Controls
 from dashboard.runtime import build_runtime
 
 
@@ -98,3 +101,16 @@ def test_the_layout_is_already_in_the_default_language_so_the_switch_skips_the_f
     assert same(props["comparison-sites"]["options"], outputs["sites"])
     assert props["app-root"]["lang"] == outputs["lang"]
     assert same(props["national-source"].get("children"), outputs["national_source"])
+
+
+def test_a_page_load_sets_the_language_switch_only_when_the_url_changes_it(atlas):
+    """So the language callback (prevent_initial_call) runs on load only for another language."""
+    runtime = build_runtime(atlas)
+    kept = filters.sync_state(runtime, None, "?sector=bauxite", Controls(lang=DEFAULT_LANGUAGE), None, None)
+    assert kept["controls"]["lang"] is no_update
+    assert kept["controls"]["sector"] == ["bauxite"]  # the others are set as before
+    other = "en" if DEFAULT_LANGUAGE != "en" else "id"
+    switched = filters.sync_state(
+        runtime, None, f"?lang={other}", Controls(lang=DEFAULT_LANGUAGE), None, None
+    )
+    assert switched["controls"]["lang"] == other

@@ -90,10 +90,13 @@ def sync_state(
         state, dropped = from_query(search if isinstance(search, str) else "", vocabulary)
         if dropped:
             log.warning("ignored URL values: %s", ", ".join(dropped)[:500])
+        values = control_values(state, vocabulary.years[1])
+        if values["lang"] == controls.lang:
+            values["lang"] = no_update  # the switch's 43 kB answer is in the layout already
         return {
             "state": {**state.as_dict(), "apply_camera": True},
             "search": no_update,
-            "controls": control_values(state, vocabulary.years[1]),
+            "controls": values,
             "ring_error": None,
         }
     previous = ViewState.from_dict(stored, vocabulary)
