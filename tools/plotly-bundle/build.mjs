@@ -16,6 +16,10 @@ import { minify } from 'terser';
 // tests/browser/test_plotly_bundle.py checks that the page registers exactly these.
 const TRACES = ['bar', 'scatter', 'choroplethmap', 'scattermap'];
 
+// MapLibre 6's own dist files are ES2020 (optional chaining): an older target only made esbuild
+// rewrite its syntax longer (~3 kB gzip), never let an older browser run it.
+const TARGET = 'es2020';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const plotlyDir = path.dirname(require.resolve('plotly.js/package.json'));
@@ -135,7 +139,7 @@ const SHARED_GLOBAL = '__atlasMaplibreShared';
 const shared = await build({
     bundle: true,
     minify: true,
-    target: 'es2016',
+    target: TARGET,
     logLevel: 'info',
     stdin: {
         contents: `import * as shared from './maplibre-gl-shared.mjs'; globalThis.${SHARED_GLOBAL} = shared;`,
@@ -146,7 +150,10 @@ const shared = await build({
     format: 'iife',
     legalComments: 'none', // the same MapLibre licence is in the bundle's licence comments
 });
-const sharedCode = shared.outputFiles[0].text + '//# sourceURL=maplibre-gl-shared.js\n';
+// A string in the bundle, which terser's pass over the bundle cannot shrink: it gets its own.
+const sharedCode =
+    (await minify(shared.outputFiles[0].text, { compress: { passes: 2 }, mangle: true })).code +
+    '\n//# sourceURL=maplibre-gl-shared.js\n';
 
 // `./maplibre-gl-shared.mjs`, as the main-thread and worker chunks import it: the global, which
 // the page sets by evaluating the string (module `shared-code`) once and the worker's source sets
@@ -218,28 +225,43 @@ const noSatelliteStyles = {
     },
 };
 
-// plotly.js requires MapLibre's whole namespace but uses four of its exports: re-exporting only
-// those lets esbuild leave out the rest (markers, popups, the other controls; ~12 kB gzip).
-const MAPLIBRE_USED = ['AttributionControl', 'LngLat', 'Map', 'setWorkerUrl'];
-const maplibreUsed = {
-    name: 'maplibre-used',
-    setup(b) {
-        b.onResolve({ filter: /^maplibre-gl\/dist\/maplibre-gl\.mjs$/ }, (args) =>
-            args.namespace === 'maplibre-used' ? undefined : { path: 'used', namespace: 'maplibre-used' },
-        );
-        b.onLoad({ filter: /.*/, namespace: 'maplibre-used' }, () => ({
-            contents: `export { ${MAPLIBRE_USED.join(', ')} } from 'maplibre-gl/dist/maplibre-gl.mjs';`,
-            resolveDir: here,
-            loader: 'js',
-        }));
-    },
-};
+// plotly.js requires a few packages whole, as CommonJS, and uses a few of their exports: a module
+// that re-exports only those (from the packages' ES modules) lets esbuild leave out the rest.
+// `specifier` is what plotly.js requires; `contents` the ES module it gets instead, which may
+// import the same specifier (resolved normally from there).
+function onlyExports(name, specifier, contents) {
+    const filter = new RegExp(`^${specifier.replace(/[.\/]/g, '\\$&')}$`);
+    return {
+        name,
+        setup(b) {
+            b.onResolve({ filter }, (args) => (args.namespace === name ? undefined : { path: 'used', namespace: name }));
+            b.onLoad({ filter: /.*/, namespace: name }, () => ({ contents, resolveDir: here, loader: 'js' }));
+        },
+    };
+}
+const usedExports = [
+    // Markers, popups and the other controls go (~12 kB gzip).
+    onlyExports(
+        'maplibre-used',
+        'maplibre-gl/dist/maplibre-gl.mjs',
+        "export { AttributionControl, LngLat, Map, setWorkerUrl } from 'maplibre-gl/dist/maplibre-gl.mjs';",
+    ),
+    // culori: the colour spaces of CSS Color 4 (culori/css: every colour a figure may name) and five
+    // functions, instead of every space and function (~12 kB gzip; plotly.js's own TODO says so).
+    onlyExports(
+        'culori-used',
+        'culori',
+        "import 'culori/css'; export { converter, formatHex, formatRgb, wcagContrast, wcagLuminance } from 'culori/fn';",
+    ),
+    // d3-geo: geoBounds only (for a map's fitbounds), not the projections and paths.
+    onlyExports('d3-geo-used', 'd3-geo', "export { geoBounds } from 'd3-geo';"),
+];
 
 // The worker chunk alone (~6 kB gzip), reading the shared chunk from the global.
 const worker = await build({
     bundle: true,
     minify: true,
-    target: 'es2016',
+    target: TARGET,
     logLevel: 'info',
     entryPoints: [require.resolve('maplibre-gl/dist/maplibre-gl-worker.mjs')],
     write: false,
@@ -273,14 +295,14 @@ const header = `/**
 const bundled = await build({
     bundle: true,
     minify: true,
-    target: 'es2016',
+    target: TARGET,
     logLevel: 'info',
     stdin: { contents: entry, resolveDir: path.join(plotlyDir, 'lib'), sourcefile: 'index-atlas.js' },
     write: false,
     format: 'iife',
     globalName: 'Plotly',
     legalComments: 'eof',
-    plugins: [trimCore, noSatelliteStyles, maplibreUsed, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
+    plugins: [trimCore, noSatelliteStyles, ...usedExports, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
     alias: { regl: '@plotly/regl' },
     define: { global: 'window', 'define.amd': 'false' },
 });
@@ -302,7 +324,7 @@ console.log(`plotly.js ${version} (${TRACES.join(', ')}) -> ${path.relative(proc
 const regenerator = await build({
     bundle: true,
     minify: true,
-    target: 'es2016',
+    target: TARGET,
     logLevel: 'info',
     stdin: { contents: "globalThis.regeneratorRuntime = require('regenerator-runtime/runtime.js');", resolveDir: here },
     write: false,
