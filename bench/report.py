@@ -147,7 +147,8 @@ def _section_firstload(first: dict[str, Any]) -> list[str]:
 def _section_interactions(inter: dict[str, Any]) -> list[str]:
     labels = {
         "filter": "sector filter -> map + KPIs + chart",
-        "filter_facilities": "the same, with the facilities layer on",
+        "filter_facilities": "sector filter, facilities layer on -> map (filtered in the browser)",
+        "filter_facilities_naive": "the same on the naive baseline (server round trip, whole map resent)",
         "zone": "zone pick (zone-search) -> detail panel",
         "rings": "ring distances + Enter -> distance table",
         "language": "language switch -> labels",
