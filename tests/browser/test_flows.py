@@ -43,6 +43,12 @@ def test_page_renders_offline_without_errors_or_outside_requests(session, atlas)
     assert len(session.shown_zones()) == len(atlas.zones)
     assert session.blocked == []
     assert session.console_errors == []
+    # the harness's browser really is offline: an outside request fails, and is recorded
+    failed = session.page.evaluate(
+        "() => fetch('https://tile.openstreetmap.org/0/0/0.png').then(() => false, () => true)"
+    )
+    assert failed and session.blocked == ["https://tile.openstreetmap.org/0/0/0.png"]
+    session.console_errors.clear()  # the browser's own report of that failure
 
 
 def test_filtering_to_bauxite_shows_galang_batang_and_hides_sei_mangkei(session, atlas):
