@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from playwright import sync_api as playwright_errors
 
-from dashboard.figures import FOOTPRINT_LOOK, TRACE_IKN, TRACE_RINGS, TRACE_SELECTED, footprint_filter
+from dashboard.figures import FOOTPRINT_LOOK, TRACE_IKN, TRACE_RINGS, TRACE_SELECTED
 from dashboard.i18n import format_km
 from geodata.connectivity import kaltim_analysis, kaltim_sites
 from geodata.query import select_zones
@@ -311,11 +310,13 @@ def test_controls_are_labelled_and_operable_by_keyboard(session, atlas):
     assert focused in ("INPUT", "BUTTON", "A", "SELECT", "TEXTAREA", "DIV")
 
 
-FOOTPRINT_FILTERS_JS = """() => {
+FOOTPRINT_STATE_JS = """(rows) => {
   const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
-  return ['footprints-indicative', 'footprints-indicative-outline', 'footprints-official', 'footprints-official-outline',
-    'footprints-imported', 'footprints-imported-outline']
-    .map((id) => JSON.stringify(map.getFilter(id)[2]));
+  const filters = ['indicative', 'official', 'imported'].flatMap((s) => [`footprints-${s}`, `footprints-${s}-outline`])
+    .map((id) => map.getFilter(id)[2]);
+  const hidden = [];
+  for (let i = 0; i < rows; i++) { if ((map.getFeatureState({source: 'footprints', id: i}) || {}).hidden) { hidden.push(i); } }
+  return {filters, hidden};
 }"""
 
 
@@ -331,9 +332,13 @@ def test_a_filter_reaches_the_footprints_and_outlives_a_style_change(session, at
     assert session.page.evaluate(FOOTPRINTS_LOADED_JS) == 0  # the whole country: not fetched
     session.open("?zoom=6")  # where footprints show (FOOTPRINT_MINZOOM)
     pick_from_dropdown(session, "sector-filter", "Bauksit")
-    expected = json.dumps(footprint_filter(select_zones(atlas.zones, ["bauxite"])), separators=(",", ":"))
+    # every layer shows all; the footprints of zones the filter leaves out are hidden by feature state
+    bauxite = select_zones(atlas.zones, ["bauxite"]).to_numpy()
+    expected = {"filters": [True] * 6, "hidden": [i for i, shown in enumerate(bauxite) if not shown]}
+    assert 0 < len(expected["hidden"]) < len(bauxite)
+    rows = len(atlas.zones)
     session.page.wait_for_function(
-        f"() => ({FOOTPRINT_FILTERS_JS})().every((f) => f === {json.dumps(expected)})"
+        f"(e) => JSON.stringify(({FOOTPRINT_STATE_JS})({rows})) === JSON.stringify(e)", arg=expected
     )
     style_before = session.page.evaluate(
         "() => document.querySelector('#map .js-plotly-plot').layout.map.style"
@@ -344,10 +349,16 @@ def test_a_filter_reaches_the_footprints_and_outlives_a_style_change(session, at
         ".getPaintProperty('footprints-official', 'fill-color')).includes('kind')"
     )
     session.settle()
-    assert session.page.evaluate(FOOTPRINT_FILTERS_JS) == [expected] * 6
+    assert session.page.evaluate(f"({FOOTPRINT_STATE_JS})({rows})") == expected
     session.page.wait_for_function(  # the footprints are loaded again into the new style
         f"(n) => ({FOOTPRINTS_LOADED_JS})() === n", arg=len(atlas.footprints)
     )
+    # a hidden footprint is drawn transparent: its paint reads the state
+    opacity = session.page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+        ".getPaintProperty('footprints-official', 'fill-opacity')"
+    )
+    assert opacity[:2] == ["case", ["boolean", ["feature-state", "hidden"], False]] and opacity[2] == 0
     assert style_before["layers"][-1]["filter"][2] is True  # the figure's style never carries the filter
     assert session.console_errors == []
 
