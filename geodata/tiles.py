@@ -29,7 +29,7 @@ import sysconfig
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -311,7 +311,7 @@ def build_tiles(
                 str(cells),
             ]  # fmt: skip
             _run(argv, say, f"tiled the aggregates (zooms 0-{minzoom - 1})")
-        built = work / f"{name}{SUFFIX}"
+        built = work / f"merged{SUFFIX}"  # not the parts' names: a layer may be called "parcels"
         _merge(parts, built, metadata)
         target = folder / f"{name}{SUFFIX}"
         os.replace(built, target)  # atomic: the old archive stays whole until this instant
@@ -341,6 +341,15 @@ class TileArchive:
 
     def _read_leaf(self, offset: int, length: int) -> list[Any]:
         return deserialize_directory(self._get(self.header["leaf_directory_offset"] + offset, length))
+
+    def entries(self, entries: list[Any] | None = None) -> Iterator[tuple[int, int]]:
+        """(tile id, stored bytes) of every distinct tile entry, from the directories alone (no tile
+        is read): what the size budget is checked on."""
+        for entry in self._root if entries is None else entries:
+            if entry.run_length > 0:
+                yield entry.tile_id, entry.length
+            else:
+                yield from self.entries(self._leaf(entry.offset, entry.length))
 
     def tile(self, z: int, x: int, y: int) -> bytes | None:
         """The stored bytes of a tile (gzip when ``gzipped``), or None where there is none."""

@@ -169,7 +169,10 @@ def test_the_cli_builds_into_the_data_directory_and_exits_2_on_bad_input(tmp_pat
     assert main(["tiles", str(tmp_path / "Petak Desa.fgb"), "--store", store, "--category", "guna"]) == 0
     out = capsys.readouterr()
     assert "Tiled layer 'petak-desa': 50 polygons" in out.out and "tiled the polygons" in out.err
-    assert TileLayers(Path(store)).names() == ["petak-desa"]
+    # named like tippecanoe's own layer: the parts and the merged archive must not collide
+    assert main(["tiles", str(tmp_path / "Petak Desa.fgb"), "--store", store, "--name", POLYGONS]) == 0
+    assert TileArchive(tiles_dir(Path(store)) / "parcels.pmtiles").metadata["feature_count"] == 50
+    assert TileLayers(Path(store)).names() == ["parcels", "petak-desa"]
     assert main(["tiles", str(tmp_path / "none.gpkg"), "--store", store]) == 2
     assert "cannot tile" in capsys.readouterr().err
 
