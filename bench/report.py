@@ -435,7 +435,13 @@ def _profiles(results: dict[str, Any]) -> list[str]:
 
 
 def _section_tiles(tiles: dict[str, Any]) -> list[str]:
-    made, pan, filt = tiles["import"], tiles["pan_zoom"], tiles["filter_ms"]
+    made = tiles["import"]
+    head = [f"{tiles['parcels']:,} synthetic parcels (bench/tiles.py, seeded) in five provinces.", ""]
+    steps = f"Import steps: {'; '.join(made['steps'])}."
+    if "browser_error" in tiles:
+        return [*head, f"Import: {_num(made['seconds'])} s, peak RSS {_num(made['peak_rss_mb'], 0)} MiB, "
+                f"archive {_num(made['archive_mb'])} MB. The browser part failed: `{tiles['browser_error']}`", "", steps]  # fmt: skip
+    pan, filt = tiles["pan_zoom"], tiles["filter_ms"]
     rows = [
         ["import (`python -m geodata tiles`)", f"{_num(made['seconds'])} s", f"peak RSS {_num(made['peak_rss_mb'], 0)} MiB"],
         ["archive", f"{_num(made['archive_mb'])} MB", f"{made['tiles']:,} tiles, zooms {made['zooms'][0]}-{made['zooms'][1]}, polygons from {made['polygon_minzoom']}; largest tile {_num(made['largest_tile_kb'])} kB, median {_num(made['median_tile_kb'], 2)} kB"],
@@ -444,14 +450,7 @@ def _section_tiles(tiles: dict[str, Any]) -> list[str]:
         ["category filter (setFilter) to the map idle", f"median {_num(filt.get('median'), 0)} ms, p95 {_num(filt.get('p95'), 0)} ms", f"n={filt.get('n')} at zoom {tiles['filter_zoom']}; clearing it: {_num(filt['cleared_ms'], 0)} ms"],
         ["server", f"peak RSS {_num(tiles['server_memory']['peak_rss_mb'], 0)} MiB", f"ready in {_num(tiles['server_ready_s'])} s"],
     ]  # fmt: skip
-    steps = "; ".join(made["steps"])
-    return [
-        f"{tiles['parcels']:,} synthetic parcels (bench/tiles.py, seeded) in five provinces.",
-        "",
-        *_table(["what", "measured", "detail"], rows),
-        "",
-        f"Import steps: {steps}.",
-    ]
+    return [*head, *_table(["what", "measured", "detail"], rows), "", steps]
 
 
 def markdown(results: dict[str, Any]) -> str:
