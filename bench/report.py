@@ -447,6 +447,7 @@ def _section_tiles(tiles: dict[str, Any]) -> list[str]:
         ["archive", f"{_num(made['archive_mb'])} MB", f"{made['tiles']:,} tiles, zooms {made['zooms'][0]}-{made['zooms'][1]}, polygons from {made['polygon_minzoom']}; largest tile {_num(made['largest_tile_kb'])} kB, median {_num(made['median_tile_kb'], 2)} kB"],
         ["first map draw, layer switched on", f"{_num(tiles['first_draw_ms'], 0)} ms", f"click to the map idle with the layer drawn, zoom {tiles['first_draw_zoom']}"],
         ["pan/zoom: longest main-thread task", f"{_num(pan['longest_task_ms'], 0)} ms", f"{pan['steps']} drags and wheel zooms to zoom {pan['zoom_end']}; {pan['long_tasks']} long tasks, {pan['tasks_over_200ms']} over 200 ms; idle after a step: median {_ms(pan['idle_after_step_ms'])} ms"],
+        ["the same pan/zoom with the layer off", f"{_num(tiles['pan_zoom_layer_off']['longest_task_ms'], 0)} ms", f"{tiles['pan_zoom_layer_off']['long_tasks']} long tasks, {tiles['pan_zoom_layer_off']['tasks_over_200ms']} over 200 ms (the app without the layer)"],
         ["category filter (setFilter) to the map idle", f"median {_num(filt.get('median'), 0)} ms, p95 {_num(filt.get('p95'), 0)} ms", f"n={filt.get('n')} at zoom {tiles['filter_zoom']}; clearing it: {_num(filt['cleared_ms'], 0)} ms"],
         ["server", f"peak RSS {_num(tiles['server_memory']['peak_rss_mb'], 0)} MiB", f"ready in {_num(tiles['server_ready_s'])} s"],
     ]  # fmt: skip
