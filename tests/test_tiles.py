@@ -14,7 +14,7 @@ import pytest
 import shapely
 from flask import Flask
 
-from dashboard.features.tiles import register_tile_routes
+from dashboard.features.tiles import controls, register_tile_routes
 from geodata.cli import main
 from geodata.measure import area_ha
 from geodata.tiles import (
@@ -31,6 +31,7 @@ from geodata.tiles import (
 )
 
 USES = ("sawah", "kebun", "industri")
+IDS = ("tile-layers", "tile-category", "tile-meta")
 
 
 def parcels(count: int, side_deg: float, seed: int = 3) -> gpd.GeoDataFrame:
@@ -220,3 +221,20 @@ def test_tilejson_points_at_the_tile_route_with_provenance(built, client):
     assert doc["maxzoom"] == layer.metadata["maxzoom"] and doc["feature_count"] == len(frame)
     assert doc["source"] == "petak.gpkg" and doc["built"] == layer.metadata["built"]
     assert {v["id"] for v in doc["vector_layers"]} == {AGGREGATES, POLYGONS}
+
+
+def test_the_controls_list_each_layer_with_its_count_and_categories(built, tmp_path, monkeypatch):
+    data, frame, layer = built
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    (fieldset,) = controls("id")
+    assert fieldset.hidden  # no tiled layer in this data directory: nothing to switch on
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
+    (fieldset,) = controls("id")
+    switch, category, meta = (c for c in fieldset.children if getattr(c, "id", None) in IDS)
+    assert not fieldset.hidden and switch.options == [{"label": f"petak ({len(frame)})", "value": "petak"}]
+    assert [o["value"] for o in category.options] == sorted(USES)
+    petak = meta.data["petak"]
+    assert (
+        petak["url"] == "/tiles/petak.json" and petak["polygon_minzoom"] == layer.metadata["polygon_minzoom"]
+    )
+    assert set(petak["colours"]) == set(USES) and len(set(petak["colours"].values())) == len(USES)

@@ -18,7 +18,7 @@ from typing import Any
 from dash import Dash, Input, State, dcc, html
 from flask import Response, jsonify, request
 
-from dashboard.i18n import t
+from dashboard.i18n import format_number, t
 from dashboard.runtime import LiveRuntime
 from dashboard.settings import data_dir
 from dashboard.widgets import text
@@ -64,7 +64,7 @@ def controls(lang: str) -> list[Any]:
                 dcc.Checklist(
                     id="tile-layers",
                     options=[
-                        {"label": f"{name} ({layer['count']:,})", "value": name}
+                        {"label": f"{name} ({format_number(layer['count'], lang)})", "value": name}
                         for name, layer in meta.items()
                     ],
                     value=[],
