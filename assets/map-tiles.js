@@ -26,7 +26,10 @@ window.atlasTiles = (function () {
   }
   function apply(map) {
     if (!map || !map.style || !map.style._loaded) { return; }
-    const filter = wanted.categories.length ? ["in", ["get", "category"], ["literal", wanted.categories]] : null;
+    const chosen = wanted.categories;
+    const filter = chosen.length ? ["in", ["get", "category"], ["literal", chosen]] : null;
+    // an aggregate stays when it holds a parcel of a chosen category (its "n:<category>" counts)
+    const cells = chosen.length ? ["any", ...chosen.map((c) => [">", ["coalesce", ["get", `n:${c}`], 0], 0])] : null;
     // under Plotly's traces and the labels, so the zones stay on top
     const top = map.getStyle().layers.find((l) => l.id.startsWith("plotly-") || l.type === "symbol");
     for (const [name, layer] of Object.entries(wanted.meta || {})) {
@@ -42,7 +45,8 @@ window.atlasTiles = (function () {
       }
       for (const l of layers) {
         if (!map.getLayer(l.id)) { map.addLayer(l, top ? top.id : undefined); }
-        if (JSON.stringify(map.getFilter(l.id) || null) !== JSON.stringify(filter)) { map.setFilter(l.id, filter); }
+        const wantedFilter = l.type === "circle" ? cells : filter;
+        if (JSON.stringify(map.getFilter(l.id) || null) !== JSON.stringify(wantedFilter)) { map.setFilter(l.id, wantedFilter); }
       }
     }
   }

@@ -7,8 +7,8 @@ A polygon file read by GDAL becomes one PMTiles v3 archive in ``<data dir>/tiles
   few zooms deeper; tippecanoe cuts, simplifies and keeps each tile under ~500 kB (drops the densest
   features where it must);
 - layer ``aggregates``: below that zoom, one point per grid cell (a 32 x 32 grid per tile) with
-  the parcels' ``count``, summed ``area_ha`` and the cell's most common ``category``, so low zooms
-  stay light.
+  the parcels' ``count``, summed ``area_ha``, the cell's most common ``category`` and a count per
+  category present (``n:<category>``), so low zooms stay light and can still be filtered.
 
 The archive's metadata carries the bounds, zooms, layer names, feature count, categories, source
 file and build date (provenance). The archive is written beside its final name and renamed into
@@ -57,6 +57,7 @@ MAX_ZOOM = 16
 EXTRA_ZOOMS = 3  # zooms of polygons below their first one (MapLibre over-zooms past the last)
 MAX_CATEGORIES = 24  # the rest become "other": a filter list a person can read
 OTHER = "other"
+COUNT_PREFIX = "n:"  # an aggregate's count of one category
 SIZE_SAMPLE = 20_000
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 Progress = Callable[[str], None]
@@ -162,7 +163,8 @@ def _tile_xy(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray, n
 
 def aggregate_features(frame: gpd.GeoDataFrame, minzoom: int) -> list[dict[str, Any]]:
     """For every zoom below ``minzoom``: one point per occupied grid cell (CELL_BITS finer than the
-    tile) at the mean of its parcels' centres, with their count, summed area and commonest category.
+    tile) at the mean of its parcels' centres, with their count, summed area, commonest category
+    and the count of each category present (``n:<category>``).
     GeoJSON features carrying tippecanoe's per-feature zoom range."""
     centres = shapely.centroid(frame.geometry.values)
     lon, lat = shapely.get_x(centres), shapely.get_y(centres)
@@ -174,7 +176,8 @@ def aggregate_features(frame: gpd.GeoDataFrame, minzoom: int) -> list[dict[str, 
         cells, cell = np.unique(x * (2 ** (zoom + CELL_BITS)) + y, return_inverse=True)
         count = np.bincount(cell, minlength=len(cells))
         by_category = np.bincount(cell * len(names) + codes, minlength=len(cells) * len(names))
-        commonest = by_category.reshape(len(cells), len(names)).argmax(axis=1)
+        by_category = by_category.reshape(len(cells), len(names))
+        commonest = by_category.argmax(axis=1)
         mean_lon = np.bincount(cell, lon, len(cells)) / count
         mean_lat = np.bincount(cell, lat, len(cells)) / count
         area = np.bincount(cell, areas, len(cells))
@@ -187,6 +190,11 @@ def aggregate_features(frame: gpd.GeoDataFrame, minzoom: int) -> list[dict[str, 
                         "count": int(count[i]),
                         "area_ha": round(float(area[i]), 1),
                         "category": str(names[commonest[i]]),
+                        # per category, so that a category filter keeps every cell holding one
+                        **{
+                            f"{COUNT_PREFIX}{names[k]}": int(by_category[i, k])
+                            for k in np.flatnonzero(by_category[i])
+                        },
                     },
                     "geometry": {
                         "type": "Point",

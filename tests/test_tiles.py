@@ -131,6 +131,8 @@ def test_low_zooms_hold_aggregates_that_add_up_to_the_parcels(built):
         total = sum(f["properties"]["area_ha"] for f in cells)
         assert total == pytest.approx(sum(area_ha(g) for g in frame.geometry), rel=1e-3)
         assert {f["properties"]["category"] for f in cells} <= set(USES)
+        for use in USES:  # the per-category counts add up to each category's parcels
+            assert sum(f["properties"].get(f"n:{use}", 0) for f in cells) == (frame["guna"] == use).sum()
     assert len(cells) > 1  # the zoom below the polygons has more than one cell
 
 

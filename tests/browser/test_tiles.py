@@ -85,6 +85,11 @@ def test_the_layer_draws_from_the_tile_route_and_filters_by_category_on_the_map(
         f"() => {{ const f = {LIVE_MAP_JS}.queryRenderedFeatures({{layers: ['atlas-tiles-petak-fill']}});"
         " return f.length > 0 && f.every((x) => x.properties.category === 'sawah'); }"
     )
+    move(session, 5)  # zoomed out, the filter keeps the cells holding a parcel of that category
+    session.page.wait_for_function(
+        f"() => {{ const f = {LIVE_MAP_JS}.queryRenderedFeatures({{layers: ['atlas-tiles-petak-cells']}});"
+        " return f.length > 0 && f.every((x) => x.properties['n:sawah'] > 0); }"
+    )
     assert session.page.evaluate(f"() => {LIVE_MAP_JS}.__sameMap === true")  # the figure was not rebuilt
     assert len([url for url in requested if "_dash-update-component" in url]) == server_calls
     assert session.blocked == []
