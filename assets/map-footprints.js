@@ -74,6 +74,7 @@ window.atlasFootprints = (function () {
     const map = liveMap();
     hook(map);
     if (window.atlasScaleBar) { window.atlasScaleBar.hook(map); }
+    if (window.atlasTiles) { window.atlasTiles.hook(map); }
   }
   function watch(gd) {
     if (!gd || gd.__atlasWatched || typeof gd.on !== "function") { return; }
@@ -83,6 +84,7 @@ window.atlasFootprints = (function () {
   }
   new MutationObserver(() => watch(graph())).observe(document.documentElement, {childList: true, subtree: true});
   return {
+    map: liveMap,
     set(filter) {
       current = filter;
       const map = liveMap();

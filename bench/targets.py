@@ -106,6 +106,10 @@ TARGETS: tuple[Target, ...] = (
         lambda r: _multiuser_sum(r, lambda run: sum(run["imports_lost"].values())),
     ),
     Target("multi-user memory growth after warm-up (worst setup)", "<= 10 %", "%", 10.0, True, _memory_growth),
+    Target(
+        "tiled parcels: longest main-thread task panning/zooming after the first draw", "<= 200 ms", "ms",
+        200.0, True, lambda r: _get(r, "tiles", "pan_zoom", "longest_task_ms"),
+    ),
 )  # fmt: skip
 
 CALLBACK_TARGET_RPS = 300.0

@@ -8,7 +8,7 @@ its callbacks; this module puts the fragments together and registers every featu
 Element ids are a contract with the tests (see the issue list): map, sector-filter, kind-filter,
 status-filter, province-filter, regency-filter, zone-search, color-mode, kpi-*, investment-chart, national-chart,
 zone-detail, view-tabs, ring-distances, distance-table, basemap-toggle, map-layers, lang-toggle,
-tool-tabs, pane-<tab>, controls-toggle, controls-panel, present-caption.
+tool-tabs, pane-<tab>, controls-toggle, controls-panel, present-caption, tile-layers, tile-category.
 Every translatable text has its own id so that one callback can switch the language.
 """
 
@@ -34,6 +34,7 @@ from dashboard.features import (
     savedviews,
     screen,
     table,
+    tiles,
     timebar,
 )
 from dashboard.features.language import option_sets
@@ -82,7 +83,7 @@ def create_app(atlas: Atlas | None = None, browser_filter: bool = True) -> Dash:
     app.index_string = app.index_string.replace("<html>", f'<html lang="{DEFAULT_LANGUAGE}">', 1)
     app.layout = lambda: page_layout(live.get(), config.enabled, browser_filter)
     app.validation_layout = id_skeleton(app.validation_layout)  # inlined in every page: ids only
-    for feature in (filters, language, mapview, table, comparison, exports, imports):
+    for feature in (filters, language, mapview, table, comparison, exports, imports, tiles):
         feature.register(app, live)
     savedviews.register(app, store.views)
     screen.register(app, store.views)
