@@ -18,6 +18,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     filterFootprints: function (filter) {
       window.atlasFootprints.set(filter);
     },
+    /* The checked tiled layers and the chosen categories, straight to the live map (map-tiles.js). */
+    showTiles: function (layers, categories, meta) {
+      window.atlasTiles.set(layers, categories, meta);
+    },
     /* Use the online basemap only if a tile actually loads: offline, an online style floods tile
        errors and the map stops applying updates, so we stay on the shipped basemap instead. */
     probeBasemap: function (basemap, lang, current, notice) {

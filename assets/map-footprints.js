@@ -1,6 +1,6 @@
 /* Atlas Kawasan: the footprints' source and filter, and the detailed provinces and land, on the live MapLibre map. */
 window.atlasFootprints = (function () {
-  let current = true;
+  let current = true; // the footprints' filter (dashboard.figures.footprint_filter)
   function graph() {
     return document.querySelector("#map .js-plotly-plot");
   }
@@ -37,6 +37,25 @@ window.atlasFootprints = (function () {
       if (source && typeof source.setData === "function" && givenUrl(source) !== url) { source.setData(url); }
     }
   }
+  /* The footprint ids (zone positions) a filter hides, out of ``rows``. */
+  function hiddenBy(filter, rows) {
+    const hidden = new Set();
+    if (filter === true) { return hidden; }
+    const shown = new Set(Array.isArray(filter) ? filter[2] : []);
+    for (let i = 0; i < rows; i++) { if (!shown.has(i)) { hidden.add(i); } }
+    return hidden;
+  }
+  /* Hide by feature state, which MapLibre applies to the drawn tiles' paint (figures.unless_hidden):
+     a layer filter would make its worker re-tile every footprint, ~20,000 of them at scale. Only
+     the footprints whose visibility changes are touched; the source remembers what it hides, so a
+     new style (a new source) gets every state again. */
+  function hide(map, source, rows) {
+    const wanted = hiddenBy(current, rows);
+    const before = source.__atlasHidden || new Set();
+    before.forEach((i) => { if (!wanted.has(i)) { map.setFeatureState({source: "footprints", id: i}, {hidden: false}); } });
+    wanted.forEach((i) => { if (!before.has(i)) { map.setFeatureState({source: "footprints", id: i}, {hidden: true}); } });
+    source.__atlasHidden = wanted;
+  }
   function apply(map) {
     // The figure's style carries an empty footprint source; fill it from the URL in layout.meta
     // (again after Plotly replaces the style), outside Plotly's own wait for sources, and only once
@@ -46,7 +65,8 @@ window.atlasFootprints = (function () {
     detail(map, meta);
     const url = map.getZoom() >= (meta.footprints_zoom || 0) ? meta.footprints : null;
     const source = map.getSource("footprints");
-    if (url && source && typeof source.setData === "function") {
+    if (!source) { return; }
+    if (url && typeof source.setData === "function") {
       const data = source.serialize().data;
       // Empty: the figure's placeholder, or Plotly's new style reset it; else loaded (or loading).
       const empty = data && typeof data === "object" && Array.isArray(data.features) && !data.features.length;
@@ -55,12 +75,11 @@ window.atlasFootprints = (function () {
         source.setData(url);
       }
     }
-    for (const id of LAYERS) {
+    for (const id of LAYERS) { // the page's layers show every footprint (an export's may not)
       const filter = map.getLayer(id) ? map.getFilter(id) : null;
-      if (!filter) { continue; }
-      const wanted = ["all", filter[1], current];
-      if (JSON.stringify(filter) !== JSON.stringify(wanted)) { map.setFilter(id, wanted); }
+      if (filter && filter[2] !== true) { map.setFilter(id, ["all", filter[1], true]); }
     }
+    hide(map, source, meta.footprints_rows || 0);
   }
   // The style is parsed (its layers exist). Not isStyleLoaded(): that also waits for every source,
   // so a filter arriving while the footprints load would be dropped.
@@ -82,6 +101,7 @@ window.atlasFootprints = (function () {
     const map = liveMap();
     hook(map);
     if (window.atlasScaleBar) { window.atlasScaleBar.hook(map); }
+    if (window.atlasTiles) { window.atlasTiles.hook(map); }
   }
   function watch(gd) {
     if (!gd || gd.__atlasWatched || typeof gd.on !== "function") { return; }
@@ -91,6 +111,7 @@ window.atlasFootprints = (function () {
   }
   new MutationObserver(() => watch(graph())).observe(document.documentElement, {childList: true, subtree: true});
   return {
+    map: liveMap,
     set(filter) {
       current = filter;
       const map = liveMap();

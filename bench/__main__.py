@@ -1,7 +1,7 @@
 """``python -m bench [--quick] [--only NAME ...] [--label TEXT] [--scales 2000,20000]``.
 
 Runs the benchmarks in order (load, coldstart, firstload, interactions, throughput, scale,
-multiuser), each
+multiuser, tiles), each
 in its own processes, and writes bench/results/<timestamp>.json and a new section of
 bench/RESULTS.md. A benchmark that fails is recorded as failed; the others still run.
 """
@@ -17,7 +17,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import coldstart, firstload, interactions, load, machine, multiuser, report, scale, throughput
+from bench import (
+    coldstart,
+    firstload,
+    interactions,
+    load,
+    machine,
+    multiuser,
+    report,
+    scale,
+    throughput,
+    tiles,
+)
 
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "load": load.run,
@@ -27,6 +38,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "throughput": throughput.run,
     "scale": scale.run,
     "multiuser": multiuser.run,
+    "tiles": tiles.run,
 }
 
 

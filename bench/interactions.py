@@ -18,11 +18,12 @@ from playwright.sync_api import Browser, Page
 
 from bench import browser as b
 from bench import timeline
-from bench.servers import app_argv, free_port, launch
+from bench.servers import app_argv, data_argv, free_port, launch
 from bench.stats import summarize
 from dashboard.figures import CHART_BARS
 from dashboard.i18n import format_number
 from geodata import Atlas, load_atlas
+from geodata.atlas import DATA_DIR
 from geodata.connectivity import kaltim_analysis
 from geodata.query import select_zones
 
@@ -114,13 +115,20 @@ def choose_sector(zones: pd.DataFrame, sectors: list[str]) -> str:
 
 
 def filter_on_page(
-    page: Page, zones: pd.DataFrame, sectors: list[str], reps: int, warmup: int = WARMUP, trace_reps: int = 2
+    page: Page,
+    zones: pd.DataFrame,
+    sectors: list[str],
+    reps: int,
+    warmup: int = WARMUP,
+    trace_reps: int = 2,
+    headline: str = "all",
 ) -> dict[str, Any]:
     """Toggle one sector in the sector dropdown of an open atlas page; stop each repetition when the
     map (zones trace longitudes), the KPIs and the investment chart all show the new selection.
 
     ``zones`` needs the columns select_zones and the chart use (sectors, investment_idr_trillion).
-    ``trace_reps`` more repetitions (not in the statistics) run under a Performance trace.
+    ``trace_reps`` more repetitions (not in the statistics) run under a Performance trace;
+    ``headline`` is the check the result leads with ("all": the last of map, KPIs and chart).
     """
     sector = choose_sector(zones, sectors)
     states = []
@@ -134,7 +142,7 @@ def filter_on_page(
             }
         )
     page.locator("#sector-filter").click()
-    option = page.locator(f".dash-dropdown-content [role=option]:has(input[value='{sector}'])")
+    option = page.locator(f".dash-dropdown-content .dash-dropdown-option:has(input[value='{sector}'])")
     option.wait_for()
 
     def step(index: int) -> dict[str, Any]:
@@ -147,20 +155,33 @@ def filter_on_page(
         )
     page.keyboard.press("Escape")
     shown = int(select_zones(zones, [sector]).sum())
-    result.update({"sector": sector, "zones_total": len(zones), "zones_filtered": shown, "headline": "all"})
+    result.update(
+        {"sector": sector, "zones_total": len(zones), "zones_filtered": shown, "headline": headline}
+    )
     return result
 
 
 def measure_filter(
-    browser: Browser, url: str, atlas: Atlas, reps: int, trace_reps: int = 2, query: str = ""
+    browser: Browser,
+    url: str,
+    atlas: Atlas,
+    reps: int,
+    trace_reps: int = 2,
+    query: str = "",
+    headline: str = "all",
 ) -> dict[str, Any]:
     """The sector-filter interaction in a fresh offline page (see ``filter_on_page``); ``query`` opens
     the page in another state, e.g. ``?facilities=1`` with the 3,400-plant layer on (its points
-    follow the same sector filter, in the same response)."""
+    follow the same sector filter)."""
     with b.offline_page(browser) as session:
         b.open_atlas(session.page, url + "/" + query)
         result = filter_on_page(
-            session.page, atlas.zones, list(atlas.sectors.index), reps, trace_reps=trace_reps
+            session.page,
+            atlas.zones,
+            list(atlas.sectors.index),
+            reps,
+            trace_reps=trace_reps,
+            headline=headline,
         )
         result["console_errors"] = session.console_errors[:5]
     return result
@@ -178,7 +199,7 @@ def measure_zone(browser: Browser, url: str, atlas: Atlas, reps: int) -> dict[st
             zone = picks[index % 2]
             page.locator("#zone-search").click()
             page.locator(".dash-dropdown-content .dash-dropdown-search").fill(zone["name"])
-            option = page.locator(".dash-dropdown-content [role=option]", has_text=zone["name"]).first
+            option = page.locator(".dash-dropdown-content .dash-dropdown-option", has_text=zone["name"]).first
             option.wait_for()
             selected = (
                 "() => { const gd = () => document.querySelector('#map .js-plotly-plot');"
@@ -256,15 +277,18 @@ def measure_language(browser: Browser, url: str, reps: int) -> dict[str, Any]:
 
 
 def run(quick: bool = False) -> dict[str, Any]:
-    """All four interactions against ``python app.py`` with the shipped data; server memory after."""
+    """All four interactions against ``python app.py`` with the shipped data; server memory after.
+    Then the facilities-on filter again on the naive baseline (bench.naive_app: no filter in the
+    browser, whole map resent), in the same run, for the ratio."""
     reps = 6 if quick else 30
     atlas = load_atlas()
     port = free_port()
     with launch(app_argv(port), port, "interactions") as server, b.chromium() as browser:
         results: dict[str, Any] = {
             "filter": measure_filter(browser, server.url, atlas, reps, trace_reps=1 if quick else 2),
+            # the map is redrawn in the browser (assets/filter.js): click to map updated
             "filter_facilities": measure_filter(
-                browser, server.url, atlas, reps, trace_reps=0, query="?facilities=1"
+                browser, server.url, atlas, reps, trace_reps=0, query="?facilities=1", headline="map"
             ),
             "zone": measure_zone(browser, server.url, atlas, reps),
             "rings": measure_rings(browser, server.url, atlas, reps),
@@ -272,4 +296,22 @@ def run(quick: bool = False) -> dict[str, Any]:
         }
         results["server_memory"] = server.memory_mb()
     results["zones"] = len(atlas.zones)
+    naive_port = free_port()
+    try:  # a failing baseline must not lose the app's numbers
+        with (
+            launch(data_argv(naive_port, DATA_DIR, naive=True), naive_port, "naive") as naive,
+            b.chromium() as browser,
+        ):
+            results["filter_facilities_naive"] = measure_filter(
+                browser, naive.url, atlas, reps, trace_reps=0, query="?facilities=1", headline="map"
+            )
+    except Exception as exc:
+        results["naive_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        return results
+    real, base = results["filter_facilities"]["ms"]["map"], results["filter_facilities_naive"]["ms"]["map"]
+    results["naive_over_client"] = {
+        stat: round(base[stat] / real[stat], 2)
+        for stat in ("median", "p95")
+        if real.get(stat) and base.get(stat)
+    }
     return results

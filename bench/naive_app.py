@@ -6,7 +6,8 @@ state and sends it all, the way a straightforward Dash app draws polygons: every
 choroplethmap traces (one per footprint source, coloured by category code), the provinces by URL
 as in the app. The browser then re-ingests the geometry. Everything else (layout, other callbacks,
 data) is the real app's, so the difference in a filter interaction is exactly the cost of resending
-the map instead of the app's Patch of what changed.
+the map instead of the app's Patch of what changed. The browser's own filter (assets/filter.js)
+is switched off too: every change goes through the server, as in a straightforward Dash app.
 """
 
 from __future__ import annotations
@@ -91,4 +92,4 @@ def create_naive_app(atlas: Atlas) -> Dash:
         return naive_map_figure(runtime, stored), now, footprint_filter
 
     mapview.map_outputs = naive
-    return factory.create_app(atlas)
+    return factory.create_app(atlas, browser_filter=False)  # the server draws every filter

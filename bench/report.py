@@ -147,7 +147,8 @@ def _section_firstload(first: dict[str, Any]) -> list[str]:
 def _section_interactions(inter: dict[str, Any]) -> list[str]:
     labels = {
         "filter": "sector filter -> map + KPIs + chart",
-        "filter_facilities": "the same, with the facilities layer on",
+        "filter_facilities": "sector filter, facilities layer on -> map (filtered in the browser)",
+        "filter_facilities_naive": "the same on the naive baseline (server round trip, whole map resent)",
         "zone": "zone pick (zone-search) -> detail panel",
         "rings": "ring distances + Enter -> distance table",
         "language": "language switch -> labels",
@@ -434,6 +435,26 @@ def _profiles(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _section_tiles(tiles: dict[str, Any]) -> list[str]:
+    made = tiles["import"]
+    head = [f"{tiles['parcels']:,} synthetic parcels (bench/tiles.py, seeded) in five provinces.", ""]
+    steps = f"Import steps: {'; '.join(made['steps'])}."
+    if "browser_error" in tiles:
+        return [*head, f"Import: {_num(made['seconds'])} s, peak RSS {_num(made['peak_rss_mb'], 0)} MiB, "
+                f"archive {_num(made['archive_mb'])} MB. The browser part failed: `{tiles['browser_error']}`", "", steps]  # fmt: skip
+    pan, filt = tiles["pan_zoom"], tiles["filter_ms"]
+    rows = [
+        ["import (`python -m geodata tiles`)", f"{_num(made['seconds'])} s", f"peak RSS {_num(made['peak_rss_mb'], 0)} MiB"],
+        ["archive", f"{_num(made['archive_mb'])} MB", f"{made['tiles']:,} tiles, zooms {made['zooms'][0]}-{made['zooms'][1]}, polygons from {made['polygon_minzoom']}; largest tile {_num(made['largest_tile_kb'])} kB, median {_num(made['median_tile_kb'], 2)} kB"],
+        ["first map draw, layer switched on", f"{_num(tiles['first_draw_ms'], 0)} ms", f"click to the map idle with the layer drawn, zoom {tiles['first_draw_zoom']}"],
+        ["pan/zoom: longest main-thread task", f"{_num(pan['longest_task_ms'], 0)} ms", f"{pan['steps']} drags and wheel zooms to zoom {pan['zoom_end']}; {pan['long_tasks']} long tasks, {pan['tasks_over_200ms']} over 200 ms; idle after a step: median {_ms(pan['idle_after_step_ms'])} ms"],
+        ["the same pan/zoom with the layer off", f"{_num(tiles['pan_zoom_layer_off']['longest_task_ms'], 0)} ms", f"{tiles['pan_zoom_layer_off']['long_tasks']} long tasks, {tiles['pan_zoom_layer_off']['tasks_over_200ms']} over 200 ms (the app without the layer)"],
+        ["category filter (setFilter) to the map idle", f"median {_num(filt.get('median'), 0)} ms, p95 {_num(filt.get('p95'), 0)} ms", f"n={filt.get('n')} at zoom {tiles['filter_zoom']}; clearing it: {_num(filt['cleared_ms'], 0)} ms"],
+        ["server", f"peak RSS {_num(tiles['server_memory']['peak_rss_mb'], 0)} MiB", f"ready in {_num(tiles['server_ready_s'])} s"],
+    ]  # fmt: skip
+    return [*head, *_table(["what", "measured", "detail"], rows), "", steps]
+
+
 def markdown(results: dict[str, Any]) -> str:
     """The RESULTS.md section of one run."""
     machine, versions, git = results["machine"], results["versions"], results["git"]
@@ -474,6 +495,7 @@ def markdown(results: dict[str, Any]) -> str:
         ("throughput", "5. Server callbacks under load", _section_throughput),
         ("scale", "6-7. Scale and the naive baseline", _section_scale),
         ("multiuser", "8. Many users: office deployment vs the embedded run", _section_multiuser),
+        ("tiles", "9. Vector tiles: synthetic parcels", _section_tiles),
     )
     for key, heading, render in sections:
         if key in results["benchmarks_run"]:

@@ -79,11 +79,15 @@ def measure_scale(browser: Any, zones: int | None, mode: str) -> dict[str, Any]:
         # peak RSS of the app at each step: what start-up, the first page and the interactions cost
         steps = {"after start": app.memory_mb()["peak_rss_mb"]}
         with b.offline_page(browser) as session:
+            # every action may wait as long as a page load: at 20,000 zones a software-rendered map
+            # frame takes seconds, and a click waits for the page to be still (30 s did not do)
+            session.page.set_default_timeout(PAGE_TIMEOUT_MS)
             result["first_load"] = measure_page(session.page, app.url, PAGE_TIMEOUT_MS)
             steps["after first page load"] = app.memory_mb()["peak_rss_mb"]
             result["filter"] = filter_on_page(session.page, frame, sectors, reps, warmup, traced)
         result["memory"] = {"app": app.memory_mb(), "app_peak_rss_steps_mb": steps}
         with b.offline_page(browser) as session:
+            session.page.set_default_timeout(PAGE_TIMEOUT_MS)
             b.open_atlas(session.page, naive.url + "/", timeout_ms=PAGE_TIMEOUT_MS)
             result["naive_filter"] = filter_on_page(
                 session.page, frame, sectors, naive_reps, min(warmup, 1), 0

@@ -84,6 +84,14 @@ TARGETS: tuple[Target, ...] = (
         "naive / Patch, filter median (20,000)", ">= 5x", "x", 5.0, False,
         lambda r: _get(r, "scale", "scales", "20000", "naive_over_app", "median"),
     ),
+    Target(
+        "sector filter, facilities on: click to map p95 (national)", "<= 100 ms", "ms", 100.0, True,
+        lambda r: _get(r, "interactions", "filter_facilities", "ms", "map", "p95"),
+    ),
+    Target(
+        "naive / browser filter, facilities on, map p95 (national)", ">= 3x", "x", 3.0, False,
+        lambda r: _get(r, "interactions", "naive_over_client", "p95"),
+    ),
     Target("peak server RSS (national)", "<= 400 MiB", "MiB", 400.0, True, _national_rss),
     Target(
         "peak server RSS (20,000)", "<= 1.5 GiB (1,536 MiB)", "MiB", 1536.0, True,
@@ -98,6 +106,10 @@ TARGETS: tuple[Target, ...] = (
         lambda r: _multiuser_sum(r, lambda run: sum(run["imports_lost"].values())),
     ),
     Target("multi-user memory growth after warm-up (worst setup)", "<= 10 %", "%", 10.0, True, _memory_growth),
+    Target(
+        "tiled parcels: longest main-thread task panning/zooming after the first draw", "<= 200 ms", "ms",
+        200.0, True, lambda r: _get(r, "tiles", "pan_zoom", "longest_task_ms"),
+    ),
 )  # fmt: skip
 
 CALLBACK_TARGET_RPS = 300.0

@@ -46,8 +46,8 @@ BASIC_CACHE_S = 60.0
 BASIC_CACHE_SIZE = 256
 WARMUP = "atlas.warmup"  # a WSGI environ key no HTTP client can set: the factory's own first request
 OPEN_PATHS = ("/login", "/logout", "/oidc/callback", "/favicon.ico")
-BASIC_PREFIXES = ("/api/", "/ogc")  # where programs (QGIS, scripts) sign in with HTTP Basic
-API_PREFIXES = ("/_dash", "/api/", "/ogc", "/export/", "/saved-views/", "/_reload")
+BASIC_PREFIXES = ("/api/", "/ogc", "/tiles/")  # where programs (QGIS, scripts) sign in with HTTP Basic
+API_PREFIXES = ("/_dash", "/api/", "/ogc", "/export/", "/saved-views/", "/_reload", "/tiles/")
 # Inputs (ids, or the type of a pattern id) whose change stores or deletes something, and the role
 # that needs: a callback request triggered by one of them is refused to a lower role. A viewer
 # keeps personal saved views (the store refuses changes to anyone else's, see

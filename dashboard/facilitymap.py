@@ -17,7 +17,7 @@ import pandas as pd
 from dashboard.i18n import LANGUAGES, t
 from dashboard.state import ViewState
 from geodata import Atlas
-from geodata.query import province_id
+from geodata.filterspec import select
 
 DOT_SIZE = 6
 DOT_OPACITY = 0.6
@@ -40,18 +40,14 @@ class FacilityLayer:
     lon: np.ndarray
     lat: np.ndarray
     sectors: np.ndarray
-    provinces: np.ndarray  # province ids as in the URL ('' when the source gives none)
+    #: the columns the filters read (geodata.filterspec's facility values: sector, province)
+    attributes: pd.DataFrame
     colors: list[str]
     hovers: dict[str, list[str]]
 
     def mask(self, state: ViewState) -> np.ndarray:
-        """Which plants the state's sector and province filters show."""
-        mask = np.ones(len(self.ids), dtype=bool)
-        if state.sector:
-            mask &= np.isin(self.sectors, list(state.sector))
-        if state.province:
-            mask &= np.isin(self.provinces, list(state.province))
-        return mask
+        """Which plants the state's filters show (those a plant carries: sector and province)."""
+        return select(self.attributes, state.filters, facilities=True)
 
 
 def _hover(plant: Mapping[str, Any], labels: Mapping[str, str], lang: str) -> str:
@@ -72,7 +68,7 @@ def build_facility_layer(atlas: Atlas, sector_colors: Mapping[str, str]) -> Faci
         lon=np.round(plants["lon"].to_numpy(float), 5),
         lat=np.round(plants["lat"].to_numpy(float), 5),
         sectors=plants["sector"].to_numpy(str),
-        provinces=np.array([province_id(p) if p else "" for p in plants["province"]], dtype=str),
+        attributes=pd.DataFrame(plants[["sector", "province"]]),
         colors=[sector_colors.get(s, UNKNOWN_COLOR) for s in plants["sector"]],
         hovers={lang: [_hover(p, labels[lang], lang) for p in records] for lang in LANGUAGES},
     )

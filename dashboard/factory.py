@@ -8,7 +8,7 @@ its callbacks; this module puts the fragments together and registers every featu
 Element ids are a contract with the tests (see the issue list): map, sector-filter, kind-filter,
 status-filter, province-filter, regency-filter, zone-search, color-mode, kpi-*, investment-chart, national-chart,
 zone-detail, view-tabs, ring-distances, distance-table, basemap-toggle, map-layers, lang-toggle,
-tool-tabs, pane-<tab>, controls-toggle, controls-panel, present-caption.
+tool-tabs, pane-<tab>, controls-toggle, controls-panel, present-caption, tile-layers, tile-category.
 Every translatable text has its own id so that one callback can switch the language.
 """
 
@@ -21,6 +21,7 @@ from dash import Dash, dcc, html
 
 from dashboard.api import register_api
 from dashboard.auth import WARMUP, AuthConfig, current_user, install_auth
+from dashboard.clientfilter import index_url
 from dashboard.features import (
     comparison,
     exports,
@@ -33,6 +34,7 @@ from dashboard.features import (
     savedviews,
     screen,
     table,
+    tiles,
     timebar,
 )
 from dashboard.features.language import option_sets
@@ -74,9 +76,11 @@ class AtlasDash(Dash):
         return super().interpolate_index(**kwargs)
 
 
-def create_app(atlas: Atlas | None = None) -> Dash:
+def create_app(atlas: Atlas | None = None, browser_filter: bool = True) -> Dash:
     """The dashboard for ``atlas`` (the shipped data when None) plus the imported layers in the data
-    directory; raises AtlasDataError on bad data."""
+    directory; raises AtlasDataError on bad data. Without ``browser_filter`` the page does not
+    filter the map itself (assets/filter.js finds no index): every filter waits for the server,
+    as in the benchmark's naive baseline."""
     sweep_leftovers(data_dir())  # what a crashed worker left: staged uploads, half-written files
     store = Store(data_dir())
     live = LiveRuntime(atlas if atlas is not None else load_atlas(), store)
@@ -95,9 +99,9 @@ def create_app(atlas: Atlas | None = None) -> Dash:
     # <html lang> from the first byte (screen readers pick their voice from it); the language
     # switch then keeps it current (assets/screen.js).
     app.index_string = app.index_string.replace("<html>", f'<html lang="{DEFAULT_LANGUAGE}">', 1)
-    app.layout = lambda: page_layout(live.get(), config.enabled)
+    app.layout = lambda: page_layout(live.get(), config.enabled, browser_filter)
     app.validation_layout = id_skeleton(app.validation_layout)  # inlined in every page: ids only
-    for feature in (filters, language, mapview, table, comparison, exports, imports):
+    for feature in (filters, language, mapview, table, comparison, exports, imports, tiles):
         feature.register(app, live)
     savedviews.register(app, store.views)
     screen.register(app, store.views)
@@ -144,15 +148,21 @@ def user_bar(user: User) -> html.Form:
     )
 
 
-def page_layout(runtime: Runtime, signed_in: bool = False):
+def _page_map(runtime: Runtime, browser_filter: bool) -> dict:
+    """The page's first map; its meta names the filter index the browser evaluates (assets/filter.js)."""
+    figure = base_map_figure(runtime.atlas, runtime.model, runtime.hovers, runtime.overlays)
+    if browser_filter:
+        figure["layout"]["meta"]["filterIndex"] = index_url(runtime)
+    return figure
+
+
+def page_layout(runtime: Runtime, signed_in: bool = False, browser_filter: bool = True):
     """The page for the current data (built per page load, so an import shows after a reload); its
     figures are built once per runtime. With a login, the page shows who is signed in and disables
     the import panel for a viewer."""
     user = current_user()
     atlas = runtime.atlas
-    map_figure = runtime.cached(
-        ("base-map",), lambda: base_map_figure(atlas, runtime.model, runtime.hovers, runtime.overlays)
-    )
+    map_figure = runtime.cached(("base-map", browser_filter), lambda: _page_map(runtime, browser_filter))
     national = runtime.cached(
         ("national-figure", DEFAULT_LANGUAGE), lambda: national_figure(atlas, DEFAULT_LANGUAGE)
     )

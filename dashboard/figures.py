@@ -124,10 +124,18 @@ def footprint_filter(mask: pd.Series) -> Any:
     return ["match", ["get", "i"], shown, True, False] if shown else False
 
 
+def unless_hidden(opacity: float) -> list[Any]:
+    """A footprint's opacity: 0 while the page's filter hides it (feature state 'hidden', set by
+    assets/map-footprints.js), else ``opacity``. A PNG export has no feature state: its layers'
+    filter hides instead."""
+    return ["case", ["boolean", ["feature-state", "hidden"], False], 0, opacity]
+
+
 def footprint_layers(model: MapModel, state: ViewState, shown: Any = True) -> list[dict[str, Any]]:
     """MapLibre fill and outline layers of the footprints, coloured like the zone points, showing
-    the zones ``shown`` lets through (a ``footprint_filter``; in the page, assets/map-footprints.js applies
-    it to the live map so that a filter never reloads the style)."""
+    the zones ``shown`` lets through (a ``footprint_filter``, for exports; in the page every layer
+    shows all and assets/map-footprints.js hides by feature state, so a filter neither reloads the
+    style nor makes MapLibre re-tile)."""
     categories, palette = (
         (model.sector_order, model.sector_colors)
         if state.color != "kind"
@@ -140,10 +148,12 @@ def footprint_layers(model: MapModel, state: ViewState, shown: Any = True) -> li
     for source, (opacity, width, outline, dashes) in FOOTPRINT_LOOK.items():
         only = ["all", ["==", ["get", "src"], source], shown]
         common = {"source": "footprints", "minzoom": FOOTPRINT_MINZOOM, "filter": only}
-        line = {"line-color": outline, "line-width": width} | ({"line-dasharray": dashes} if dashes else {})
+        line = {"line-color": outline, "line-width": width, "line-opacity": unless_hidden(1)} | (
+            {"line-dasharray": dashes} if dashes else {}
+        )
         layers.append(
             {"id": f"footprints-{source}", "type": "fill", **common,
-             "paint": {"fill-color": color, "fill-opacity": opacity}}
+             "paint": {"fill-color": color, "fill-opacity": unless_hidden(opacity)}}
         )  # fmt: skip
         layers.append({"id": f"footprints-{source}-outline", "type": "line", **common, "paint": line})
     return layers
@@ -166,7 +176,9 @@ def map_style(
         # up and zoomed in to layout.meta.footprints_zoom. Plotly resolves a map update only when
         # every source has loaded, and 20,000 footprints take MapLibre seconds to index: as a style
         # URL they held back the first filters.
-        "footprints": {"type": "geojson", "data": EMPTY_COLLECTION},
+        # promoteId: the zone position "i" is each footprint's id, so that a filter in the page hides
+        # footprints by feature state (assets/map-footprints.js), a paint-only change
+        "footprints": {"type": "geojson", "data": EMPTY_COLLECTION, "promoteId": "i"},
     }
     drawn: list[dict[str, Any]] = [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}]
     if basemap == "online":
@@ -454,6 +466,7 @@ def base_map_figure(
                 "footprints_zoom": FOOTPRINT_LOAD_ZOOM,
                 "details": {"provinces": PROVINCES_URL, "neighbours": LAND_URL},
                 "details_zoom": DETAIL_ZOOM,
+                "footprints_rows": len(model.lat),  # the ids ("i") a filter may hide
             },
             "map": dict(NATIONAL_VIEW),
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},

@@ -32,6 +32,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "control.basemap": {"id": "Peta dasar", "en": "Basemap"},
     "control.layers": {"id": "Lapisan", "en": "Layers"},
     "layer.regencies": {"id": "Batas kabupaten/kota", "en": "Regency boundaries"},
+    "tiles.layers": {"id": "Lapisan besar (petak)", "en": "Large layers (parcels)"},
+    "tiles.category": {"id": "Kategori petak", "en": "Parcel category"},
+    "tiles.all": {"id": "Semua kategori", "en": "All categories"},
     "basemap.offline": {"id": "Luring (bawaan)", "en": "Offline (shipped)"},
     "basemap.online": {"id": "Daring (OpenStreetMap)", "en": "Online (OpenStreetMap)"},
     "basemap.unreachable": {

@@ -16,6 +16,7 @@ from dash import Dash
 from flask import Response, jsonify, request
 
 from dashboard.auth import view_owner
+from dashboard.clientfilter import FILTER_INDEX_URL, index_document
 from dashboard.exports import (
     PNG_SIZES,
     PNG_TARGETS,
@@ -72,15 +73,17 @@ class _GzipCache:
             return self._bodies[etag]
 
 
-def _geojson_response(body: bytes, etag: str, compressed: _GzipCache) -> Response:
-    """A GeoJSON document with a strong ETag, cached by the browser and gzipped when accepted."""
+def _geojson_response(
+    body: bytes, etag: str, compressed: _GzipCache, mimetype: str = "application/geo+json"
+) -> Response:
+    """A GeoJSON (or JSON) document with a strong ETag, cached by the browser and gzipped when accepted."""
     if request.if_none_match.contains(etag):
         return Response(status=304)
     if "gzip" in request.accept_encodings:
-        response = Response(compressed.get(etag, body), mimetype="application/geo+json")
+        response = Response(compressed.get(etag, body), mimetype=mimetype)
         response.headers["Content-Encoding"] = "gzip"
     else:
-        response = Response(body, mimetype="application/geo+json")
+        response = Response(body, mimetype=mimetype)
     response.headers["Vary"] = "Accept-Encoding"
     response.set_etag(etag)
     response.cache_control.public = True
@@ -117,6 +120,10 @@ def register_routes(app: Dash, live: LiveRuntime, views: SavedViewStore) -> None
     def footprints_geojson() -> Response:
         model = live.get().model  # after an import, the new footprints (and a new ?v= in the figure)
         return _geojson_response(model.footprint_geojson, model.footprint_version, compressed)
+
+    @server.route(FILTER_INDEX_URL)
+    def filter_index_json() -> Response:
+        return _geojson_response(*index_document(live.get()), compressed, "application/json")
 
     @server.route("/export/<kind>")
     def export(kind: str) -> Response:

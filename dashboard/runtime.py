@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from dashboard.figures import zone_hover
@@ -20,7 +21,7 @@ from dashboard.i18n import LANGUAGES
 from dashboard.mapmodel import MapModel, build_map_model
 from dashboard.state import Vocabulary
 from geodata import Atlas
-from geodata.connectivity import kaltim_analysis
+from geodata.connectivity import kaltim_analysis, kaltim_sites
 from geodata.import_plan import OVERLAY, with_imports
 from geodata.query import province_id, year_span
 from geodata.schema import KINDS, STATUSES
@@ -108,6 +109,13 @@ def build_runtime(atlas: Atlas, overlays: tuple[tuple[LayerInfo, gpd.GeoDataFram
         ),
         overlays=overlays,
         attributes=attributes,
+    )
+
+
+def kaltim_scope(runtime: Runtime) -> np.ndarray:
+    """Which zones the Kaltim view counts in its KPIs and chart (its sites), in zone order."""
+    return runtime.cached(
+        ("kaltim-scope",), lambda: runtime.attributes.index.isin(kaltim_sites(runtime.atlas).index)
     )
 
 

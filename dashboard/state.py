@@ -24,7 +24,8 @@ from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from geodata.comparison import KALTIM_ESTATES
 from geodata.connectivity import DEFAULT_RINGS_KM, parse_rings
 from geodata.facilities import DEFAULT_RADIUS_KM
-from geodata.query import select_zones
+from geodata.filterspec import NAMES as FILTER_NAMES
+from geodata.filterspec import select
 from geodata.scoring import CRITERIA, MAX_WEIGHT
 
 VIEWS = ("national", "kaltim")
@@ -96,11 +97,14 @@ class ViewState:
         """The tool tab on screen."""
         return self.panel or default_panel(self.view)
 
+    @property
+    def filters(self) -> dict[str, Any]:
+        """The filters' choices by dimension name (geodata.filterspec.DIMENSIONS; the year is one)."""
+        return {name: getattr(self, name) for name in FILTER_NAMES}
+
     def selection(self, zones: pd.DataFrame) -> pd.Series:
         """Which zones this state's filters show (the one place the filters are applied)."""
-        return select_zones(
-            zones, self.sector, self.kind, self.status, self.province, self.regency, self.year
-        )
+        return pd.Series(select(zones, self.filters), index=zones.index)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for a dcc.Store."""

@@ -98,6 +98,8 @@ TEXT_ELEMENTS: dict[str, str] = {
     "import-confirm": "import.confirm",
     "import-cancel": "import.cancel",
     "title-import-layers": "import.layers",
+    "label-tiles": "tiles.layers",
+    "label-tile-category": "tiles.category",
     **{f"label-weight-{c.id}": f"criterion.{c.id}" for c in CRITERIA},
 }
 

@@ -1,5 +1,5 @@
 """The planner's shell commands: ``python -m geodata validate``, ``kaltim``, ``zones``, ``facilities``,
-``import`` and ``users``.
+``import``, ``tiles`` and ``users``.
 
 Exit codes: 0 when all is well, 2 when the data (or the request) is not valid; messages never
 come as tracebacks.
@@ -34,6 +34,7 @@ from geodata.problems import AtlasDataError, Problem
 from geodata.query import province_id, select_zones
 from geodata.schema import KINDS
 from geodata.store import LayerInfo, Store, data_dir
+from geodata.tiles import TilesError, build_tiles
 from geodata.upload import ImportLimits, ImportRejected, sweep_leftovers
 from geodata.users import ROLES, UserError, UserStore, check_password
 
@@ -305,6 +306,23 @@ def _import(args: argparse.Namespace) -> int:
     return OK if not problems else INVALID
 
 
+def _tiles(args: argparse.Namespace) -> int:
+    try:
+        layer = build_tiles(Path(args.path), data_dir(args.store), name=args.name, category=args.category)
+    except TilesError as exc:
+        print(f"cannot tile {args.path}: {exc}", file=sys.stderr)
+        return INVALID
+    if args.json:
+        print(json.dumps({"layer": layer.name, "path": str(layer.path), **layer.metadata}, indent=2))
+    else:
+        meta = layer.metadata
+        print(
+            f"Tiled layer '{layer.name}': {meta['feature_count']:,} polygons, zooms {meta['minzoom']}-"
+            f"{meta['maxzoom']} (aggregates below {meta['polygon_minzoom']}), served at /tiles/{layer.name}.json"
+        )
+    return OK
+
+
 def _new_password(from_stdin: bool) -> str:
     """The new user's password: one line of stdin, or typed twice without echo at a terminal."""
     if from_stdin:
@@ -418,6 +436,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("--json", action="store_true", help="print a JSON report")
     load.set_defaults(run=_import)
+    tiles = commands.add_parser(
+        "tiles",
+        help="vector tiles of a large polygon file (100,000+ parcels) for the map, in the data directory",
+    )
+    tiles.add_argument("path", help="a GeoPackage, GeoJSON, FlatGeobuf or other file GDAL reads")
+    tiles.add_argument("--name", help="the layer's name in the map and its URL (default: the file name)")
+    tiles.add_argument("--category", help="the field the map colours and filters by (e.g. land use)")
+    tiles.add_argument(
+        "--store", help="the data directory (default: $ATLAS_DATA_DIR, else instance/ beside the code)"
+    )
+    tiles.add_argument("--json", action="store_true", help="print the archive's metadata as JSON")
+    tiles.set_defaults(run=_tiles)
     _users_parser(commands)
     copy = commands.add_parser(
         "copy-store", help="copy a data directory's atlas.sqlite (layers, saved views) into another database"

@@ -8,8 +8,6 @@ left out, and counted as such (``unknown_year``).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -17,11 +15,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from geodata.filterspec import YEAR, established_years, province_id, select
 
-def province_id(name: str) -> str:
-    """URL-safe id of a province name: 'Kalimantan Timur' -> 'kalimantan_timur'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+__all__ = [
+    "Summary", "Total", "established_years", "province_id", "select_zones", "standing_in", "summarize",
+    "unknown_year", "year_span",
+]  # fmt: skip
 
 
 def select_zones(
@@ -33,41 +32,24 @@ def select_zones(
     regencies: Collection[str] = (),
     year: int | None = None,
 ) -> pd.Series:
-    """Boolean mask of zones matching every given filter; an empty filter matches all.
+    """Boolean mask of zones matching every given filter; an empty filter matches all (the tests are
+    geodata.filterspec's).
 
     A zone matches a sector filter when any of its sector tags is chosen; ``provinces`` are ids;
     ``regencies`` are official codes ("64.71"), matched against the zone's derived ``regency_code``;
     with a ``year``, only the zones standing in it (``standing_in``).
     """
-    mask = np.ones(len(zones), dtype=bool)
-    if sectors:
-        wanted = set(sectors)
-        mask &= np.fromiter(
-            (not wanted.isdisjoint(tags) for tags in zones["sectors"]), dtype=bool, count=len(zones)
-        )
-    if kinds:
-        mask &= zones["kind"].isin(list(kinds)).to_numpy()
-    if statuses:
-        mask &= zones["status"].isin(list(statuses)).to_numpy()
-    if provinces:
-        mask &= zones["province"].map(province_id).isin(list(provinces)).to_numpy()
-    if regencies:
-        mask &= zones["regency_code"].isin(list(regencies)).to_numpy()
-    if year is not None:
-        mask &= standing_in(zones, year)
-    return pd.Series(mask, index=zones.index)
-
-
-def established_years(zones: pd.DataFrame) -> np.ndarray:
-    """Each zone's year of establishment as floats, NaN where unknown."""
-    return pd.to_numeric(zones["established"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    filters = {
+        "sector": sectors, "kind": kinds, "status": statuses, "province": provinces, "regency": regencies,
+        "year": year,
+    }  # fmt: skip
+    return pd.Series(select(zones, filters), index=zones.index)
 
 
 def standing_in(zones: pd.DataFrame, year: int) -> np.ndarray:
     """Which zones stood in ``year``: established (PP, decree or licence) in it or before. A zone of
     unknown year is not known to stand, so it is False (see ``unknown_year``)."""
-    with np.errstate(invalid="ignore"):
-        return established_years(zones) <= year
+    return select(zones, {"year": year}, spec=(YEAR,))
 
 
 def unknown_year(zones: pd.DataFrame) -> int:

@@ -37,7 +37,7 @@ others_log="$(mktemp)"
 nice -n 10 .venv/bin/python -m pytest tests --ignore=tests/browser >"$others_log" 2>&1 &
 others=$!
 browser_status=0
-.venv/bin/python -m pytest tests/browser || browser_status=$?
+.venv/bin/python -m pytest tests/browser --durations=30 || browser_status=$?
 others_status=0
 wait "$others" || others_status=$?
 cat "$others_log"

@@ -10,7 +10,10 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+import geopandas as gpd
+import numpy as np
 import pytest
+import shapely
 from shapely.geometry import box, mapping
 from sqlalchemy import func, select
 
@@ -25,6 +28,7 @@ from dashboard.auth import (
 from dashboard.factory import create_app
 from dashboard.hardening import frame_ancestors_from_env
 from geodata.store import Store
+from geodata.tiles import build_tiles
 from geodata.users import UserStore, sign_ins
 
 SECRET = "k" * 48
@@ -96,7 +100,7 @@ READ_INPUTS = {
     "comparison-state", "saved-open", "saved-prev", "saved-next", "import-done", "export-request", "export-cancel",
     "import-cancel",
     "tool-tabs", "controls-toggle", "presentation-toggle", "saved-views",
-    "year-slider", "year-clear", "year-play", "year-interval", "year-state",
+    "year-slider", "year-clear", "year-play", "year-interval", "year-state", "tile-layers", "tile-category",
 }  # fmt: skip
 
 
@@ -231,10 +235,12 @@ def test_anonymous_pages_go_to_login_and_everything_else_is_401(login_app):
         "/ogc/collections",
         "/export/csv",
         "/footprints.geojson",
+        "/tiles/parcels.json",
+        "/tiles/parcels/0/0/0.pbf",
     ):
         answer = client.get(url)
         assert answer.status_code == 401, url
-        assert "WWW-Authenticate" in answer.headers if url.startswith("/ogc") else True
+        assert "WWW-Authenticate" in answer.headers if url.startswith(("/ogc", "/tiles/")) else True
     for output, write in writing_requests(app):
         answer = dispatch(client, callback_body(app, output, write))
         assert answer.status_code == 401 and answer.json["code"] == "auth.required", (output, write)
@@ -301,6 +307,20 @@ def test_a_viewer_looks_and_exports_but_every_write_is_403(login_app):
         "/api/imports", data={"file": (io.BytesIO(json.dumps(POINTS).encode()), "a.geojson")}, headers=ORIGIN
     )
     assert api.status_code == 403
+
+
+def test_tiles_are_read_by_any_signed_in_role_and_by_a_program_with_basic(login_app, tmp_path):
+    app, data = login_app
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(117.0, 117.2, 20), rng.uniform(-1.2, -1.0, 20)
+    parcels = gpd.GeoDataFrame(geometry=shapely.box(lon, lat, lon + 0.01, lat + 0.01), crs="EPSG:4326")
+    parcels.to_file(tmp_path / "petak.fgb", driver="FlatGeobuf", engine="pyogrio")
+    build_tiles(tmp_path / "petak.fgb", data, progress=lambda _: None)
+    assert app.server.test_client().get("/tiles/petak.json").status_code == 401
+    assert signed_in(app, "vera").get("/tiles/petak.json").status_code == 200
+    program = app.server.test_client()
+    assert program.get("/tiles/petak/0/0/0.pbf", headers=basic("vera", PASSWORD["vera"])).status_code == 200
+    assert program.get("/tiles/petak/0/0/0.pbf", headers=basic("vera", "wrong")).status_code == 401
 
 
 # --- editor ----------------------------------------------------------------------------------

@@ -157,7 +157,5 @@ def test_the_app_starts_and_serves_on_a_damaged_old_store(tmp_path, atlas, monke
 )
 def test_hostile_csv_uploads_are_refused_in_indonesian(tmp_path, atlas, csv, expected):
     contents = "data:text/csv;base64," + base64.b64encode(csv).decode()
-    report = plan_upload(atlas, Store(tmp_path), contents, "x.csv", "overlay", "id")[
-        "report"
-    ]
+    report = plan_upload(atlas, Store(tmp_path), contents, "x.csv", "overlay", "id")["report"]
     assert expected in str(report)

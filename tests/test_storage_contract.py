@@ -344,9 +344,9 @@ def test_two_hosts_share_imports_views_and_plans(backend, atlas):
     assert live.get().atlas.zones.at["kendal", "boundary"] == OFFICIAL
     host_a.views.add("Dari host A", "", "", actor="ani", shared=True)
     feature = {"type": "Feature", "properties": {"id": "kendal"}, "geometry": KENDAL.__geo_interface__}
-    token = plan_upload(
-        atlas, host_a, upload_contents([feature]), "batas.geojson", "footprints", "en"
-    )["token"]
+    token = plan_upload(atlas, host_a, upload_contents([feature]), "batas.geojson", "footprints", "en")[
+        "token"
+    ]
     assert token
     answer = json.loads(finished(backend.run(HOST_B, token)))
     assert answer["stored"], answer["message"]

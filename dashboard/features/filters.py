@@ -9,7 +9,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard.features import facilities
+from dashboard.features import facilities, tiles
 from dashboard.i18n import t
 from dashboard.reducer import Controls, apply_controls, camera_moved, ring_text
 from dashboard.runtime import LiveRuntime, Runtime
@@ -255,6 +255,7 @@ def layout(atlas: Atlas, options: dict[str, list[dict[str, Any]]], lang: str) ->
                 ],
             ),
             *facilities.controls(options),
+            *tiles.controls(lang),
         ],
         className="filters panel",
         id="controls-panel",

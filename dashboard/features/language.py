@@ -47,6 +47,7 @@ PLACEHOLDERS = {
     "province-filter": "filter.any",
     "regency-filter": "filter.any",
     "zone-search": "filter.search",
+    "tile-category": "tiles.all",
 }
 
 

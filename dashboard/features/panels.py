@@ -14,11 +14,10 @@ from dashboard.features import facilities as facilitypanel
 from dashboard.features.kaltim import distance_tables
 from dashboard.i18n import format_hectares, format_idr_trillion, format_number, t
 from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel
-from dashboard.runtime import Runtime, kaltim_report
+from dashboard.runtime import Runtime, kaltim_report, kaltim_scope
 from dashboard.state import ViewState, with_changes
 from dashboard.widgets import GRAPH_CONFIG, plain, source_items, swatch, text
 from geodata import Atlas
-from geodata.connectivity import kaltim_sites
 from geodata.footprints import OFFICIAL
 from geodata.query import Summary, Total, summarize, unknown_year
 
@@ -258,14 +257,8 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> dict[str,
     lang = state.lang
     mask = state.selection(runtime.attributes)
     kaltim = state.view == "kaltim"
-    # The KPIs and the chart count what the view is about: Kaltim's zones in the Kaltim view.
-    scope = runtime.cached(
-        ("kaltim-scope",), lambda: runtime.attributes.index.isin(kaltim_sites(atlas).index)
-    )
-    counted = mask & scope if kaltim else mask
-    counted_total = int(scope.sum()) if kaltim else len(mask)
-    summary = summarize(runtime.attributes[counted])
-    hidden = hidden_by_year(runtime, state, scope if kaltim else True)
+    counted = mask & counting_scope(runtime, state)
+    summary, counted_total, hidden = kpi_summary(runtime, state, mask)
     shown = runtime.attributes[mask]
     visible = bool(state.zone) and bool(mask.get(state.zone, False))
     present = tuple(sorted(set(shown["kind" if state.color == "kind" else "primary_sector"])))
@@ -329,6 +322,21 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> dict[str,
         "tables": tables,
         "drawn": now,
     }
+
+
+def counting_scope(runtime: Runtime, state: ViewState) -> Any:
+    """The zones the KPIs and the chart count: what the view is about (Kaltim's zones in the Kaltim
+    view, a mask; True, every zone, otherwise)."""
+    return kaltim_scope(runtime) if state.view == "kaltim" else True
+
+
+def kpi_summary(runtime: Runtime, state: ViewState, mask: pd.Series) -> tuple[Summary, int, int]:
+    """The KPI cards' figures for the zones ``mask`` shows: their summary, how many zones they are
+    out of, and how many the chosen year hides for want of a known year (``kpi_children``'s
+    arguments; assets/filter.js computes the same from its index)."""
+    scope = counting_scope(runtime, state)
+    total = len(mask) if scope is True else int(scope.sum())
+    return summarize(runtime.attributes[mask & scope]), total, hidden_by_year(runtime, state, scope)
 
 
 def hidden_by_year(runtime: Runtime, state: ViewState, scope: Any = True) -> int:

@@ -28,6 +28,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
     "--disable-quic",
+    # Offline like an FGD ballroom, in the browser itself: every request that is not to this machine
+    # goes to a proxy port where nothing listens, and fails. (Playwright's request routing would do
+    # it too, but it sends every request through the test process and turns the HTTP cache off:
+    # each page opened ~1.5 s slower.)
+    "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=127.0.0.1;localhost;[::1]",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
@@ -91,16 +97,14 @@ def is_local(url: str) -> bool:
 
 
 def block_the_internet(context, blocked: list[str]) -> None:
-    """Abort every request that does not go to this machine, and remember it."""
+    """Remember every request that does not go to this machine (a browser launched with
+    CHROMIUM_ARGS fails them all, see there)."""
 
-    def handle(route):
-        if is_local(route.request.url):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort("internetdisconnected")
+    def record(request):
+        if not is_local(request.url):
+            blocked.append(request.url)
 
-    context.route("**/*", handle)
+    context.on("request", record)
 
 
 MAP_READY_JS = """() => {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -17,7 +16,6 @@ from dashboard.figures import (
     TRACE_IKN,
     TRACE_RINGS,
     TRACE_SELECTED,
-    footprint_filter,
 )
 from dashboard.i18n import format_km
 from geodata.connectivity import kaltim_analysis, kaltim_sites
@@ -53,6 +51,12 @@ def test_page_renders_offline_without_errors_or_outside_requests(session, atlas)
     assert len(session.shown_zones()) == len(atlas.zones)
     assert session.blocked == []
     assert session.console_errors == []
+    # the harness's browser really is offline: an outside request fails, and is recorded
+    failed = session.page.evaluate(
+        "() => fetch('https://tile.openstreetmap.org/0/0/0.png').then(() => false, () => true)"
+    )
+    assert failed and session.blocked == ["https://tile.openstreetmap.org/0/0/0.png"]
+    session.console_errors.clear()  # the browser's own report of that failure
 
 
 def test_filtering_to_bauxite_shows_galang_batang_and_hides_sei_mangkei(session, atlas):
@@ -315,11 +319,13 @@ def test_controls_are_labelled_and_operable_by_keyboard(session, atlas):
     assert focused in ("INPUT", "BUTTON", "A", "SELECT", "TEXTAREA", "DIV")
 
 
-FOOTPRINT_FILTERS_JS = """() => {
+FOOTPRINT_STATE_JS = """(rows) => {
   const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
-  return ['footprints-indicative', 'footprints-indicative-outline', 'footprints-official', 'footprints-official-outline',
-    'footprints-imported', 'footprints-imported-outline']
-    .map((id) => JSON.stringify(map.getFilter(id)[2]));
+  const filters = ['indicative', 'official', 'imported'].flatMap((s) => [`footprints-${s}`, `footprints-${s}-outline`])
+    .map((id) => map.getFilter(id)[2]);
+  const hidden = [];
+  for (let i = 0; i < rows; i++) { if ((map.getFeatureState({source: 'footprints', id: i}) || {}).hidden) { hidden.push(i); } }
+  return {filters, hidden};
 }"""
 
 
@@ -335,9 +341,13 @@ def test_a_filter_reaches_the_footprints_and_outlives_a_style_change(session, at
     assert session.page.evaluate(FOOTPRINTS_LOADED_JS) == 0  # the whole country: not fetched
     session.open("?zoom=6")  # where footprints show (FOOTPRINT_MINZOOM)
     pick_from_dropdown(session, "sector-filter", "Bauksit")
-    expected = json.dumps(footprint_filter(select_zones(atlas.zones, ["bauxite"])), separators=(",", ":"))
+    # every layer shows all; the footprints of zones the filter leaves out are hidden by feature state
+    bauxite = select_zones(atlas.zones, ["bauxite"]).to_numpy()
+    expected = {"filters": [True] * 6, "hidden": [i for i, shown in enumerate(bauxite) if not shown]}
+    assert 0 < len(expected["hidden"]) < len(bauxite)
+    rows = len(atlas.zones)
     session.page.wait_for_function(
-        f"() => ({FOOTPRINT_FILTERS_JS})().every((f) => f === {json.dumps(expected)})"
+        f"(e) => JSON.stringify(({FOOTPRINT_STATE_JS})({rows})) === JSON.stringify(e)", arg=expected
     )
     style_before = session.page.evaluate(
         "() => document.querySelector('#map .js-plotly-plot').layout.map.style"
@@ -348,10 +358,16 @@ def test_a_filter_reaches_the_footprints_and_outlives_a_style_change(session, at
         ".getPaintProperty('footprints-official', 'fill-color')).includes('kind')"
     )
     session.settle()
-    assert session.page.evaluate(FOOTPRINT_FILTERS_JS) == [expected] * 6
+    assert session.page.evaluate(f"({FOOTPRINT_STATE_JS})({rows})") == expected
     session.page.wait_for_function(  # the footprints are loaded again into the new style
         f"(n) => ({FOOTPRINTS_LOADED_JS})() === n", arg=len(atlas.footprints)
     )
+    # a hidden footprint is drawn transparent: its paint reads the state
+    opacity = session.page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+        ".getPaintProperty('footprints-official', 'fill-opacity')"
+    )
+    assert opacity[:2] == ["case", ["boolean", ["feature-state", "hidden"], False]] and opacity[2] == 0
     assert style_before["layers"][-1]["filter"][2] is True  # the figure's style never carries the filter
     assert session.console_errors == []
 

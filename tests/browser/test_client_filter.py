@@ -1,0 +1,145 @@
+"""The filter in the browser (assets/filter.js): the map follows a filter before the server answers,
+and the server, once it answers, agrees and does not send the map's visibility again. With a year
+chosen (the time slider) the browser applies it too and its KPI card says how many zones of unknown
+year the year hides, as the server's does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.figures import TRACE_FACILITIES, TRACE_ZONES
+from dashboard.i18n import DEFAULT_LANGUAGE, format_number, t
+from geodata import load_atlas
+from geodata.filterspec import select
+
+ZONES_SHOWN_JS = (
+    "([zones, plants]) => { const gd = document.querySelector('#map .js-plotly-plot');"
+    " const n = (t) => (gd.data[t].lon || []).filter((x) => x !== null && x !== undefined).length;"
+    " return [n(zones), n(plants)]; }"
+)
+INDEX_READY_JS = (
+    "() => { const gd = document.querySelector('#map .js-plotly-plot');"
+    " return !!(gd && gd.layout && gd.layout.meta && window.atlasFilter.ready(gd.layout.meta.filterIndex)); }"
+)
+YEAR = 2015
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+class HeldServer:
+    """Holds the page's callback requests until released, then passes them on, keeping the answers."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.held: list = []
+        self.holding = True
+        self.bodies: list[str] = []
+        page.route("**/_dash-update-component*", self._route)
+
+    def _route(self, route) -> None:
+        if self.holding:
+            self.held.append(route)
+        else:
+            self._answer(route)
+
+    def _answer(self, route) -> None:
+        response = route.fetch()
+        self.bodies.append(response.text())
+        route.fulfill(response=response)
+
+    def wait_held(self) -> None:
+        for _ in range(100):  # the route handler sees the request asynchronously
+            if self.held:
+                return
+            self.page.wait_for_timeout(50)
+        raise AssertionError("the server's callbacks were not held")
+
+    def release(self) -> None:
+        self.holding = False
+        for route in self.held:
+            self._answer(route)
+
+    def map_answers(self) -> list[dict]:
+        """The server's answers that wrote the map's record ('map-applied')."""
+        return [json.loads(b)["response"] for b in self.bodies if '"map-applied"' in b]
+
+
+def pick_nickel_while_held(session, shown: tuple[int, int | None]) -> HeldServer:
+    """Hold the server, choose nickel in the sector filter and wait until the map shows ``shown``
+    (zones, and plants unless None: layer off) without the server; the held server is returned,
+    still held."""
+    page = session.page
+    server = HeldServer(page)
+    page.locator("#sector-filter").click()
+    page.locator(".dash-dropdown-content input[value=nickel]").click()
+    page.wait_for_function(
+        f"([t, want]) => {{ const [z, p] = ({ZONES_SHOWN_JS})(t);"
+        " return z === want[0] && (want[1] === null || p === want[1]); }",
+        arg=[[TRACE_ZONES, TRACE_FACILITIES], list(shown)],
+    )
+    server.wait_held()
+    assert "sector=" not in page.url  # no server answer yet: the browser drew it alone
+    return server
+
+
+def release_and_settle(session, server: HeldServer) -> None:
+    server.release()
+    session.page.keyboard.press("Escape")
+    session.page.wait_for_url("**sector=nickel**")
+    session.settle()
+
+
+def page_year_max(page) -> int:
+    """The time slider's last year (where it rests while no year is chosen)."""
+    return page.evaluate("() => window.dash_component_api.getLayout('year-slider').props.max")
+
+
+def test_map_follows_a_filter_while_the_server_is_held_then_the_server_agrees(session, atlas):
+    page = session.page
+    session.open("?facilities=1")
+    page.wait_for_function(INDEX_READY_JS)
+    filters = {"sector": ["nickel"]}
+    zones = int(select(atlas.zones, filters).sum())
+    plants = int(select(atlas.facilities, filters, facilities=True).sum())
+    assert 0 < zones < len(atlas.zones) and 0 < plants < len(atlas.facilities)
+    # no year chosen: the slider rests at this year, yet the zones of unknown year stay
+    assert zones > int(select(atlas.zones, {**filters, "year": page_year_max(page)}).sum())
+    server = pick_nickel_while_held(session, (zones, plants))
+    release_and_settle(session, server)
+    assert page.evaluate(ZONES_SHOWN_JS, [TRACE_ZONES, TRACE_FACILITIES]) == [zones, plants]
+    assert session.text("#kpi-zones .kpi-value") == str(zones)
+    views = server.map_answers()
+    assert views, "the server's map answer was not seen"
+    assert '"lon"' not in json.dumps(views[-1].get("map", {}))  # the browser's visibility is not resent
+    assert views[-1]["map-applied"]["data"]["sector"] == ["nickel"]
+
+
+def test_with_a_year_the_browser_filters_and_counts_the_unknown_years_before_the_server(session, atlas):
+    page = session.page
+    session.open(f"?year={YEAR}")
+    page.wait_for_function(INDEX_READY_JS)
+    lang = DEFAULT_LANGUAGE
+    nickel = select(atlas.zones, {"sector": ["nickel"]})
+    zones = int(select(atlas.zones, {"sector": ["nickel"], "year": YEAR}).sum())
+    unknown = int((nickel & atlas.zones["established"].isna().to_numpy()).sum())
+    assert 0 < zones < int(nickel.sum()) and unknown > 0
+    note = (
+        t("kpi.of_total", lang, m=len(atlas.zones))
+        + "; "
+        + t("year.kpi", lang, n=format_number(unknown, lang))
+    )
+    server = pick_nickel_while_held(session, (zones, None))
+    assert session.text("#kpi-zones .kpi-value") == str(zones)  # the browser's cards, server held
+    assert session.text("#kpi-zones .kpi-note") == note
+    release_and_settle(session, server)
+    assert f"year={YEAR}" in page.url
+    assert page.evaluate(ZONES_SHOWN_JS, [TRACE_ZONES, TRACE_FACILITIES])[0] == zones
+    assert session.text("#kpi-zones .kpi-note") == note
+    views = server.map_answers()
+    assert views and views[-1]["map-applied"]["data"]["year"] == YEAR
+    assert '"lon"' not in json.dumps(views[-1].get("map", {}))
