@@ -30,14 +30,15 @@ python3 -m venv .venv
 if [ $# -gt 0 ]; then
   exec .venv/bin/python -m pytest "$@"
 fi
-# Everything: the browser tests (mostly waiting on Chromium and the server) and the others (mostly
-# Python) side by side, the others at a lower priority, so that a 2-core machine finishes in about
-# the time of the longer half. Their reports follow each other; either failing fails the run.
+# Everything: the browser tests (mostly waiting on Chromium and the server, so in two processes, a
+# test module each at a time) and the others (mostly Python) side by side, the others at a lower
+# priority, so that a 2-core machine finishes in about the time of the longer half. Their reports
+# follow each other; either failing fails the run.
 others_log="$(mktemp)"
 nice -n 10 .venv/bin/python -m pytest tests --ignore=tests/browser >"$others_log" 2>&1 &
 others=$!
 browser_status=0
-.venv/bin/python -m pytest tests/browser --durations=30 || browser_status=$?
+.venv/bin/python -m pytest tests/browser -n 2 --dist loadfile --durations=30 || browser_status=$?
 others_status=0
 wait "$others" || others_status=$?
 cat "$others_log"

@@ -261,6 +261,52 @@ def test_a_map_relayout_makes_good_the_answer_it_superseded(runtime):
     assert out["state"]["view"] == "kaltim" and out["controls"] == shown
 
 
+def test_a_button_click_whose_answer_was_dropped_is_applied_by_the_next_request(runtime):
+    """Buttons count their clicks (n_clicks): a request that finds more clicks than the state has
+    seen applies the missing ones, so a presentation toggle superseded by a map resize still lands."""
+    loaded = filters.sync_state(runtime, "url", "", Controls(), None, None, {"presentation-toggle": 2})
+    stored, shown = loaded["state"], Controls(**loaded["controls"])
+    assert stored["seen"]["presentation-toggle"] == 2 and not stored["present"]
+    # a resize after the third click (whose answer was dropped): presentation turns on
+    out = filters.sync_state(
+        runtime, "map-camera", "", shown, {"autosize": True}, stored, {"presentation-toggle": 3}
+    )
+    assert out["state"]["present"] and out["search"] == "?present=1"
+    assert out["state"]["seen"]["presentation-toggle"] == 3
+    # counted now: the next resize changes nothing
+    with pytest.raises(PreventUpdate):
+        filters.sync_state(
+            runtime,
+            "map-camera",
+            "?present=1",
+            shown,
+            {"autosize": True},
+            out["state"],
+            {"presentation-toggle": 3},
+        )
+    # two clicks, the first answer dropped: the second request toggles twice (back to off)
+    twice = filters.sync_state(
+        runtime, "presentation-toggle", "?present=1", shown, None, out["state"], {"presentation-toggle": 5}
+    )
+    assert twice["state"]["present"]
+    # a reset whose answer was dropped is applied by the next filter change
+    bauxite = filters.sync_state(
+        runtime,
+        "sector-filter",
+        "",
+        Controls(**{**loaded["controls"], "sector": ["bauxite"]}),
+        None,
+        stored,
+        {"presentation-toggle": 2},
+    )
+    assert bauxite["state"]["sector"] == ["bauxite"]
+    cleared = filters.sync_state(
+        runtime, "kind-filter", "?sector=bauxite", Controls(**{**loaded["controls"], "sector": ["bauxite"], "kind": ["KI"]}),
+        None, bauxite["state"], {"presentation-toggle": 2, "filter-reset": 1},
+    )  # fmt: skip
+    assert cleared["state"]["sector"] == [] and cleared["state"]["kind"] == []
+
+
 def test_panels_for_bauxite_show_galang_batang_not_sei_mangkei(runtime):
     out = panels.panel_outputs(runtime, ViewState(sector=("bauxite",)).as_dict())
     chart = out["chart"]

@@ -71,8 +71,37 @@ def control_values(state: ViewState, last_year: int | None = None) -> dict[str, 
     }  # fmt: skip
 
 
+# The buttons whose clicks change the state (by their n_clicks: a count, so that a click whose answer
+# was dropped is still noticed by the next request; see sync_state).
+BUTTONS = ("presentation-toggle", "filter-reset", "year-clear")
+
+
+def missed_clicks(stored: Any, buttons: dict[str, Any], trigger: str | None) -> list[str]:
+    """The button clicks the state has not counted yet (its 'seen' counts) beyond the one that
+    triggers this request: clicks whose answers were dropped. The presentation toggle counts by
+    parity (two clicks are none); the others once."""
+    seen = stored.get("seen", {}) if isinstance(stored, dict) else {}
+    seen = seen if isinstance(seen, dict) else {}
+    missed: list[str] = []
+    for name in BUTTONS:
+        clicks = _count(buttons.get(name)) - _count(seen.get(name)) - (name == trigger)
+        if clicks > 0:
+            missed += [name] * (clicks % 2 if name == "presentation-toggle" else 1)
+    return missed
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def sync_state(
-    runtime: Runtime, trigger: str | None, search: Any, controls: Controls, click: Any, stored: Any
+    runtime: Runtime,
+    trigger: str | None,
+    search: Any,
+    controls: Controls,
+    click: Any,
+    stored: Any,
+    buttons: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """URL <-> controls <-> state. Returns the outputs by name: state, url search, controls (by
     name, CONTROLS) and ring_error.
@@ -81,9 +110,13 @@ def sync_state(
     then moves to the URL's camera ('apply_camera' in the state's Store); any control change
     derives a new state and pushes it to the URL (one history entry per change). A pan or zoom
     (trigger 'map-camera', ``click`` holding the relayoutData) writes the camera to the URL; it also
-    makes good an answer it superseded (load_superseded, reducer.camera_moved).
+    makes good an answer it superseded (load_superseded, reducer.camera_moved). A button click whose
+    answer was superseded (Dash keeps only a callback's latest request) is found by its count
+    (``buttons``: n_clicks by id, against the state's 'seen' counts) and applied by the next request.
     """
     vocabulary = runtime.vocabulary
+    buttons = buttons or {}
+    seen = {name: _count(buttons.get(name)) for name in BUTTONS}
     if trigger == "map-camera" and load_superseded(stored, search, vocabulary):
         trigger = "url"
     if trigger in (None, "url"):
@@ -94,18 +127,21 @@ def sync_state(
         if values["lang"] == controls.lang:
             values["lang"] = no_update  # the switch's 43 kB answer is in the layout already
         return {
-            "state": {**state.as_dict(), "apply_camera": True},
+            "state": {**state.as_dict(), "apply_camera": True, "seen": seen},
             "search": no_update,
             "controls": values,
             "ring_error": None,
         }
     previous = ViewState.from_dict(stored, vocabulary)
+    missed = missed_clicks(stored, buttons, trigger)
     if trigger == "map-camera":
         state, rings_error = camera_moved(previous, controls, click, vocabulary), None
-        if state == previous:
+        if state == previous and not missed:
             raise PreventUpdate  # an autosize, or a camera the URL already holds
     else:
         state, rings_error = apply_controls(previous, controls, trigger, click, vocabulary)
+    for name in missed:  # a click whose own answer was dropped
+        state, _ = apply_controls(state, controls, name, None, vocabulary)
     error = t("kaltim.rings.invalid", state.lang, error=rings_error) if rings_error else None
     query = to_query(state)
     # a wildcard output (the weights) takes a list even when nothing changes
@@ -120,7 +156,7 @@ def sync_state(
     if state.open_panel != controls.panel:
         controls_out["panel"] = state.open_panel  # a view switch opened its own tab
     return {
-        "state": state.as_dict(),
+        "state": {**state.as_dict(), "seen": seen},
         "search": query if query != (search or "") else no_update,
         "controls": controls_out,
         "ring_error": error,
@@ -186,7 +222,8 @@ def register(app: Dash, live: LiveRuntime) -> None:
         if ctx.triggered and ctx.triggered[0]["prop_id"] == "map.relayoutData":
             trigger = "map-camera"
         click = {"map": map_click, "map-camera": relayout}.get(trigger, bar_click)
-        return sync_state(live.get(), trigger, search, Controls(**controls), click, stored)
+        buttons = dict(zip(BUTTONS, (present, reset, clear_year), strict=True))
+        return sync_state(live.get(), trigger, search, Controls(**controls), click, stored, buttons)
 
     @app.callback(Output("regency-filter", "options"), Input("view-state", "data"))
     def _regency_options(stored: Any) -> list[dict[str, str]]:
