@@ -35,7 +35,7 @@ fi
 # priority, so that a 2-core machine finishes in about the time of the longer half. Their reports
 # follow each other; either failing fails the run.
 others_log="$(mktemp)"
-nice -n 10 .venv/bin/python -m pytest tests --ignore=tests/browser >"$others_log" 2>&1 &
+nice -n 10 .venv/bin/python -m pytest tests --ignore=tests/browser --durations=15 >"$others_log" 2>&1 &
 others=$!
 browser_status=0
 .venv/bin/python -m pytest tests/browser -n 2 --dist loadfile --durations=30 || browser_status=$?
