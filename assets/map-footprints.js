@@ -37,12 +37,17 @@ window.atlasFootprints = (function () {
       if (source && typeof source.setData === "function" && givenUrl(source) !== url) { source.setData(url); }
     }
   }
-  /* The footprint ids (zone positions) a filter hides, out of ``rows``. */
+  /* The footprint ids (zone positions) a filter hides, out of ``rows``; kept for the last filter,
+     since apply() runs on every style and zoom event and the filter changes far less often. */
+  let hiddenFor = {filter: true, rows: 0, hidden: new Set()};
   function hiddenBy(filter, rows) {
+    if (hiddenFor.filter === filter && hiddenFor.rows === rows) { return hiddenFor.hidden; }
     const hidden = new Set();
-    if (filter === true) { return hidden; }
-    const shown = new Set(Array.isArray(filter) ? filter[2] : []);
-    for (let i = 0; i < rows; i++) { if (!shown.has(i)) { hidden.add(i); } }
+    if (filter !== true) {
+      const shown = new Set(Array.isArray(filter) ? filter[2] : []);
+      for (let i = 0; i < rows; i++) { if (!shown.has(i)) { hidden.add(i); } }
+    }
+    hiddenFor = {filter, rows, hidden};
     return hidden;
   }
   /* Hide by feature state, which MapLibre applies to the drawn tiles' paint (figures.unless_hidden):
