@@ -46,7 +46,14 @@ def main() -> None:
             page.wait_for_function(DASH_IDLE_JS, timeout=60_000)
             if name == "presentation":
                 page.wait_for_function("() => document.body.classList.contains('presenting')")
-            page.wait_for_timeout(2500)  # let MapLibre finish drawing in software WebGL
+            # the detailed outlines replace the national ones from the page's zoom (map-footprints.js):
+            # wait until MapLibre holds and has drawn every source, then let it finish in software WebGL
+            page.wait_for_function(
+                "() => { const m = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;"
+                " return m.loaded() && m.areTilesLoaded(); }",
+                timeout=60_000,
+            )
+            page.wait_for_timeout(2500)
             path = OUT / f"{name}.png"
             page.screenshot(path=str(path))  # the page is the viewport: map first, tools in tabs
             print(f"wrote {path.relative_to(ROOT)}")
