@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import math
 import re
@@ -126,16 +127,23 @@ class Boundaries:
     regencies: dict[str, BaseGeometry]
 
 
-def read_boundaries(folder: Path, names: set[str] | None = None) -> dict[str, BaseGeometry]:
-    """Official polygons by name from the wilayah_boundaries SQL dumps (only ``names`` when given),
-    parsed as the shipped boundary layers are (tools/build_boundaries.py)."""
+@functools.cache
+def _parsed_boundaries(folder: Path) -> dict[str, BaseGeometry]:
+    """Every official polygon of a folder of SQL dumps, by name: parsing and repairing them is nearly
+    all of a run's time, so a process that builds several times (the tests) parses each folder once."""
     polygons_by_name: dict[str, BaseGeometry] = {}
     for sql in sorted(folder.glob("*.sql")):
         for area in parse_sql(sql.read_text(encoding="utf-8")):
-            if names is None or area.name in names:
-                shapely.prepare(area.geometry)
-                polygons_by_name[area.name] = area.geometry
+            shapely.prepare(area.geometry)
+            polygons_by_name[area.name] = area.geometry
     return polygons_by_name
+
+
+def read_boundaries(folder: Path, names: set[str] | None = None) -> dict[str, BaseGeometry]:
+    """Official polygons by name from the wilayah_boundaries SQL dumps (only ``names`` when given),
+    parsed as the shipped boundary layers are (tools/build_boundaries.py)."""
+    parsed = _parsed_boundaries(folder.resolve())
+    return {name: polygon for name, polygon in parsed.items() if names is None or name in names}
 
 
 def regency_names(text: str) -> list[str]:
