@@ -1,19 +1,21 @@
 """Exports of exactly what is on screen (the URL state): images, tables, geodata and a one-page brief.
 
 Every export states its filters, the date it was made, and the sources and as-of dates of its data.
-PNG and PDF are drawn by Kaleido on the local Chromium (seconds each); one runs at a time.
+PNG and PDF are drawn by Kaleido on the local Chromium (seconds each); one runs at a time on a machine.
 """
 
 from __future__ import annotations
 
 import io
 import math
-import threading
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
+from filelock import FileLock
 
 from dashboard import figures
 from dashboard.i18n import format_hectares, format_idr_trillion, format_km, format_number, t
@@ -31,7 +33,10 @@ PNG_SIZES = {
     "print": {"width": 1754, "height": 1240, "scale": 2},  # 3508 x 2480 px = A4 landscape at 300 dpi
 }
 PNG_TARGETS = ("map", "investment", "national")
-_kaleido = threading.Lock()
+# Kaleido starts a Chromium for each image, and export jobs run in processes of their own (Dash's
+# diskcache manager starts one per job): a lock file, not a thread lock, keeps one render at a time on
+# the machine, so two planners' exports do not share two cores and both run into Kaleido's time limit.
+_RENDER_LOCK = FileLock(Path(tempfile.gettempdir()) / "atlas-kawasan-render.lock", mode=0o666)
 
 
 class ExportError(RuntimeError):
@@ -350,9 +355,9 @@ def screen_figure(
 
 
 def render_png(figure: go.Figure, size: str) -> bytes:
-    """PNG bytes at a preset size; one Kaleido render at a time so two cores are not swamped."""
+    """PNG bytes at a preset size; one Kaleido render at a time on the machine."""
     preset = PNG_SIZES[size]
-    with _kaleido:
+    with _RENDER_LOCK:
         try:
             return figure.to_image(format="png", **preset)
         except Exception as exc:  # Kaleido reports Chromium failures with many exception types

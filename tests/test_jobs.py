@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
+import threading
+import time
 
+import plotly.graph_objects as go
 import pytest
 from dash import CeleryManager, DiskcacheManager
 
-from dashboard import jobs
+from dashboard import exports, jobs
 from dashboard.runtime import LiveRuntime
 from geodata.store import Store
 
@@ -43,10 +48,57 @@ def test_a_png_job_reports_its_steps_and_returns_the_file(atlas, tmp_path):
     download, message = jobs.export_job(
         live, steps.append, {"kind": "png", "params": "view=kaltim&lang=en&target=map&preset=projector"}
     )
+    assert message.startswith("Done: "), message  # a failed render says why here
     assert steps == [("1", "3"), ("2", "3"), ("3", "3")]
     assert download["filename"].startswith("atlas-kawasan-map-projector-")
     assert base64.b64decode(download["content"])[:8] == b"\x89PNG\r\n\x1a\n"
     assert message == f"Done: {download['filename']}"
+
+
+def _waiting_for_the_lock(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is inside FileLock.acquire (filelock polls the lock file while it waits)."""
+    frame = sys._current_frames().get(thread.ident or -1)
+    while frame is not None:
+        if frame.f_code.co_name == "acquire" and "filelock" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def test_a_render_waits_while_another_process_renders(tmp_path):
+    """Job processes share the machine: a render starts only when another process's render is done."""
+    ready, release = tmp_path / "ready", tmp_path / "release"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, pathlib; from dashboard import exports\n"
+            "with exports._RENDER_LOCK:\n"
+            "    pathlib.Path(sys.argv[1]).touch()\n"
+            "    while not pathlib.Path(sys.argv[2]).exists(): time.sleep(0.05)\n",
+            str(ready),
+            str(release),
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            assert holder.poll() is None and time.monotonic() < deadline, "the other process never rendered"
+            time.sleep(0.05)
+        result: list[bytes] = []
+        figure = go.Figure(go.Bar(x=["a"], y=[1]))
+        render = threading.Thread(target=lambda: result.append(exports.render_png(figure, "projector")))
+        render.start()
+        deadline = time.monotonic() + 20
+        while not _waiting_for_the_lock(render):
+            assert render.is_alive() and time.monotonic() < deadline, "the render did not wait for the lock"
+            time.sleep(0.05)
+        release.touch()
+        render.join(timeout=120)
+        assert result and result[0][:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        release.touch()
+        holder.wait(timeout=30)
 
 
 def test_a_job_with_a_bad_choice_says_why_in_the_users_language(atlas, tmp_path):

@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pypdf import PdfReader
 
 from dashboard.state import ViewState
@@ -34,11 +35,17 @@ def screen_table(session) -> pd.DataFrame:
     )
 
 
-def download(session, button_id: str, tmp_path: Path, timeout: float = 90_000) -> Path:
+def download(session, button_id: str, tmp_path: Path, timeout: float = 150_000) -> Path:
+    """The file a button exports. A PNG or PDF is a job (Kaleido, one render at a time on the machine,
+    so it may queue behind another process's render); if none comes, the job's status says why."""
     if session.page.locator("#pane-export").is_hidden():
         session.show("export")
-    with session.page.expect_download(timeout=timeout) as info:
-        session.page.locator(f"#{button_id}").click()
+    try:
+        with session.page.expect_download(timeout=timeout) as info:
+            session.page.locator(f"#{button_id}").click()
+    except PlaywrightTimeoutError as exc:
+        status = session.page.locator("#export-status").inner_text()
+        raise AssertionError(f"no download from #{button_id}; the export status says: {status!r}") from exc
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     return path

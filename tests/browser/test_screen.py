@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.features.language import DROPDOWN_IDS
 from geodata.connectivity import kaltim_sites
-from tests.browser.conftest import new_session
+from tests.browser.conftest import LAPTOP, new_session
 
 VIEWPORTS = {"laptop": (1366, 768), "tablet": (768, 1024), "phone": (390, 844)}
 # axe-core 4.14.1 (MPL-2.0, licence header inside the file and in vendor/axe-core.LICENSE)
@@ -183,7 +183,7 @@ def test_the_comparison_fits_its_panel_and_the_rename_box_is_usable(screen):
 
 
 def test_language_reaches_html_lang_and_the_import_panel(browser, server_url):
-    session, context = new_session(browser, server_url, viewport={"width": 1366, "height": 768})
+    session, context = new_session(browser, server_url, viewport=LAPTOP)
     session.open("?lang=en&panel=import")
     session.page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert session.text("#title-import") == "Import your own data"
@@ -199,7 +199,7 @@ def test_language_reaches_html_lang_and_the_import_panel(browser, server_url):
 
 
 def test_saved_views_undo_a_delete_and_an_import_twice_adds_nothing(browser, server_url, tmp_path):
-    session, context = new_session(browser, server_url, viewport={"width": 1366, "height": 768})
+    session, context = new_session(browser, server_url, viewport=LAPTOP)
     session.open("?sector=nickel&panel=saved")
     count = "() => document.querySelectorAll('#saved-views li[data-view]').length"
     before = session.page.evaluate(count)
