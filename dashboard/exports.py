@@ -36,7 +36,8 @@ PNG_TARGETS = ("map", "investment", "national")
 # Kaleido starts a Chromium for each image, and export jobs run in processes of their own (Dash's
 # diskcache manager starts one per job): a lock file, not a thread lock, keeps one render at a time on
 # the machine, so two planners' exports do not share two cores and both run into Kaleido's time limit.
-_RENDER_LOCK = FileLock(Path(tempfile.gettempdir()) / "atlas-kawasan-render.lock", mode=0o666)
+# A new FileLock for each render: a job process is forked, and filelock refuses an inherited instance.
+RENDER_LOCK_FILE = Path(tempfile.gettempdir()) / "atlas-kawasan-render.lock"
 
 
 class ExportError(RuntimeError):
@@ -357,7 +358,7 @@ def screen_figure(
 def render_png(figure: go.Figure, size: str) -> bytes:
     """PNG bytes at a preset size; one Kaleido render at a time on the machine."""
     preset = PNG_SIZES[size]
-    with _RENDER_LOCK:
+    with FileLock(RENDER_LOCK_FILE, mode=0o666):
         try:
             return figure.to_image(format="png", **preset)
         except Exception as exc:  # Kaleido reports Chromium failures with many exception types

@@ -72,8 +72,8 @@ def test_a_render_waits_while_another_process_renders(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time, pathlib; from dashboard import exports\n"
-            "with exports._RENDER_LOCK:\n"
+            "import sys, time, pathlib; from filelock import FileLock; from dashboard import exports\n"
+            "with FileLock(exports.RENDER_LOCK_FILE):\n"
             "    pathlib.Path(sys.argv[1]).touch()\n"
             "    while not pathlib.Path(sys.argv[2]).exists(): time.sleep(0.05)\n",
             str(ready),

@@ -112,6 +112,11 @@ MAP_READY_JS = """() => {
   return !!(gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
             && document.querySelector('#map canvas') && gd.data.some((t) => t.name === 'zones' && t.customdata));
 }"""
+# MapLibre holds every source and has cut and drawn its tiles (querySourceFeatures answers only then).
+MAP_DRAWN_JS = """() => {
+  const m = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  return m.loaded() && m.areTilesLoaded();
+}"""
 # The ids of the zones the map shows: the zones trace holds every zone; a hidden one has no longitude.
 SHOWN_ZONES_JS = """() => {
   const zones = document.querySelector('#map .js-plotly-plot').data.find((t) => t.name === 'zones');

@@ -14,6 +14,7 @@ from tests.browser.harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DASH_IDLE_JS,
+    MAP_DRAWN_JS,
     MAP_READY_JS,
     ROOT,
     block_the_internet,
@@ -48,11 +49,7 @@ def main() -> None:
                 page.wait_for_function("() => document.body.classList.contains('presenting')")
             # the detailed outlines replace the national ones from the page's zoom (map-footprints.js):
             # wait until MapLibre holds and has drawn every source, then let it finish in software WebGL
-            page.wait_for_function(
-                "() => { const m = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;"
-                " return m.loaded() && m.areTilesLoaded(); }",
-                timeout=60_000,
-            )
+            page.wait_for_function(MAP_DRAWN_JS, timeout=60_000)
             page.wait_for_timeout(2500)
             path = OUT / f"{name}.png"
             page.screenshot(path=str(path))  # the page is the viewport: map first, tools in tabs

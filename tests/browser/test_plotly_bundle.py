@@ -6,6 +6,8 @@ from urllib.parse import urlparse
 
 from plotly.offline import get_plotlyjs_version
 
+from tests.browser.harness import MAP_DRAWN_JS
+
 # Every trace type the dashboard draws (choroplethmap: imported polygon overlays); tools/plotly-bundle/build.mjs
 # bundles exactly these.
 TRACE_TYPES = ["bar", "choroplethmap", "scatter", "scattermap"]
@@ -40,6 +42,7 @@ def test_page_uses_the_partial_bundle_and_draws_every_chart(session):
     session.page.wait_for_function(
         "() => document.querySelectorAll('#investment-chart .barlayer .point').length"
     )
+    session.page.wait_for_function(MAP_DRAWN_JS)  # the provinces' features exist once tiles are cut
 
     assert "/assets/vendor/plotly-atlas.min.js" in paths
     assert not [p for p in paths if p.endswith("plotly.min.js")], "dash's full plotly.js was requested"

@@ -187,7 +187,10 @@ def test_language_reaches_html_lang_and_the_import_panel(browser, server_url):
     session.open("?lang=en&panel=import")
     session.page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert session.text("#title-import") == "Import your own data"
-    assert "Drag and drop" in session.text("#label-import-drop")
+    # the drop zone is a lazily loaded component (dcc.Upload): its text may follow a frame later
+    session.page.wait_for_function(
+        "() => document.querySelector('#label-import-drop').innerText.includes('Drag and drop')"
+    )
     assert session.page.get_by_label("Overlay layer").count() == 1
     session.page.get_by_label("Bahasa Indonesia").check()
     session.page.wait_for_function("() => document.documentElement.lang === 'id'")
