@@ -212,6 +212,61 @@ const trimCore = {
     },
 };
 
+// plotly.js's map subplot (src/plots/map/map.js) sets the camera (four jumps: centre, zoom,
+// bearing, pitch) and resizes the map on every Plotly.react, so each Dash figure update painted
+// full extra frames, ~1-2 s each in software WebGL at 20,000 zones (issue 14): MapLibre repaints
+// after every jump even to where it is, and a resize resets the canvas. Here the camera jumps only
+// to what differs, in one jump, and the map resizes only when its container's size changed
+// (MapLibre also follows its container with its own ResizeObserver). The online icon and font
+// fixes (Maki icons and OpenMapTiles font names from the internet) go: the atlas's style names
+// its own glyphs and no icon, and the page is offline. Each replaced text must be found, so a new
+// plotly.js that changes it fails the build instead of shipping unpatched.
+const MAP_PATCHES = [
+    [
+        `    if (!this.dragging && !this.wheeling) {
+        map.setCenter(convertCenter(opts.center));
+        map.setZoom(opts.zoom);
+        map.setBearing(opts.bearing);
+        map.setPitch(opts.pitch);
+    }`,
+        `    if (!this.dragging && !this.wheeling) {
+        var now = map.getCenter();
+        var camera = {};
+        if (now.lng !== opts.center.lon || now.lat !== opts.center.lat) camera.center = convertCenter(opts.center);
+        if (map.getZoom() !== opts.zoom) camera.zoom = opts.zoom;
+        if (map.getBearing() !== opts.bearing) camera.bearing = opts.bearing;
+        if (map.getPitch() !== opts.pitch) camera.pitch = opts.pitch;
+        if (Object.keys(camera).length) map.jumpTo(camera);
+    }`,
+    ],
+    [
+        `    this.map.resize();
+`,
+        `    var size = this.div.clientWidth + 'x' + this.div.clientHeight;
+    if (size !== this._atlasSize) {
+        this._atlasSize = size;
+        this.map.resize();
+    }
+`,
+    ],
+    [/\n {4}const requestedIcons = \{\};\n {4}map\.setMissingStyleImageResolver\([\s\S]*?\n {4}\}\);\n/, '\n'],
+    [/\n {4}map\.setTransformRequest\(function \(url\) \{[\s\S]*?\n {4}\}\);\n/, '\n'],
+];
+const patchMap = {
+    name: 'patch-map-subplot',
+    setup(b) {
+        b.onLoad({ filter: /[\\/]plotly\.js[\\/]src[\\/]plots[\\/]map[\\/]map\.js$/ }, (args) => {
+            let code = readFileSync(args.path, 'utf8');
+            for (const [from, to] of MAP_PATCHES) {
+                const found = typeof from === 'string' ? code.includes(from) : from.test(code);
+                if (!found) throw new Error(`src/plots/map/map.js no longer contains ${String(from).slice(0, 60)}`);
+                code = code.replace(from, to);
+            }
+            return { contents: stripMeta(code), loader: 'js' };
+        });
+    },
+};
+
 // The ArcGIS satellite styles (~5 kB gzip) are online tiles the atlas never shows: an empty style
 // keeps their names valid.
 const noSatelliteStyles = {
@@ -302,7 +357,7 @@ const bundled = await build({
     format: 'iife',
     globalName: 'Plotly',
     legalComments: 'eof',
-    plugins: [trimCore, noSatelliteStyles, ...usedExports, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
+    plugins: [trimCore, patchMap, noSatelliteStyles, ...usedExports, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
     alias: { regl: '@plotly/regl' },
     define: { global: 'window', 'define.amd': 'false' },
 });
