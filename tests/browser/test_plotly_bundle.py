@@ -67,13 +67,26 @@ def test_page_inlines_only_the_ids_of_the_layout(session):
     assert "choroplethmap" not in html  # the map figure comes with /_dash-layout only
 
 
-# What the live MapLibre map does while Plotly updates the figure: its resizes and camera moves.
+# What the live MapLibre map does while Plotly updates the figure: its resizes and camera moves, and
+# the data given to each trace's source (by trace name).
 WATCH_MAP_JS = """() => {
   const gd = document.querySelector('#map .js-plotly-plot');
   const map = gd._fullLayout.map._subplot.map;
   window.__mapEvents = {resize: 0, movestart: 0};
+  window.__sourceData = {};
   map.on('resize', () => { window.__mapEvents.resize += 1; });
   map.on('movestart', () => { window.__mapEvents.movestart += 1; });
+  for (const trace of gd._fullData) {
+    const drawn = gd._fullLayout.map._subplot.traceHash[trace.uid];
+    for (const id of new Set(drawn ? Object.values(drawn.sourceIds) : [])) { // cluster ids name the circle source
+      const source = map.getSource(id);
+      const setData = source.setData.bind(source);
+      source.setData = (data) => {
+        window.__sourceData[trace.name] = (window.__sourceData[trace.name] || 0) + 1;
+        return setData(data);
+      };
+    }
+  }
 }"""
 # A figure update that changes neither the camera nor the map's size: the selection trace's data,
 # as a Dash Patch does (restyle runs the map subplot's whole update).
@@ -86,12 +99,15 @@ SAME_VIEW_UPDATE_JS = """async () => {
 
 
 def test_figure_updates_move_or_resize_the_map_only_when_needed(session):
-    """tools/plotly-bundle patches plotly.js's map subplot: a figure update used to jump the camera
-    to where it was and resize the map each time, painting full frames (seconds at 20,000 zones)."""
+    """tools/plotly-bundle patches plotly.js's map subplot and scattermap trace: a figure update used
+    to jump the camera to where it was, resize the map and give every trace's source its data again
+    each time, painting full frames (seconds at 20,000 zones)."""
     session.open()
     page = session.page
     page.evaluate(WATCH_MAP_JS)
     assert page.evaluate(SAME_VIEW_UPDATE_JS) == {"resize": 0, "movestart": 0}
+    # only the changed trace's sources got new data; the zones, halos and labels' did not
+    assert set(page.evaluate("() => window.__sourceData")) == {"selected"}
 
     zoom = page.evaluate(
         "async () => { const gd = document.querySelector('#map .js-plotly-plot');"

@@ -252,14 +252,49 @@ const MAP_PATCHES = [
     [/\n {4}const requestedIcons = \{\};\n {4}map\.setMissingStyleImageResolver\([\s\S]*?\n {4}\}\);\n/, '\n'],
     [/\n {4}map\.setTransformRequest\(function \(url\) \{[\s\S]*?\n {4}\}\);\n/, '\n'],
 ];
-const patchMap = {
-    name: 'patch-map-subplot',
+
+// plotly.js's scattermap trace (src/traces/scattermap/plot.js) gives each of its MapLibre sources
+// its GeoJSON again on every Plotly.react, changed or not, so any figure update (a zone picked, a
+// legend redrawn) had MapLibre's worker re-tile every trace, 20,000 zones twice over at scale, and
+// repaint as the tiles came back. A source now gets data only when its GeoJSON differs from what
+// it was last given (a string comparison, milliseconds against seconds of tiling and frames),
+// including the data a source is (re)added with.
+const SCATTERMAP_PATCHES = [
+    [
+        `proto.setSourceData = function(k, opts) {
+    this.subplot.map
+        .getSource(this.sourceIds[k])
+        .setData(opts.geojson);
+};`,
+        `proto.setSourceData = function(k, opts) {
+    var id = this.sourceIds[k];
+    var sent = this._atlasSent || (this._atlasSent = {});
+    var json = JSON.stringify(opts.geojson);
+    if(sent[id] === json) return;
+    sent[id] = json;
+    this.subplot.map.getSource(id).setData(opts.geojson);
+};`,
+    ],
+    [
+        `proto.addSource = function(k, opts, cluster) {
+`,
+        `proto.addSource = function(k, opts, cluster) {
+    (this._atlasSent || (this._atlasSent = {}))[this.sourceIds[k]] = JSON.stringify(opts.geojson);
+`,
+    ],
+];
+
+// The patches above, by the plotly.js source file they apply to.
+const PATCHES = { 'plots/map/map.js': MAP_PATCHES, 'traces/scattermap/plot.js': SCATTERMAP_PATCHES };
+const patchSources = {
+    name: 'patch-map-sources',
     setup(b) {
-        b.onLoad({ filter: /[\\/]plotly\.js[\\/]src[\\/]plots[\\/]map[\\/]map\.js$/ }, (args) => {
+        b.onLoad({ filter: /[\\/]plotly\.js[\\/]src[\\/](plots[\\/]map[\\/]map|traces[\\/]scattermap[\\/]plot)\.js$/ }, (args) => {
+            const file = Object.keys(PATCHES).find((name) => args.path.replace(/\\/g, '/').endsWith(`/src/${name}`));
             let code = readFileSync(args.path, 'utf8');
-            for (const [from, to] of MAP_PATCHES) {
+            for (const [from, to] of PATCHES[file]) {
                 const found = typeof from === 'string' ? code.includes(from) : from.test(code);
-                if (!found) throw new Error(`src/plots/map/map.js no longer contains ${String(from).slice(0, 60)}`);
+                if (!found) throw new Error(`src/${file} no longer contains ${String(from).slice(0, 60)}`);
                 code = code.replace(from, to);
             }
             return { contents: stripMeta(code), loader: 'js' };
@@ -357,7 +392,7 @@ const bundled = await build({
     format: 'iife',
     globalName: 'Plotly',
     legalComments: 'eof',
-    plugins: [trimCore, patchMap, noSatelliteStyles, ...usedExports, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
+    plugins: [trimCore, patchSources, noSatelliteStyles, ...usedExports, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
     alias: { regl: '@plotly/regl' },
     define: { global: 'window', 'define.amd': 'false' },
 });
