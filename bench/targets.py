@@ -77,12 +77,12 @@ TARGETS: tuple[Target, ...] = (
         lambda r: _get(r, "interactions", "filter", "ms", "all", "p95"),
     ),
     Target(
-        "sector filter p95 (20,000 footprints)", "<= 1,500 ms", "ms", 1500.0, True,
+        "sector filter p95 (20,000 footprints)", "<= 500 ms", "ms", 500.0, True,
         lambda r: _get(r, "scale", "scales", "20000", "filter", "ms", "all", "p95"),
     ),
-    Target(
-        "naive / Patch, filter median (20,000)", ">= 5x", "x", 5.0, False,
-        lambda r: _get(r, "scale", "scales", "20000", "naive_over_app", "median"),
+    Target(  # issue 14: ">= 20x the naive baseline", measured in the same run
+        "naive / app, filter p95 (20,000)", ">= 20x", "x", 20.0, False,
+        lambda r: _get(r, "scale", "scales", "20000", "naive_over_app", "p95"),
     ),
     Target(
         "sector filter, facilities on: click to map p95 (national)", "<= 100 ms", "ms", 100.0, True,

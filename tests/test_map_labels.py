@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from dashboard import exports, figures
+from dashboard.mapmodel import LABEL_LIMIT, label_priority
 from dashboard.runtime import build_runtime
 from dashboard.state import ViewState
 from geodata.query import select_zones
@@ -247,3 +248,14 @@ def test_labels_reach_the_png(runtime):
     box = (slice(int(y) - 60, int(y) - 4), slice(int(x) - 150, int(x) + 150))
     dark = [int((image[box] < 50).sum()) for image in images]
     assert dark[0] > 150 and dark[1] < 20, dark
+
+
+def test_labels_are_capped_to_the_highest_priority_zones(atlas):
+    """At scale only the first ``limit`` zones by label priority get a label (mapmodel.LABEL_LIMIT):
+    the cap keeps the priority order and takes its head, here on the shipped zones with a small limit."""
+    zones = atlas.zones
+    full = label_priority(zones)
+    assert len(full) == len(zones) < LABEL_LIMIT  # the shipped atlas labels every zone
+    capped = label_priority(zones, limit=5)
+    assert capped.tolist() == full[:5].tolist()
+    assert set(zones.iloc[capped]["kind"]) == {"KEK"}

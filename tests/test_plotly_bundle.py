@@ -30,3 +30,15 @@ def test_maplibre_shared_code_ships_once():
     assert bundle.count("Unimplemented type") == 1
     assert bundle.count("//# sourceURL=maplibre-gl-shared.js") == 1
     assert "@license 3-Clause BSD" in bundle  # MapLibre's licence travels with its code
+
+
+def test_map_subplot_is_patched():
+    """build.mjs patches plotly.js's map subplot: it resizes the map only when its container's size
+    changed (``_atlasSize``), and the online icon and font fixes are gone (the page is offline); and
+    its scattermap trace gives a source data only when it changed (``_atlasSent``).
+    tests/browser/test_plotly_bundle.py checks what the patches do on a live map."""
+    bundle = BUNDLE.read_text(encoding="utf-8")
+    assert bundle.count("this._atlasSize=") == 1
+    assert "._atlasSent" in bundle
+    assert "@mapbox/maki" not in bundle
+    assert "Open Sans Extra Bold" not in bundle  # the font-name rewrites of setTransformRequest

@@ -68,3 +68,63 @@ def test_page_inlines_only_the_ids_of_the_layout(session):
     assert len(html) < 30_000
     assert '"validation_layout"' in html and '"id":"map"' in html
     assert "choroplethmap" not in html  # the map figure comes with /_dash-layout only
+
+
+# What the live MapLibre map does while Plotly updates the figure: its resizes and camera moves, and
+# the data given to each trace's source (by trace name).
+WATCH_MAP_JS = """() => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  const map = gd._fullLayout.map._subplot.map;
+  window.__mapEvents = {resize: 0, movestart: 0};
+  window.__sourceData = {};
+  map.on('resize', () => { window.__mapEvents.resize += 1; });
+  map.on('movestart', () => { window.__mapEvents.movestart += 1; });
+  for (const trace of gd._fullData) {
+    const drawn = gd._fullLayout.map._subplot.traceHash[trace.uid];
+    for (const id of new Set(drawn ? Object.values(drawn.sourceIds) : [])) { // cluster ids name the circle source
+      const source = map.getSource(id);
+      const setData = source.setData.bind(source);
+      source.setData = (data) => {
+        window.__sourceData[trace.name] = (window.__sourceData[trace.name] || 0) + 1;
+        return setData(data);
+      };
+    }
+  }
+}"""
+# A figure update that changes neither the camera nor the map's size: the selection trace's data,
+# as a Dash Patch does (restyle runs the map subplot's whole update).
+SAME_VIEW_UPDATE_JS = """async () => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  const i = gd.data.findIndex((t) => t.name === 'selected');
+  for (const lon of [[110], []]) { await Plotly.restyle(gd, {lon: [lon], lat: [lon.length ? [-7] : []]}, [i]); }
+  return {...window.__mapEvents};
+}"""
+
+
+def test_figure_updates_move_or_resize_the_map_only_when_needed(session):
+    """tools/plotly-bundle patches plotly.js's map subplot and scattermap trace: a figure update used
+    to jump the camera to where it was, resize the map and give every trace's source its data again
+    each time, painting full frames (seconds at 20,000 zones)."""
+    session.open()
+    page = session.page
+    page.evaluate(WATCH_MAP_JS)
+    assert page.evaluate(SAME_VIEW_UPDATE_JS) == {"resize": 0, "movestart": 0}
+    # only the changed trace's sources got new data; the zones, halos and labels' did not
+    assert set(page.evaluate("() => window.__sourceData")) == {"selected"}
+
+    zoom = page.evaluate(
+        "async () => { const gd = document.querySelector('#map .js-plotly-plot');"
+        " await Plotly.relayout(gd, {'map.zoom': gd._fullLayout.map.zoom + 1});"
+        " return [gd._fullLayout.map.zoom, gd._fullLayout.map._subplot.map.getZoom()]; }"
+    )
+    assert zoom[0] == zoom[1]  # a camera that differs still moves the map
+    assert page.evaluate("() => window.__mapEvents") == {"resize": 0, "movestart": 1}
+
+    resized = page.evaluate(
+        "async () => { const gd = document.querySelector('#map .js-plotly-plot');"
+        " gd.style.width = (gd.clientWidth - 40) + 'px'; await Plotly.Plots.resize(gd);"
+        " const canvas = gd.querySelector('.maplibregl-canvas');"
+        " return [window.__mapEvents.resize, canvas.clientWidth, gd._fullLayout.width]; }"
+    )
+    assert resized[0] >= 1 and resized[1] == resized[2]  # a new size still resizes the map
+    assert not session.console_errors

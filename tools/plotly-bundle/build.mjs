@@ -212,6 +212,96 @@ const trimCore = {
     },
 };
 
+// plotly.js's map subplot (src/plots/map/map.js) sets the camera (four jumps: centre, zoom,
+// bearing, pitch) and resizes the map on every Plotly.react, so each Dash figure update painted
+// full extra frames, ~1-2 s each in software WebGL at 20,000 zones (issue 14): MapLibre repaints
+// after every jump even to where it is, and a resize resets the canvas. Here the camera jumps only
+// to what differs, in one jump, and the map resizes only when its container's size changed
+// (MapLibre also follows its container with its own ResizeObserver). The online icon and font
+// fixes (Maki icons and OpenMapTiles font names from the internet) go: the atlas's style names
+// its own glyphs and no icon, and the page is offline. Each replaced text must be found, so a new
+// plotly.js that changes it fails the build instead of shipping unpatched.
+const MAP_PATCHES = [
+    [
+        `    if (!this.dragging && !this.wheeling) {
+        map.setCenter(convertCenter(opts.center));
+        map.setZoom(opts.zoom);
+        map.setBearing(opts.bearing);
+        map.setPitch(opts.pitch);
+    }`,
+        `    if (!this.dragging && !this.wheeling) {
+        var now = map.getCenter();
+        var camera = {};
+        if (now.lng !== opts.center.lon || now.lat !== opts.center.lat) camera.center = convertCenter(opts.center);
+        if (map.getZoom() !== opts.zoom) camera.zoom = opts.zoom;
+        if (map.getBearing() !== opts.bearing) camera.bearing = opts.bearing;
+        if (map.getPitch() !== opts.pitch) camera.pitch = opts.pitch;
+        if (Object.keys(camera).length) map.jumpTo(camera);
+    }`,
+    ],
+    [
+        `    this.map.resize();
+`,
+        `    var size = this.div.clientWidth + 'x' + this.div.clientHeight;
+    if (size !== this._atlasSize) {
+        this._atlasSize = size;
+        this.map.resize();
+    }
+`,
+    ],
+    [/\n {4}const requestedIcons = \{\};\n {4}map\.setMissingStyleImageResolver\([\s\S]*?\n {4}\}\);\n/, '\n'],
+    [/\n {4}map\.setTransformRequest\(function \(url\) \{[\s\S]*?\n {4}\}\);\n/, '\n'],
+];
+
+// plotly.js's scattermap trace (src/traces/scattermap/plot.js) gives each of its MapLibre sources
+// its GeoJSON again on every Plotly.react, changed or not, so any figure update (a zone picked, a
+// legend redrawn) had MapLibre's worker re-tile every trace, 20,000 zones twice over at scale, and
+// repaint as the tiles came back. A source now gets data only when its GeoJSON differs from what
+// it was last given (a string comparison, milliseconds against seconds of tiling and frames),
+// including the data a source is (re)added with.
+const SCATTERMAP_PATCHES = [
+    [
+        `proto.setSourceData = function(k, opts) {
+    this.subplot.map
+        .getSource(this.sourceIds[k])
+        .setData(opts.geojson);
+};`,
+        `proto.setSourceData = function(k, opts) {
+    var id = this.sourceIds[k];
+    var sent = this._atlasSent || (this._atlasSent = {});
+    var json = JSON.stringify(opts.geojson);
+    if(sent[id] === json) return;
+    sent[id] = json;
+    this.subplot.map.getSource(id).setData(opts.geojson);
+};`,
+    ],
+    [
+        `proto.addSource = function(k, opts, cluster) {
+`,
+        `proto.addSource = function(k, opts, cluster) {
+    (this._atlasSent || (this._atlasSent = {}))[this.sourceIds[k]] = JSON.stringify(opts.geojson);
+`,
+    ],
+];
+
+// The patches above, by the plotly.js source file they apply to.
+const PATCHES = { 'plots/map/map.js': MAP_PATCHES, 'traces/scattermap/plot.js': SCATTERMAP_PATCHES };
+const patchSources = {
+    name: 'patch-map-sources',
+    setup(b) {
+        b.onLoad({ filter: /[\\/]plotly\.js[\\/]src[\\/](plots[\\/]map[\\/]map|traces[\\/]scattermap[\\/]plot)\.js$/ }, (args) => {
+            const file = Object.keys(PATCHES).find((name) => args.path.replace(/\\/g, '/').endsWith(`/src/${name}`));
+            let code = readFileSync(args.path, 'utf8');
+            for (const [from, to] of PATCHES[file]) {
+                const found = typeof from === 'string' ? code.includes(from) : from.test(code);
+                if (!found) throw new Error(`src/${file} no longer contains ${String(from).slice(0, 60)}`);
+                code = code.replace(from, to);
+            }
+            return { contents: stripMeta(code), loader: 'js' };
+        });
+    },
+};
+
 // The ArcGIS satellite styles (~5 kB gzip) are online tiles the atlas never shows: an empty style
 // keeps their names valid.
 const noSatelliteStyles = {
@@ -302,7 +392,7 @@ const bundled = await build({
     format: 'iife',
     globalName: 'Plotly',
     legalComments: 'eof',
-    plugins: [trimCore, noSatelliteStyles, ...usedExports, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
+    plugins: [trimCore, patchSources, noSatelliteStyles, ...usedExports, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
     alias: { regl: '@plotly/regl' },
     define: { global: 'window', 'define.amd': 'false' },
 });
