@@ -1,6 +1,7 @@
 /* Filters in the browser (issue 14). geodata/filterspec.py defines the filters; the server ships
    its columns once as small integer codes (dashboard/clientfilter.py, the map figure's
-   layout.meta.filterIndex), and this file evaluates the same tests over them:
+   layout.meta.filterIndex, fetched at the first sign of a filter to come), and this file evaluates
+   the same tests over them:
      any  - the row's list holds a chosen value (a zone's sector tags)
      in   - the row's one value is chosen (code -1: unknown, never chosen)
      max  - the row's integer is at most the chosen bound (null: unknown, never matches)
@@ -65,11 +66,21 @@ window.atlasFilter = (function () {
     const gd = document.querySelector("#map .js-plotly-plot");
     return gd && gd.layout && gd.layout.meta ? gd.layout.meta.filterIndex : null;
   }
-  // Fetch the index as soon as the map exists, so that the first filter finds it loaded.
-  const waiting = setInterval(() => {
+  // Fetch the index at the first sign of a filter to come: the pointer over the control panel or
+  // the time bar, a press or a key anywhere. The first screen does not need it (issue 14: 28 kB
+  // gzip of the first page), and the fetch ends long before a dropdown's option can be chosen;
+  // a filter applied before it arrives is drawn by the server, as without the index.
+  const INTENT = ["pointerover", "pointerdown", "keydown", "focusin"];
+  function intent(event) {
+    if (event.type === "pointerover" && !(event.target.closest && event.target.closest("#controls-panel, #timebar"))) {
+      return;
+    }
     const url = indexUrl();
-    if (url) { clearInterval(waiting); load(url).catch(() => { loading = null; }); }
-  }, 200);
+    if (!url) { return; } // no map yet: the next sign asks again
+    INTENT.forEach((type) => document.removeEventListener(type, intent, true));
+    load(url).catch(() => { loading = null; INTENT.forEach((type) => document.addEventListener(type, intent, true)); });
+  }
+  INTENT.forEach((type) => document.addEventListener(type, intent, true));
 
   function assign(location, value) {
     return {operation: "Assign", location, params: {value}};
