@@ -59,7 +59,7 @@ INPUT_ROLES: dict[str, str] = {
     "layer-remove": EDITOR,
     "layer-restore": EDITOR,
     "save-view": VIEWER,
-    "saved-import": VIEWER,
+    "saved-import-file": VIEWER,
     "saved-rename": VIEWER,
     "saved-up": VIEWER,
     "saved-down": VIEWER,

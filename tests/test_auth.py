@@ -101,6 +101,7 @@ READ_INPUTS = {
     "import-cancel",
     "tool-tabs", "controls-toggle", "presentation-toggle", "saved-views",
     "year-slider", "year-clear", "year-play", "year-interval", "year-state", "tile-layers", "tile-category",
+    "saved-import",  # copied in the browser to saved-import-file, the input the server checks
 }  # fmt: skip
 
 
