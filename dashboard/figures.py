@@ -570,7 +570,8 @@ def map_updates(
     if changed("view"):
         for trace in KALTIM_TRACES:
             updates["data", trace, "visible"] = state.view == "kaltim"
-    if changed("rings"):
+    # the ring lines only where they show (12 kB of the first page's map otherwise, issue 14)
+    if state.view == "kaltim" and changed("rings", "view"):
         reference = atlas.places.loc["ikn_kipp"]
         ring_lon, ring_lat, ring_text = _ring_lines(
             float(reference["lon"]), float(reference["lat"]), state.rings
