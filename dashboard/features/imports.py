@@ -339,9 +339,7 @@ def import_panel(lang: str, refused_role: str | None = None) -> html.Section:
 
 def register(app: Dash, live: LiveRuntime) -> None:
     """The import panel's callbacks: the drop zone, check, confirm, remove or restore a layer, then reload."""
-    screen.render_on_first_open(
-        app, "import", "import-drop", lambda lang: drop_zone(lang, refused_role() is None)
-    )
+    screen.render_on_first_open(app, "import", "import-drop", lambda _lang: drop_zone(refused_role() is None))
 
     @app.callback(
         Output("import-report", "children", allow_duplicate=True),

@@ -243,8 +243,9 @@ def layout() -> html.Section:
 
 def import_upload() -> dcc.Upload:
     """The button that imports a file of views, put in the panel when the tab first opens
-    (screen.render_on_first_open), its text in both languages; what it reads goes to the ``saved-import-file`` store, which the
-    panel's callback takes as its input (an input that is missing would stop that callback)."""
+    (screen.render_on_first_open), its text in both languages; what it reads goes to the
+    ``saved-import-file`` store, which the panel's callback takes as its input (an input that is
+    missing would stop that callback)."""
     return dcc.Upload(
         html.Span(both("saved.import"), id="label-saved-import", className="button"),
         id="saved-import",
