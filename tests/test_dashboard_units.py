@@ -135,30 +135,32 @@ def test_map_patch_sends_only_what_changed(runtime):
     assert set(ops) == {"layout.map.style", f"data.{figures.TRACE_ZONES}.marker.color"}
 
 
-def test_ring_lines_come_only_with_the_kaltim_view(runtime):
-    """The first page's map carries no ring lines (hidden on the national view; issue 14): they come
-    when the Kaltim view opens, again when the rings change there, and not while it is closed."""
+def test_the_kaltim_layers_come_only_with_the_kaltim_view(runtime):
+    """The first page's map carries no roads, rings, ports, airports or IKN (hidden on the national
+    view; issue 14): they come when the Kaltim view opens, the rings again when they change there,
+    and not while the view is closed."""
     atlas, model = runtime.atlas, runtime.model
     everything = select_zones(atlas.zones)
     base = figures.base_map_figure(atlas, model, runtime.hovers)
-    assert base["data"][figures.TRACE_RINGS].get("lon", []) == []
+    for number in figures.KALTIM_TRACES:
+        assert not base["data"][number].get("lon"), number
 
-    def ring_ops(state: ViewState, drawn: dict) -> dict:
+    def lons(state: ViewState, drawn: dict) -> dict[int, list]:
         updates = figures.map_updates(atlas, model, runtime.hovers, state, everything, "offline", drawn)
-        return {
-            key: value
-            for key, value in patch_ops(figures.map_patch(updates)).items()
-            if f".{figures.TRACE_RINGS}." in key
-        }
+        return {path[1]: value for path, value in updates.items() if path[0] == "data" and path[2] == "lon"}
 
     kaltim = ViewState(view="kaltim")
-    opened = ring_ops(kaltim, figures.BASE_DRAWN)
-    assert len(opened[f"data.{figures.TRACE_RINGS}.lon"]) > 100
-    assert opened[f"data.{figures.TRACE_RINGS}.visible"] is True
+    opened = lons(kaltim, figures.BASE_DRAWN)
+    assert all(len(opened[number]) > 0 for number in figures.KALTIM_TRACES)
+    assert len(opened[figures.TRACE_RINGS]) > 100
+    assert len(opened[figures.TRACE_PLACES]) == len(atlas.places) - 1  # IKN is a trace of its own
     wider = ViewState(view="kaltim", rings=(25.0,))
-    assert len(ring_ops(wider, figures.drawn_map(kaltim, "offline"))[f"data.{figures.TRACE_RINGS}.lon"]) > 10
+    assert set(lons(wider, figures.drawn_map(kaltim, "offline"))) == {
+        figures.TRACE_RINGS,
+        figures.TRACE_KALTIM_LABELS,
+    }
     national = ViewState(rings=(25.0,))
-    assert f"data.{figures.TRACE_RINGS}.lon" not in ring_ops(national, figures.drawn_map(kaltim, "offline"))
+    assert not set(lons(national, figures.drawn_map(kaltim, "offline"))) & set(figures.KALTIM_TRACES)
 
 
 def test_selection_refocuses_the_camera(runtime):
