@@ -88,6 +88,7 @@ def create_app(atlas: Atlas | None = None, browser_filter: bool = True) -> Dash:
         __name__,
         title=t("app.title", DEFAULT_LANGUAGE),
         assets_folder=str(ASSETS),
+        assets_path_ignore=["lazy"],  # served, but loaded by the page's scripts when needed (issue 14)
         serve_locally=True,
         update_title=None,
         suppress_callback_exceptions=False,

@@ -334,7 +334,7 @@ def counting_scope(runtime: Runtime, state: ViewState) -> Any:
 def kpi_summary(runtime: Runtime, state: ViewState, mask: pd.Series) -> tuple[Summary, int, int]:
     """The KPI cards' figures for the zones ``mask`` shows: their summary, how many zones they are
     out of, and how many the chosen year hides for want of a known year (``kpi_children``'s
-    arguments; assets/filter.js computes the same from its index)."""
+    arguments; assets/lazy/filter-eval.js computes the same from its index)."""
     scope = counting_scope(runtime, state)
     total = len(mask) if scope is True else int(scope.sum())
     return summarize(runtime.attributes[mask & scope]), total, hidden_by_year(runtime, state, scope)

@@ -22,7 +22,8 @@ ZONES_SHOWN_JS = (
 #: the page fetches the index at the first sign of a filter to come (assets/filter.js)
 INDEX_READY_JS = (
     "() => { const gd = document.querySelector('#map .js-plotly-plot');"
-    " return !!(gd && gd.layout && gd.layout.meta && window.atlasFilter.ready(gd.layout.meta.filterIndex)); }"
+    " return !!(gd && gd.layout && gd.layout.meta && window.atlasFilter"
+    " && window.atlasFilter.ready(gd.layout.meta.filterIndex)); }"
 )
 YEAR = 2015
 
@@ -100,16 +101,22 @@ def page_year_max(page) -> int:
     return page.evaluate("() => window.dash_component_api.getLayout('year-slider').props.max")
 
 
-def test_the_index_is_fetched_at_the_first_sign_of_a_filter_not_with_the_first_screen(session):
+def test_evaluator_and_index_come_at_the_first_sign_of_a_filter_not_with_the_first_screen(session):
     page = session.page
     fetched: list[str] = []
-    page.on("request", lambda request: fetched.append(request.url) if "filter-index" in request.url else None)
+    page.on(
+        "request",
+        lambda r: fetched.append(r.url) if "filter-index" in r.url or "filter-eval" in r.url else None,
+    )
     session.open()
     page.wait_for_timeout(500)
-    assert fetched == []  # the first screen is drawn without it (issue 14)
+    assert fetched == []  # the first screen is drawn without them (issue 14)
     page.locator("#controls-panel").hover()
     page.wait_for_function(INDEX_READY_JS)
-    assert len(fetched) == 1
+    assert sorted("index" if "filter-index" in url else "evaluator" for url in fetched) == [
+        "evaluator",
+        "index",
+    ]
 
 
 def test_map_follows_a_filter_while_the_server_is_held_then_the_server_agrees(session, atlas):
