@@ -54,7 +54,7 @@ API_PREFIXES = ("/_dash", "/api/", "/ogc", "/export/", "/saved-views/", "/_reloa
 # geodata.savedviews.may_change); sharing one with the office needs an editor.
 # tests/test_auth.py lists every other input of the app as a read, so a new one must be decided.
 INPUT_ROLES: dict[str, str] = {
-    "import-upload": EDITOR,
+    "import-contents": EDITOR,
     "import-confirm": EDITOR,
     "layer-remove": EDITOR,
     "layer-restore": EDITOR,

@@ -101,7 +101,8 @@ READ_INPUTS = {
     "import-cancel",
     "tool-tabs", "controls-toggle", "presentation-toggle", "saved-views",
     "year-slider", "year-clear", "year-play", "year-interval", "year-state", "tile-layers", "tile-category",
-    "saved-import",  # copied in the browser to saved-import-file, the input the server checks
+    # copied in the browser to saved-import-file and import-contents, the inputs the server checks
+    "saved-import", "import-upload",
 }  # fmt: skip
 
 
@@ -336,11 +337,11 @@ def test_an_editor_imports_through_the_page_callbacks(login_app):
         o for o in app.callback_map if o.startswith("..import-report.children...import-matches")
     )
     state = [
-        {"id": "import-upload", "property": "filename", "value": "gudang.geojson"},
+        {"id": "import-filename", "property": "data", "value": "gudang.geojson"},
         {"id": "import-mode", "property": "value", "value": "overlay"},
         {"id": "lang-toggle", "property": "value", "value": "en"},
     ]
-    body = callback_body(app, plan_output, "import-upload", upload(POINTS), state)
+    body = callback_body(app, plan_output, "import-contents", upload(POINTS), state)
     planned = dispatch_job(client, body)
     assert planned.status_code == 200, planned.get_data(as_text=True)
     token = planned.json["response"]["import-token"]["data"]

@@ -297,6 +297,8 @@ def import_panel(lang: str, refused_role: str | None = None) -> html.Section:
                 className="muted",
             ),
             html.Label(id="import-drop", className="block-label"),
+            dcc.Store(id="import-contents"),
+            dcc.Store(id="import-filename"),
             html.Fieldset(
                 [
                     html.Legend(t("import.mode", lang), id="label-import-mode"),
@@ -340,6 +342,17 @@ def import_panel(lang: str, refused_role: str | None = None) -> html.Section:
 def register(app: Dash, live: LiveRuntime) -> None:
     """The import panel's callbacks: the drop zone, check, confirm, remove or restore a layer, then reload."""
     screen.render_on_first_open(app, "import", "import-drop", lambda _lang: drop_zone(refused_role() is None))
+    # the file goes to the stores the check (dashboard.importjob) reads; nothing when the drop zone
+    # first renders (an input of a part added later would fire the check with no file)
+    app.clientside_callback(
+        "function (contents, filename) { return contents ? [contents, filename]"
+        " : [window.dash_clientside.no_update, window.dash_clientside.no_update]; }",
+        Output("import-contents", "data"),
+        Output("import-filename", "data"),
+        Input("import-upload", "contents"),
+        State("import-upload", "filename"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output("import-report", "children", allow_duplicate=True),

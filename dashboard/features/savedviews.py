@@ -259,7 +259,7 @@ def register(app: Dash, views: SavedViewStore) -> None:
     """The saved views' callbacks."""
     screen.render_on_first_open(app, "saved", "saved-import-drop", lambda _lang: import_upload())
     app.clientside_callback(
-        "function (contents) { return contents; }",
+        "function (contents) { return contents || window.dash_clientside.no_update; }",
         Output("saved-import-file", "data"),
         Input("saved-import", "contents"),
         prevent_initial_call=True,
