@@ -103,6 +103,7 @@ READ_INPUTS = {
     "year-slider", "year-clear", "year-play", "year-interval", "year-state", "tile-layers", "tile-category",
     # copied in the browser to saved-import-file and import-contents, the inputs the server checks
     "saved-import", "import-upload",
+    "regency-scope",
 }  # fmt: skip
 
 
@@ -287,7 +288,7 @@ def test_a_viewer_looks_and_exports_but_every_write_is_403(login_app):
     assert client.get("/ogc/collections").status_code == 200
     assert client.get("/export/csv").status_code == 200
     regencies = next(o for o in app.callback_map if o.startswith("regency-filter"))
-    read = dispatch(client, callback_body(app, regencies, "view-state", {"view": "national"}))
+    read = dispatch(client, callback_body(app, regencies, "regency-scope", ["kalimantan_timur"]))
     assert read.status_code == 200
     for output, write in writing_requests(app):
         answer = dispatch(client, callback_body(app, output, write))
