@@ -1,199 +1,41 @@
-/* Filters in the browser (issue 14). geodata/filterspec.py defines the filters; the server ships
-   its columns once as small integer codes (dashboard/clientfilter.py, the map figure's
-   layout.meta.filterIndex), and this file evaluates the same tests over them:
-     any  - the row's list holds a chosen value (a zone's sector tags)
-     in   - the row's one value is chosen (code -1: unknown, never chosen)
-     max  - the row's integer is at most the chosen bound (null: unknown, never matches)
-   An empty choice matches every row; a plant ignores a dimension it does not carry.
-   On a filter change the map is redrawn here at once (a Patch of the zones' and plants'
-   longitudes, the selection marker, the footprints' filter) and the page's 'map-applied' record
-   says so, and the KPI cards are recomputed from the index's figures; the server still gets the
-   change (URL, KPIs, chart, detail, legend) and, being the authority, resends the map only where
-   its state differs from that record.
-   tests/test_filter_parity.py runs this evaluator against the Python one. */
-window.atlasFilter = (function () {
-  /* The codes a choice admits (a Set), the bound of a max test, or null when nothing is chosen. */
-  function admitted(dimension, chosen) {
-    if (dimension.test === "max") {
-      return chosen === null || chosen === undefined || chosen === "" ? null : Number(chosen);
+/* Filters in the browser (issue 14): what the page loads at once. The evaluator
+   (assets/lazy/filter-eval.js, window.atlasFilter) and the index it evaluates
+   (dashboard/clientfilter.py, the map figure's layout.meta.filterIndex) come at the first sign of a
+   filter to come: the pointer over the control panel or the time bar, a press or a key anywhere.
+   The first screen needs neither (issue 14: 5 kB and 28 kB gzip of the first page), and both
+   arrive long before a dropdown's option can be chosen; a filter applied before they do is drawn
+   by the server, as without them. */
+(function () {
+  const EVALUATOR = document.currentScript.src.replace(/filter\.js(\?.*)?$/, "lazy/filter-eval.js");
+  let evaluator = null;
+  function loadEvaluator() {
+    if (!evaluator) {
+      evaluator = new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = EVALUATOR;
+        script.onload = resolve;
+        script.onerror = () => { evaluator = null; reject(new Error("filter evaluator not loaded")); };
+        document.head.appendChild(script);
+      });
     }
-    const values = Array.isArray(chosen) ? chosen : (chosen === null || chosen === undefined || chosen === "" ? [] : [chosen]);
-    if (!values.length) { return null; }
-    const codes = new Set();
-    values.forEach((value) => { const code = dimension.values.indexOf(value); if (code >= 0) { codes.add(code); } });
-    return codes;
-  }
-
-  /* 1 for each row (zone, or plant when ``facilities``) that ``filters`` ({name: choice}) lets through. */
-  function evaluate(index, filters, facilities) {
-    const count = facilities ? index.facilities : index.zones;
-    const mask = new Uint8Array(count).fill(1);
-    for (const dimension of index.dimensions) {
-      const column = facilities ? dimension.facilities : dimension.zones;
-      const wanted = admitted(dimension, filters[dimension.name]);
-      if (column === null || wanted === null) { continue; }
-      if (dimension.test === "any") {
-        const {offsets, codes} = column;
-        for (let row = 0; row < count; row++) {
-          if (!mask[row]) { continue; }
-          let hit = 0;
-          for (let k = offsets[row]; k < offsets[row + 1]; k++) { if (wanted.has(codes[k])) { hit = 1; break; } }
-          mask[row] = hit;
-        }
-      } else if (dimension.test === "in") {
-        for (let row = 0; row < count; row++) { if (mask[row] && !wanted.has(column[row])) { mask[row] = 0; } }
-      } else {
-        for (let row = 0; row < count; row++) {
-          if (mask[row] && !(column[row] !== null && column[row] <= wanted)) { mask[row] = 0; }
-        }
-      }
-    }
-    return mask;
-  }
-
-  let loaded = null; // {url, index}
-  let loading = null;
-  function load(url) {
-    if (loaded && loaded.url === url) { return Promise.resolve(loaded.index); }
-    if (!loading || loading.url !== url) {
-      const request = fetch(url).then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))));
-      loading = {url, promise: request.then((index) => { loaded = {url, index}; return index; })};
-    }
-    return loading.promise;
+    return evaluator;
   }
   function indexUrl() {
     const gd = document.querySelector("#map .js-plotly-plot");
     return gd && gd.layout && gd.layout.meta ? gd.layout.meta.filterIndex : null;
   }
-  // Fetch the index as soon as the map exists, so that the first filter finds it loaded.
-  const waiting = setInterval(() => {
+  const INTENT = ["pointerover", "pointerdown", "keydown", "focusin"];
+  const listen = (on) => INTENT.forEach((type) => (on ? document.addEventListener : document.removeEventListener).call(document, type, intent, true));
+  function intent(event) {
+    if (event.type === "pointerover" && !(event.target.closest && event.target.closest("#controls-panel, #timebar"))) {
+      return;
+    }
     const url = indexUrl();
-    if (url) { clearInterval(waiting); load(url).catch(() => { loading = null; }); }
-  }, 200);
-
-  function assign(location, value) {
-    return {operation: "Assign", location, params: {value}};
+    if (!url) { return; } // no map yet (or no index: the naive baseline): the next sign asks again
+    listen(false);
+    loadEvaluator().then(() => window.atlasFilter.load(url)).catch(() => listen(true));
   }
-  function shownLon(lon, mask) {
-    const out = new Array(mask.length);
-    for (let i = 0; i < mask.length; i++) { out[i] = mask[i] ? lon[i] : null; }
-    return out;
-  }
-  /* The footprints' MapLibre filter (dashboard.figures.footprint_filter). */
-  function footprintFilter(mask) {
-    const shown = [];
-    mask.forEach((keep, i) => { if (keep) { shown.push(i); } });
-    if (shown.length === mask.length) { return true; }
-    return shown.length ? ["match", ["get", "i"], shown, true, false] : false;
-  }
-
-  /* The map Patch (Dash's wire form) and the new 'map-applied' record for ``filters``, given what
-     the map shows (``drawn``); null when the map shows these filters already. */
-  function mapChange(index, filters, drawn) {
-    const names = index.dimensions.map((d) => d.name);
-    const record = Object.assign({}, drawn);
-    names.forEach((name) => { record[name] = filters[name]; });
-    if (names.every((name) => JSON.stringify(drawn[name]) === JSON.stringify(record[name]))) { return null; }
-    const {traces, lon, lat, labelOrder, facilityLon} = index.map;
-    const zones = evaluate(index, filters, false);
-    const zoneLon = shownLon(lon, zones);
-    const operations = [
-      assign(["data", traces.halo, "lon"], zoneLon),
-      assign(["data", traces.zones, "lon"], zoneLon),
-      assign(["data", traces.labels, "lon"], labelOrder.map((i) => zoneLon[i])),
-    ];
-    const gd = document.querySelector("#map .js-plotly-plot");
-    const ids = gd && gd.data && gd.data[traces.zones] ? gd.data[traces.zones].customdata : null;
-    const selected = drawn.zone && ids ? Array.prototype.indexOf.call(ids, drawn.zone) : -1;
-    const visible = selected >= 0 && zones[selected] === 1;
-    operations.push(assign(["data", traces.selected, "lon"], visible ? [lon[selected]] : []));
-    operations.push(assign(["data", traces.selected, "lat"], visible ? [lat[selected]] : []));
-    if (drawn.facilities) {
-      operations.push(assign(["data", traces.facilities, "lon"], shownLon(facilityLon, evaluate(index, filters, true))));
-    }
-    return {patch: {__dash_patch_update: "__dash_patch_update", operations}, record, footprints: footprintFilter(zones), zones};
-  }
-
-  /* Python's f"{value:,.{decimals}f}" (round half to even on the binary value), with the
-     separators of dashboard.i18n.format_number: 126,506.5 (en), 126.506,5 (id). */
-  function formatNumber(value, lang, decimals) {
-    if (value === null || value === undefined || Number.isNaN(value)) { return "–"; }
-    const scale = Math.pow(10, decimals);
-    const scaled = Math.abs(value) * scale;
-    let text = Math.abs(value).toFixed(decimals);
-    if (!Number.isInteger(scaled) && Number.isInteger(scaled * 2)) { // an exact tie: to even
-      const low = Math.floor(scaled);
-      text = ((low % 2 === 0 ? low : low + 1) / scale).toFixed(decimals);
-    }
-    const [whole, fraction] = text.split(".");
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    const signed = (value < 0 && Number(text) !== 0 ? "-" : "") + grouped + (fraction ? "." + fraction : "");
-    return lang === "id" ? signed.replace(/[,.]/g, (c) => (c === "," ? "." : ",")) : signed;
-  }
-  function fill(template, values) { return template.replace(/\{(\w+)\}/g, (_, k) => String(values[k])); }
-
-  /* How many zones the chosen year hides for want of a known year: those of unknown year that the
-     other filters show, within the counted zones (features.panels.hidden_by_year); 0 with no year. */
-  function hiddenByYear(index, filters, inScope) {
-    const year = index.dimensions.find((d) => d.name === "year");
-    if (!year || admitted(year, filters.year) === null) { return 0; }
-    const others = evaluate(index, Object.assign({}, filters, {year: null}), false);
-    let hidden = 0;
-    others.forEach((shown, i) => { if (shown && inScope(i) && year.zones[i] === null) { hidden += 1; } });
-    return hidden;
-  }
-
-  /* The four KPI cards for the zones ``filters`` shows (features.panels.kpi_children), counting only
-     the Kaltim zones in the Kaltim view, as Dash component JSON; ``mask`` is evaluate()'s answer
-     when the caller has it. With a year, the zone card says how many zones of unknown year it hides. */
-  function kpis(index, filters, lang, kaltimView, mask) {
-    const shown = mask || evaluate(index, filters, false);
-    const texts = index.kpi.texts[lang];
-    const {investment, workforce, area, kaltim} = index.kpi;
-    const inScope = (i) => !kaltimView || kaltim[i] === 1;
-    const counted = [];
-    let of = 0;
-    for (let i = 0; i < shown.length; i++) {
-      if (inScope(i)) { of += 1; if (shown[i]) { counted.push(i); } }
-    }
-    const total = (column) => {
-      let value = 0;
-      let reporting = 0;
-      counted.forEach((i) => { if (column[i] !== null) { value += column[i]; reporting += 1; } });
-      return {value, reporting};
-    };
-    const div = (text, className) => ({props: {children: text, className}, type: "Div", namespace: "dash_html_components"});
-    const card = (label, value, note) => [div(label, "kpi-label"), div(value, "kpi-value"), div(note, "kpi-note")];
-    const reported = (t) => fill(texts.reporting, {n: t.reporting, m: counted.length});
-    const money = total(investment);
-    const people = total(workforce);
-    const hectares = total(area);
-    const yearChosen = index.dimensions.some((d) => d.name === "year" && admitted(d, filters.year) !== null);
-    return {
-      "kpi-zones": card(texts.zones, formatNumber(counted.length, lang, 0), fill(texts.of_total, {m: of})
-        + (yearChosen ? "; " + fill(texts.year, {n: formatNumber(hiddenByYear(index, filters, inScope), lang, 0)}) : "")),
-      "kpi-investment": card(texts.investment, money.reporting ? `${lang === "id" ? "Rp" : "IDR"} ${formatNumber(money.value, lang, 2)} T` : "–", reported(money)),
-      "kpi-workforce": card(texts.workforce, people.reporting ? formatNumber(people.value, lang, 0) : "–", reported(people)),
-      "kpi-area": card(texts.area, hectares.reporting ? `${formatNumber(hectares.value, lang, hectares.value < 100 ? 1 : 0)} ha` : "–", reported(hectares)),
-    };
-  }
-
-  /* The year the user asks for: the slider's value, except that the slider rests at its last year
-     while no year is chosen (features.filters.control_values), so a slider still where the map's
-     year (``drawn``: null for none) puts it means that year, or none. The server decides the same
-     way: its state's year changes only when the slider itself moves (dashboard.reducer). */
-  function chosenYear(slider, drawn) {
-    if (!slider || !Number.isInteger(slider.value)) { return drawn === undefined ? null : drawn; }
-    const resting = Number.isInteger(drawn) ? drawn : slider.max;
-    return slider.value === resting ? (Number.isInteger(drawn) ? drawn : null) : slider.value;
-  }
-
-  /* The index when it is loaded from ``url`` already, else null. */
-  function ready(url) {
-    return loaded && loaded.url === url ? loaded.index : null;
-  }
-
-  return {evaluate, load, ready, mapChange, kpis, formatNumber, chosenYear};
+  listen(true);
 })();
 
 /* A filter control changed: redraw the map from the index at once. Not a Dash callback: Dash holds
@@ -210,7 +52,7 @@ window.atlasFilter = (function () {
   function apply() {
     const gd = document.querySelector("#map .js-plotly-plot");
     const url = gd && gd.layout && gd.layout.meta ? gd.layout.meta.filterIndex : null;
-    const index = url ? window.atlasFilter.ready(url) : null;
+    const index = url && window.atlasFilter ? window.atlasFilter.ready(url) : null;
     const applied = props("map-applied");
     if (!index || !applied || !applied.data) { return; } // not loaded yet: the server draws it
     const filters = {};

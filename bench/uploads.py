@@ -54,17 +54,17 @@ def upload(url: str, data: bytes) -> None:
         "outputs": [{"id": i, "property": p} for i, p in outputs],
         "inputs": [
             {
-                "id": "import-upload",
-                "property": "contents",
+                "id": "import-contents",
+                "property": "data",
                 "value": "data:application/geo+json;base64," + base64.b64encode(data).decode(),
             }
         ],
         "state": [
-            {"id": "import-upload", "property": "filename", "value": "titik.geojson"},
+            {"id": "import-filename", "property": "data", "value": "titik.geojson"},
             {"id": "import-mode", "property": "value", "value": "overlay"},
             {"id": "lang-toggle", "property": "value", "value": "id"},
         ],
-        "changedPropIds": ["import-upload.contents"],
+        "changedPropIds": ["import-contents.data"],
     }
     answer = post_callback(url, body)
     assert answer["response"]["import-token"]["data"], answer

@@ -54,12 +54,12 @@ API_PREFIXES = ("/_dash", "/api/", "/ogc", "/export/", "/saved-views/", "/_reloa
 # geodata.savedviews.may_change); sharing one with the office needs an editor.
 # tests/test_auth.py lists every other input of the app as a read, so a new one must be decided.
 INPUT_ROLES: dict[str, str] = {
-    "import-upload": EDITOR,
+    "import-contents": EDITOR,
     "import-confirm": EDITOR,
     "layer-remove": EDITOR,
     "layer-restore": EDITOR,
     "save-view": VIEWER,
-    "saved-import": VIEWER,
+    "saved-import-file": VIEWER,
     "saved-rename": VIEWER,
     "saved-up": VIEWER,
     "saved-down": VIEWER,

@@ -1,4 +1,4 @@
-"""The filters in the browser: the index that assets/filter.js evaluates, shipped once per data version.
+"""The filters in the browser: the index that assets/lazy/filter-eval.js evaluates, shipped once per data version.
 
 The index is geodata.filterspec's (per zone and per plant, small integer codes per dimension) plus
 what the page needs to redraw the map without the server: the zones' and plants' longitudes and

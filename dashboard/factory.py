@@ -38,7 +38,7 @@ from dashboard.features import (
     timebar,
 )
 from dashboard.features.language import option_sets
-from dashboard.figures import base_map_figure, national_figure
+from dashboard.figures import base_map_figure
 from dashboard.hardening import harden
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.importjob import register_import_job
@@ -48,12 +48,12 @@ from dashboard.routes import register_routes
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.settings import data_dir
 from dashboard.validation import id_skeleton
-from dashboard.widgets import text
+from dashboard.widgets import both, in_both, text
 from geodata import Atlas, load_atlas
 from geodata.query import year_span
 from geodata.store import Store
-from geodata.upload import ImportLimits, sweep_leftovers
-from geodata.users import EDITOR, User
+from geodata.upload import sweep_leftovers
+from geodata.users import User
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # Scripts Dash puts in every page that this page does not need (issue 14, first page <= 1 MB):
@@ -88,6 +88,7 @@ def create_app(atlas: Atlas | None = None, browser_filter: bool = True) -> Dash:
         __name__,
         title=t("app.title", DEFAULT_LANGUAGE),
         assets_folder=str(ASSETS),
+        assets_path_ignore=["lazy"],  # served, but loaded by the page's scripts when needed (issue 14)
         serve_locally=True,
         update_title=None,
         suppress_callback_exceptions=False,
@@ -100,8 +101,9 @@ def create_app(atlas: Atlas | None = None, browser_filter: bool = True) -> Dash:
     # switch then keeps it current (assets/screen.js).
     app.index_string = app.index_string.replace("<html>", f'<html lang="{DEFAULT_LANGUAGE}">', 1)
     app.layout = lambda: page_layout(live.get(), config.enabled, browser_filter)
-    app.validation_layout = id_skeleton(app.validation_layout)  # inlined in every page: ids only
-    for feature in (filters, language, mapview, table, comparison, exports, imports, tiles):
+    # inlined in every page: ids only, with what a tool tab adds when it first opens
+    app.validation_layout = id_skeleton(html.Div([app.validation_layout, *lazy_components()]))
+    for feature in (filters, language, mapview, panels, table, comparison, exports, imports, tiles):
         feature.register(app, live)
     savedviews.register(app, store.views)
     screen.register(app, store.views)
@@ -121,10 +123,9 @@ def create_app(atlas: Atlas | None = None, browser_filter: bool = True) -> Dash:
     return app
 
 
-def _in_both(texts: dict[str, str]) -> list[html.Span]:
-    """A text in both languages; the stylesheet shows the one of the page's language (app-root's
-    lang, which the language switch sets), so the bar needs no callback of its own."""
-    return [html.Span(texts[lang], className=f"only-{lang}") for lang in LANGUAGES]
+def lazy_components() -> list[Any]:
+    """What the tool panes render only when their tab first opens (callbacks may name them)."""
+    return [imports.drop_zone(True), savedviews.import_upload()]
 
 
 def user_bar(user: User) -> html.Form:
@@ -135,9 +136,9 @@ def user_bar(user: User) -> html.Form:
     }
     return html.Form(
         [
-            html.Span(_in_both(who), id="auth-user"),
+            html.Span(in_both(who), id="auth-user"),
             html.Button(
-                _in_both({lang: t("auth.sign_out", lang) for lang in LANGUAGES}),
+                both("auth.sign_out"),
                 id="auth-sign-out",
                 type="submit",
             ),
@@ -160,46 +161,31 @@ def page_layout(runtime: Runtime, signed_in: bool = False, browser_filter: bool 
     """The page for the current data (built per page load, so an import shows after a reload); its
     figures are built once per runtime. With a login, the page shows who is signed in and disables
     the import panel for a viewer."""
-    user = current_user()
     atlas = runtime.atlas
     map_figure = runtime.cached(("base-map", browser_filter), lambda: _page_map(runtime, browser_filter))
-    national = runtime.cached(
-        ("national-figure", DEFAULT_LANGUAGE), lambda: national_figure(atlas, DEFAULT_LANGUAGE)
-    )
-    refused = user.role if user is not None and not user.may(EDITOR) else None
-    page = build_layout(atlas, map_figure, national, runtime.overlays, refused)
+    page = build_layout(atlas, map_figure, runtime.overlays, imports.refused_role())
+    user = current_user()
     if signed_in and user is not None:
         page.children.insert(0, user_bar(user))
     return page
 
 
-def _panes(
-    national_figure: Any,
-    options: dict[str, list[dict[str, Any]]],
-    lang: str,
-    import_refused_role: str | None,
-    national_source: list[Any],
-) -> dict:
+def _panes(options: dict[str, list[dict[str, Any]]], lang: str, import_refused_role: str | None) -> dict:
     """The content of each tool tab (state.PANELS order)."""
     return {
         "detail": panels.detail_pane(),
-        "national": [panels.national_pane(national_figure, national_source)],
+        "national": [panels.national_pane()],
         "kaltim": kaltim.layout(options, lang),
         "table": [table.layout()],
         "export": [exports.layout(options)],
         "saved": [savedviews.layout()],
-        "import": [
-            imports.import_panel(
-                lang, int(ImportLimits.from_env().max_bytes // 1_000_000), import_refused_role
-            )
-        ],
+        "import": [imports.import_panel(lang, import_refused_role)],
     }
 
 
 def build_layout(
     atlas: Atlas,
     map_figure: Any,
-    national_figure: Any,
     overlays: tuple = (),
     import_refused_role: str | None = None,
 ) -> html.Div:
@@ -226,14 +212,7 @@ def build_layout(
                     filters.layout(atlas, options, lang),
                     mapview.layout(map_figure, lang, year_span(atlas.zones)),
                     screen.drawer(
-                        _panes(
-                            national_figure,
-                            options,
-                            lang,
-                            import_refused_role,
-                            panels.national_sources(atlas, lang),
-                        ),
-                        html.Footer(text("data-note", html.P)),
+                        _panes(options, lang, import_refused_role), html.Footer(text("data-note", html.P))
                     ),
                 ],
                 className="layout",

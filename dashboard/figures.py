@@ -399,40 +399,11 @@ def base_map_figure(
 
     The zones trace holds every zone once (ids, positions, status opacity); later updates only
     blank the longitudes of hidden zones, recolour, or swap the hover language."""
-    reference = atlas.places.loc["ikn_kipp"]
-    open_roads = atlas.roads[atlas.roads["open"]]
-    roads_sourced = _road_lines(open_roads[~open_roads["estimated"].astype(bool)])
-    roads_estimated = _road_lines(open_roads[open_roads["estimated"].astype(bool)])
-    places = atlas.places[atlas.places.index != "ikn_kipp"]
     lat = model.lat.tolist()
     names = list(atlas.zones["name"])
+    kaltim = kaltim_layers(atlas)
     traces = [
-        _line_trace(roads_sourced, "roads", width=3, color="#7f3b08"),
-        _line_trace(roads_estimated, "roads-estimated", width=2, color="#e08214", opacity=0.8),
-        _line_trace(([], [], []), "rings", width=2, color="#b2182b", hover_prefix="IKN "),
-        go.Scattermap(
-            lon=list(places["lon"]),
-            lat=list(places["lat"]),
-            mode="markers+text",
-            marker={"size": 9, "color": [PLACE_COLORS[k] for k in places["kind"]]},
-            text=[place_label(name) for name in places["name"]],
-            textposition="bottom center",
-            textfont={"family": PLACE_FONT, "size": LABEL_SIZE["screen"], "color": "#333333"},
-            hovertext=[_place_hover(p) for _, p in places.iterrows()],
-            hovertemplate="%{hovertext}<extra></extra>",
-            name="places",
-            visible=False,
-        ),
-        go.Scattermap(
-            lon=[reference["lon"]],
-            lat=[reference["lat"]],
-            mode="markers",
-            marker={"size": IKN_SIZE, "color": PLACE_COLORS["capital"]},
-            hovertext=[f"<b>{reference['name']}</b>"],
-            hovertemplate="%{hovertext}<extra></extra>",
-            name="ikn",
-            visible=False,
-        ),
+        *({key: value for key, value in kaltim[number].items() if key not in KALTIM_DATA} for number in KALTIM_TRACES),
         facility_trace(),
         {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers",
          "marker": {"size": POINT_SIZE + HALO_EXTRA, "color": [KIND_OUTLINE.get(k, "#ffffff") for k in atlas.zones["kind"]]},
@@ -479,6 +450,51 @@ def base_map_figure(
     }
     everything = pd.Series(True, index=atlas.zones.index)
     return _apply(figure, map_updates(atlas, model, hovers, ViewState(), everything, "offline", None))
+
+
+#: what the Kaltim view's layers draw (its positions and texts): sent when the view first shows them
+KALTIM_DATA = ("lon", "lat", "text", "hovertext")
+
+
+def kaltim_layers(atlas: Atlas) -> dict[int, dict[str, Any]]:
+    """The Kaltim view's layers (trace number -> trace), hidden on the national view: the roads,
+    the rings (drawn by ``map_updates`` from the state's distances), ports, airports and IKN."""
+    reference = atlas.places.loc["ikn_kipp"]
+    open_roads = atlas.roads[atlas.roads["open"]]
+    roads_sourced = _road_lines(open_roads[~open_roads["estimated"].astype(bool)])
+    roads_estimated = _road_lines(open_roads[open_roads["estimated"].astype(bool)])
+    places = atlas.places[atlas.places.index != "ikn_kipp"]
+    traces = {
+        TRACE_ROADS: _line_trace(roads_sourced, "roads", width=3, color="#7f3b08"),
+        TRACE_ROADS_EST: _line_trace(
+            roads_estimated, "roads-estimated", width=2, color="#e08214", opacity=0.8
+        ),
+        TRACE_RINGS: _line_trace(([], [], []), "rings", width=2, color="#b2182b", hover_prefix="IKN "),
+        TRACE_PLACES: go.Scattermap(
+            lon=list(places["lon"]),
+            lat=list(places["lat"]),
+            mode="markers+text",
+            marker={"size": 9, "color": [PLACE_COLORS[k] for k in places["kind"]]},
+            text=[place_label(name) for name in places["name"]],
+            textposition="bottom center",
+            textfont={"family": PLACE_FONT, "size": LABEL_SIZE["screen"], "color": "#333333"},
+            hovertext=[_place_hover(p) for _, p in places.iterrows()],
+            hovertemplate="%{hovertext}<extra></extra>",
+            name="places",
+            visible=False,
+        ),
+        TRACE_IKN: go.Scattermap(
+            lon=[reference["lon"]],
+            lat=[reference["lat"]],
+            mode="markers",
+            marker={"size": IKN_SIZE, "color": PLACE_COLORS["capital"]},
+            hovertext=[f"<b>{reference['name']}</b>"],
+            hovertemplate="%{hovertext}<extra></extra>",
+            name="ikn",
+            visible=False,
+        ),
+    }
+    return {number: trace.to_plotly_json() for number, trace in traces.items()}
 
 
 def point_sizes(zones: pd.DataFrame, size: str) -> int | list[float]:
@@ -570,7 +586,14 @@ def map_updates(
     if changed("view"):
         for trace in KALTIM_TRACES:
             updates["data", trace, "visible"] = state.view == "kaltim"
-    if changed("rings"):
+    # the Kaltim layers' positions and texts only where they show (the first page's map is the
+    # national view: issue 14); the rings' below, from the state's distances
+    if state.view == "kaltim" and changed("view"):
+        for number, trace in kaltim_layers(atlas).items():
+            for key in KALTIM_DATA:
+                if number != TRACE_RINGS and key in trace:
+                    updates["data", number, key] = trace[key]
+    if state.view == "kaltim" and changed("rings", "view"):
         reference = atlas.places.loc["ikn_kipp"]
         ring_lon, ring_lat, ring_text = _ring_lines(
             float(reference["lon"]), float(reference["lat"]), state.rings

@@ -116,12 +116,14 @@ def check_upload(set_progress: Any, contents: Any, filename: Any, mode: Any, lan
 
 def register_import_job(app: Dash, jobs: Any) -> None:
     """The page's import check as a background callback (its role is checked like any callback:
-    ``import-upload`` needs an editor, on the first request and on every poll)."""
+    ``import-contents`` needs an editor, on the first request and on every poll). Its input is the
+    store the drop zone's file is copied to (features.imports), not the drop zone, which is
+    rendered when the tab opens: an input in a part added later fires its callback then."""
     app.callback(
         output={name: Output(cid, prop) for name, (cid, prop) in PLAN_OUTPUTS.items()},
-        inputs={"contents": Input("import-upload", "contents")},
+        inputs={"contents": Input("import-contents", "data")},
         state={
-            "filename": State("import-upload", "filename"),
+            "filename": State("import-filename", "data"),
             "mode": State("import-mode", "value"),
             "lang": State("lang-toggle", "value"),
         },

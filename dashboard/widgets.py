@@ -11,7 +11,7 @@ from typing import Any
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard.i18n import DEFAULT_LANGUAGE, t
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from geodata.scoring import CRITERIA
 
 
@@ -87,13 +87,11 @@ TEXT_ELEMENTS: dict[str, str] = {
     "label-saved-note": "saved.note",
     "save-view": "saved.save",
     "saved-export": "saved.export",
-    "label-saved-import": "saved.import",
     "title-table": "table.title",
     "label-tools": "screen.tools",
     "controls-toggle": "screen.controls",
     "pane-kaltim-hint": "panel.kaltim.hint",
     "title-import": "import.title",
-    "label-import-drop": "import.drop",
     "label-import-mode": "import.mode",
     "import-confirm": "import.confirm",
     "import-cancel": "import.cancel",
@@ -130,6 +128,19 @@ def dropdown_labels(lang: str) -> dict[str, str]:
 
 def text(element_id: str, tag: Any = html.Span, **kwargs: Any) -> Any:
     return tag(t(TEXT_ELEMENTS[element_id], DEFAULT_LANGUAGE), id=element_id, **kwargs)
+
+
+def in_both(texts: dict[str, str]) -> list[html.Span]:
+    """A text in both languages (``texts`` by language); the stylesheet shows the one of the page's
+    language (app-root's lang, which the language switch sets), so no callback has to rewrite it:
+    the sign-in bar, and a part rendered later, which the language switch's outputs cannot name
+    (a missing output stops that callback)."""
+    return [html.Span(texts[lang], className=f"only-{lang}") for lang in LANGUAGES]
+
+
+def both(key: str) -> list[html.Span]:
+    """``in_both`` of the text ``key`` of dashboard.i18n."""
+    return in_both({lang: t(key, lang) for lang in LANGUAGES})
 
 
 def field(label_id: str, control: Any) -> html.Div:

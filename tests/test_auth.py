@@ -101,6 +101,9 @@ READ_INPUTS = {
     "import-cancel",
     "tool-tabs", "controls-toggle", "presentation-toggle", "saved-views",
     "year-slider", "year-clear", "year-play", "year-interval", "year-state", "tile-layers", "tile-category",
+    # copied in the browser to saved-import-file and import-contents, the inputs the server checks
+    "saved-import", "import-upload",
+    "regency-scope",
 }  # fmt: skip
 
 
@@ -285,7 +288,7 @@ def test_a_viewer_looks_and_exports_but_every_write_is_403(login_app):
     assert client.get("/ogc/collections").status_code == 200
     assert client.get("/export/csv").status_code == 200
     regencies = next(o for o in app.callback_map if o.startswith("regency-filter"))
-    read = dispatch(client, callback_body(app, regencies, "view-state", {"view": "national"}))
+    read = dispatch(client, callback_body(app, regencies, "regency-scope", ["kalimantan_timur"]))
     assert read.status_code == 200
     for output, write in writing_requests(app):
         answer = dispatch(client, callback_body(app, output, write))
@@ -335,11 +338,11 @@ def test_an_editor_imports_through_the_page_callbacks(login_app):
         o for o in app.callback_map if o.startswith("..import-report.children...import-matches")
     )
     state = [
-        {"id": "import-upload", "property": "filename", "value": "gudang.geojson"},
+        {"id": "import-filename", "property": "data", "value": "gudang.geojson"},
         {"id": "import-mode", "property": "value", "value": "overlay"},
         {"id": "lang-toggle", "property": "value", "value": "en"},
     ]
-    body = callback_body(app, plan_output, "import-upload", upload(POINTS), state)
+    body = callback_body(app, plan_output, "import-contents", upload(POINTS), state)
     planned = dispatch_job(client, body)
     assert planned.status_code == 200, planned.get_data(as_text=True)
     token = planned.json["response"]["import-token"]["data"]

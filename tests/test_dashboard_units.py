@@ -135,6 +135,34 @@ def test_map_patch_sends_only_what_changed(runtime):
     assert set(ops) == {"layout.map.style", f"data.{figures.TRACE_ZONES}.marker.color"}
 
 
+def test_the_kaltim_layers_come_only_with_the_kaltim_view(runtime):
+    """The first page's map carries no roads, rings, ports, airports or IKN (hidden on the national
+    view; issue 14): they come when the Kaltim view opens, the rings again when they change there,
+    and not while the view is closed."""
+    atlas, model = runtime.atlas, runtime.model
+    everything = select_zones(atlas.zones)
+    base = figures.base_map_figure(atlas, model, runtime.hovers)
+    for number in figures.KALTIM_TRACES:
+        assert not base["data"][number].get("lon"), number
+
+    def lons(state: ViewState, drawn: dict) -> dict[int, list]:
+        updates = figures.map_updates(atlas, model, runtime.hovers, state, everything, "offline", drawn)
+        return {path[1]: value for path, value in updates.items() if path[0] == "data" and path[2] == "lon"}
+
+    kaltim = ViewState(view="kaltim")
+    opened = lons(kaltim, figures.BASE_DRAWN)
+    assert all(len(opened[number]) > 0 for number in figures.KALTIM_TRACES)
+    assert len(opened[figures.TRACE_RINGS]) > 100
+    assert len(opened[figures.TRACE_PLACES]) == len(atlas.places) - 1  # IKN is a trace of its own
+    wider = ViewState(view="kaltim", rings=(25.0,))
+    assert set(lons(wider, figures.drawn_map(kaltim, "offline"))) == {
+        figures.TRACE_RINGS,
+        figures.TRACE_KALTIM_LABELS,
+    }
+    national = ViewState(rings=(25.0,))
+    assert not set(lons(national, figures.drawn_map(kaltim, "offline"))) & set(figures.KALTIM_TRACES)
+
+
 def test_selection_refocuses_the_camera(runtime):
     atlas = runtime.atlas
     state = ViewState(zone="galang_batang")

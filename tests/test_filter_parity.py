@@ -1,4 +1,4 @@
-"""The browser's filter evaluator (assets/filter.js) against the server's (geodata.filterspec), in
+"""The browser's filter evaluator (assets/lazy/filter-eval.js) against the server's (geodata.filterspec), in
 headless Chromium, over every filter combination the UI can make, the year included (drawn by
 Hypothesis): on the shipped data and on 20,000 synthetic zones and 5,000 synthetic plants. The map
 change and the KPI cards the browser makes from the index must equal the server's for the same
@@ -28,13 +28,13 @@ from geodata.filterspec import DIMENSIONS, Dimension, filter_index, select
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, block_the_internet
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-FILTER_JS = Path(__file__).resolve().parents[1] / "assets" / "filter.js"
+FILTER_JS = Path(__file__).resolve().parents[1] / "assets" / "lazy" / "filter-eval.js"
 EVALUATE_JS = "([f, plants]) => Array.from(window.atlasFilter.evaluate(window.__index, f, plants))"
 
 
 @pytest.fixture(scope="module")
 def page():
-    """A blank offline page with assets/filter.js loaded (no server: the evaluator alone)."""
+    """A blank offline page with the evaluator (assets/lazy/filter-eval.js) loaded (no server: the evaluator alone)."""
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context()

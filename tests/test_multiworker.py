@@ -25,7 +25,7 @@ from geodata.store import Store
 from tests.browser.harness import free_port
 
 IMPORTS = 12
-PLAN = ("import-upload.contents",)
+PLAN = ("import-contents.data",)
 CONFIRM = ("import-confirm.n_clicks",)
 
 
@@ -84,8 +84,8 @@ def import_once(bases: list[str], dependencies: list[dict[str, Any]], n: int) ->
         dependencies,
         PLAN,
         {
-            "import-upload.contents": contents,
-            "import-upload.filename": f"titik_{n}.geojson",
+            "import-contents.data": contents,
+            "import-filename.data": f"titik_{n}.geojson",
             "import-mode.value": "overlay",
             "lang-toggle.value": "en",
         },

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from plotly.offline import get_plotlyjs_version
+
+from dashboard.figures import base_map_figure, investment_figure, national_figure, plotly_template
+from dashboard.runtime import build_runtime
+from dashboard.state import ViewState
 
 BUNDLE = Path(__file__).resolve().parents[1] / "assets" / "vendor" / "plotly-atlas.min.js"
 
@@ -42,3 +47,31 @@ def test_map_subplot_is_patched():
     assert "._atlasSent" in bundle
     assert "@mapbox/maki" not in bundle
     assert "Open Sans Extra Bold" not in bundle  # the font-name rewrites of setTransformRequest
+
+
+#: the colours the bundle's culori parses (tools/plotly-bundle/build.mjs: the rgb, hsl and lrgb
+#: spaces only): #hex, rgb()/rgba(), hsl()/hsla() and CSS colour names, transparent among them
+PARSED_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|(rgba?|hsla?)\([^()]*\)|[a-z]+")
+
+
+def _colours(node: Any, key: str = "") -> list[str]:
+    """Every colour string in a figure's data and layout (MapLibre parses the style's own)."""
+    if isinstance(node, dict):
+        return [c for k, v in node.items() if k != "style" for c in _colours(v, f"{key}.{k}")]
+    if isinstance(node, list | tuple):
+        return [c for v in node for c in _colours(v, key)]
+    return [node] if isinstance(node, str) and "color" in key.lower() else []
+
+
+def test_every_colour_the_page_s_figures_name_is_one_the_bundle_parses(atlas, tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    runtime = build_runtime(atlas)
+    for name, figure in {
+        "map": base_map_figure(atlas, runtime.model, runtime.hovers, runtime.overlays),
+        "national": national_figure(atlas, "en", 2015),
+        "investment": investment_figure(atlas, runtime.model, atlas.zones, ViewState()),
+        "template": plotly_template(),
+    }.items():
+        colours = set(_colours(figure))
+        assert colours, name
+        assert not {c for c in colours if c and not PARSED_COLOUR.fullmatch(c)}, name  # "": the default

@@ -224,6 +224,10 @@ def test_the_year_display_and_the_clear_button(runtime):
     today = year_outputs(runtime, {"year": None, "lang": "id"})
     assert (today["value"], today["badge"], today["clear"]) == ("Semua tahun", "", True)
     assert year_outputs(runtime, {"year": True})["badge"] == ""  # not a year
+    # the national chart only while its tab is open (opening it asks again)
+    assert (
+        today["national"]["data"] and year_outputs(runtime, {"year": None}, "detail")["national"] is no_update
+    )
 
 
 def test_slider_marks_keep_their_distance_and_show_both_ends():

@@ -225,10 +225,23 @@ def register(app: Dash, live: LiveRuntime) -> None:
         buttons = dict(zip(BUTTONS, (present, reset, clear_year), strict=True))
         return sync_state(live.get(), trigger, search, Controls(**controls), click, stored, buttons)
 
-    @app.callback(Output("regency-filter", "options"), Input("view-state", "data"))
-    def _regency_options(stored: Any) -> list[dict[str, str]]:
+    # The regencies offered follow the chosen provinces; the page keeps the provinces they were made
+    # for (regency-scope), so the server answers only when those change, not on every state change
+    # nor on load (the layout has the list for none already; issue 14).
+    app.clientside_callback(
+        "function (stored, scope) { const chosen = (stored && stored.province) || [];"
+        " return JSON.stringify(chosen) === JSON.stringify(scope || []) ? window.dash_clientside.no_update : chosen; }",
+        Output("regency-scope", "data"),
+        Input("view-state", "data"),
+        State("regency-scope", "data"),
+    )
+
+    @app.callback(
+        Output("regency-filter", "options"), Input("regency-scope", "data"), prevent_initial_call=True
+    )
+    def _regency_options(scope: Any) -> list[dict[str, str]]:
         runtime = live.get()
-        state = ViewState.from_dict(stored, runtime.vocabulary)
+        state = ViewState.from_dict({"province": scope}, runtime.vocabulary)
         return runtime.cached(
             ("regency-options", state.province), lambda: regency_options(runtime.atlas, state.province)
         )
@@ -282,6 +295,7 @@ def layout(atlas: Atlas, options: dict[str, list[dict[str, Any]]], lang: str) ->
             ),
             multi("label-province", "province-filter", options["province-filter"]),
             multi("label-regency", "regency-filter", regency_options(atlas)),
+            dcc.Store(id="regency-scope", data=[]),  # the provinces the regency list is for
             text("filter-reset", html.Button, n_clicks=0, type="button", className="button"),
             radio_group("label-color", "color-mode", options["color-mode"], "sector"),
             radio_group("label-basemap", "basemap-toggle", options["basemap-toggle"], "offline"),

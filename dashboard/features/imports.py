@@ -24,15 +24,17 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard.auth import actor_name
+from dashboard.auth import actor_name, current_user
+from dashboard.features import screen
 from dashboard.i18n import LANGUAGES, TEXTS, format_hectares, format_km, t
 from dashboard.runtime import LiveRuntime, Runtime
+from dashboard.widgets import both
 from geodata import Atlas
 from geodata.import_plan import FOOTPRINTS, OVERLAY, ImportPlan, apply_import, plan_import
 from geodata.problems import Problem
 from geodata.store import LayerInfo, Store, StoreUnreadable
 from geodata.upload import ImportLimits, ImportRejected, save_upload, scratch_dir, sweep_leftovers
-from geodata.users import LOCAL_USER
+from geodata.users import EDITOR, LOCAL_USER
 
 OVERRIDE = "override"
 PLAN_STEPS = 3  # read the upload, check it, keep it for the confirm
@@ -260,10 +262,29 @@ def import_override_options(lang: str) -> list[dict[str, str]]:
     return [{"label": t("import.override", lang), "value": OVERRIDE}]
 
 
-def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> html.Section:
-    """The import panel: a drop zone, the mode, the checked plan with its matches, and the layer list;
-    disabled, saying why, for a user whose role (``refused_role``) may not import (the server refuses
-    them anyway: this only spares them the attempt)."""
+def refused_role() -> str | None:
+    """The signed-in user's role when it may not import (None: it may, or nobody signs in)."""
+    user = current_user()
+    return user.role if user is not None and not user.may(EDITOR) else None
+
+
+def drop_zone(allowed: bool) -> dcc.Upload:
+    """The drop zone, put in the panel when the import tab first opens (screen.render_on_first_open),
+    its text in both languages (widgets.in_both)."""
+    return dcc.Upload(
+        html.Div(both("import.drop"), id="label-import-drop"),
+        id="import-upload",
+        multiple=False,
+        max_size=int(ImportLimits.from_env().max_bytes // 1_000_000) * 1_000_000,
+        disabled=not allowed,
+        className="dropzone",
+    )
+
+
+def import_panel(lang: str, refused_role: str | None = None) -> html.Section:
+    """The import panel: a drop zone (when the tab opens), the mode, the checked plan with its
+    matches, and the layer list; disabled, saying why, for a user whose role (``refused_role``) may
+    not import (the server refuses them anyway: this only spares them the attempt)."""
     allowed = refused_role is None
     return html.Section(
         [
@@ -275,17 +296,9 @@ def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> h
                 id="import-not-allowed",
                 className="muted",
             ),
-            html.Label(
-                dcc.Upload(
-                    html.Div(t("import.drop", lang), id="label-import-drop"),
-                    id="import-upload",
-                    multiple=False,
-                    max_size=limit_mb * 1_000_000,
-                    disabled=not allowed,
-                    className="dropzone",
-                ),
-                className="block-label",
-            ),
+            html.Label(id="import-drop", className="block-label"),
+            dcc.Store(id="import-contents"),
+            dcc.Store(id="import-filename"),
             html.Fieldset(
                 [
                     html.Legend(t("import.mode", lang), id="label-import-mode"),
@@ -327,7 +340,19 @@ def import_panel(lang: str, limit_mb: int, refused_role: str | None = None) -> h
 
 
 def register(app: Dash, live: LiveRuntime) -> None:
-    """The import panel's callbacks: check, confirm, remove or restore a layer, then reload."""
+    """The import panel's callbacks: the drop zone, check, confirm, remove or restore a layer, then reload."""
+    screen.render_on_first_open(app, "import", "import-drop", lambda _lang: drop_zone(refused_role() is None))
+    # the file goes to the stores the check (dashboard.importjob) reads; nothing when the drop zone
+    # first renders (an input of a part added later would fire the check with no file)
+    app.clientside_callback(
+        "function (contents, filename) { return contents ? [contents, filename]"
+        " : [window.dash_clientside.no_update, window.dash_clientside.no_update]; }",
+        Output("import-contents", "data"),
+        Output("import-filename", "data"),
+        Input("import-upload", "contents"),
+        State("import-upload", "filename"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output("import-report", "children", allow_duplicate=True),

@@ -7,14 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from dash import Output, dcc, html, no_update
+from dash import Dash, Output, dcc, html, no_update
 
 from dashboard import figures
 from dashboard.features import facilities as facilitypanel
+from dashboard.features import screen
 from dashboard.features.kaltim import distance_tables
 from dashboard.i18n import format_hectares, format_idr_trillion, format_number, t
 from dashboard.mapmodel import KIND_COLORS, PLACE_COLORS, MapModel
-from dashboard.runtime import Runtime, kaltim_report, kaltim_scope
+from dashboard.runtime import LiveRuntime, Runtime, kaltim_report, kaltim_scope
 from dashboard.state import ViewState, with_changes
 from dashboard.widgets import GRAPH_CONFIG, plain, source_items, swatch, text
 from geodata import Atlas
@@ -333,7 +334,7 @@ def counting_scope(runtime: Runtime, state: ViewState) -> Any:
 def kpi_summary(runtime: Runtime, state: ViewState, mask: pd.Series) -> tuple[Summary, int, int]:
     """The KPI cards' figures for the zones ``mask`` shows: their summary, how many zones they are
     out of, and how many the chosen year hides for want of a known year (``kpi_children``'s
-    arguments; assets/filter.js computes the same from its index)."""
+    arguments; assets/lazy/filter-eval.js computes the same from its index)."""
     scope = counting_scope(runtime, state)
     total = len(mask) if scope is True else int(scope.sum())
     return summarize(runtime.attributes[mask & scope]), total, hidden_by_year(runtime, state, scope)
@@ -383,14 +384,23 @@ def detail_pane() -> list[Any]:
     ]
 
 
-def national_pane(national_figure: Any, sources: list[Any]) -> html.Div:
-    """The national tab: the KEK series against the target, with its sources (``national_sources``;
-    in the page's first language already, so the language switch need not run on page load)."""
+def national_pane() -> html.Div:
+    """The national tab: the KEK series against the target, with its sources. Neither is on the
+    first screen (issue 14): the chart comes with the time slider's first answer
+    (features.timebar), the sources (``national_sources``) when the tab first opens (``register``);
+    the language switch keeps both current."""
     return html.Div(
         [
             text("title-national", html.H2, className="panel-title"),
-            dcc.Graph(id="national-chart", figure=national_figure, config=GRAPH_CONFIG),
-            html.P(sources, id="national-source", className="muted small"),
+            dcc.Graph(id="national-chart", config=GRAPH_CONFIG),
+            html.P(id="national-source", className="muted small"),
         ],
         className="panel",
+    )
+
+
+def register(app: Dash, live: LiveRuntime) -> None:
+    """The national sources, rendered when the national tab first opens."""
+    screen.render_on_first_open(
+        app, "national", "national-source", lambda lang: national_sources(live.get().atlas, lang)
     )

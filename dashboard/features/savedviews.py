@@ -16,7 +16,7 @@ from dashboard.auth import may_edit, view_owner
 from dashboard.features import screen
 from dashboard.i18n import LANGUAGES, t
 from dashboard.state import without_screen
-from dashboard.widgets import text
+from dashboard.widgets import both, text
 from geodata.savedviews import SavedView, SavedViewError, SavedViewStore, may_change
 
 
@@ -50,7 +50,7 @@ def saved_views_outputs(
             view, position = views.from_record(undo)
             views.restore(_restorable(view, actor, editor), position, actor=actor)
             message, deleted = t("saved.restored", lang, title=view.title), None
-        elif trigger == "saved-import" and isinstance(upload, str):
+        elif trigger == "saved-import-file" and isinstance(upload, str):
             count = views.import_bytes(_decode_upload(upload), actor=actor)
             message = t("saved.imported", lang, n=count)
         elif isinstance(trigger, dict):
@@ -230,16 +230,8 @@ def layout() -> html.Section:
                         href="/saved-views/export",
                         download="atlas-kawasan-views.json",
                     ),
-                    html.Label(
-                        dcc.Upload(
-                            text("label-saved-import", html.Span, className="button"),
-                            id="saved-import",
-                            accept=".json,application/json",
-                            max_size=1_000_000,
-                            className="upload",
-                        ),
-                        className="inline-label",
-                    ),
+                    html.Label(id="saved-import-drop", className="inline-label"),
+                    dcc.Store(id="saved-import-file"),
                 ],
                 className="button-row",
             ),
@@ -249,8 +241,29 @@ def layout() -> html.Section:
     )
 
 
+def import_upload() -> dcc.Upload:
+    """The button that imports a file of views, put in the panel when the tab first opens
+    (screen.render_on_first_open), its text in both languages; what it reads goes to the
+    ``saved-import-file`` store, which the panel's callback takes as its input (an input that is
+    missing would stop that callback)."""
+    return dcc.Upload(
+        html.Span(both("saved.import"), id="label-saved-import", className="button"),
+        id="saved-import",
+        accept=".json,application/json",
+        max_size=1_000_000,
+        className="upload",
+    )
+
+
 def register(app: Dash, views: SavedViewStore) -> None:
     """The saved views' callbacks."""
+    screen.render_on_first_open(app, "saved", "saved-import-drop", lambda _lang: import_upload())
+    app.clientside_callback(
+        "function (contents) { return contents || window.dash_clientside.no_update; }",
+        Output("saved-import-file", "data"),
+        Input("saved-import", "contents"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         output={
@@ -261,7 +274,7 @@ def register(app: Dash, views: SavedViewStore) -> None:
         },
         inputs={
             "save": Input("save-view", "n_clicks"),
-            "upload": Input("saved-import", "contents"),
+            "upload": Input("saved-import-file", "data"),
             "actions": {
                 kind: Input({"type": kind, "index": ALL}, "n_clicks")
                 for kind in ("saved-rename", "saved-up", "saved-down", "saved-delete", "saved-share")

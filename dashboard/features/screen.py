@@ -9,9 +9,10 @@ half is ``assets/screen.js``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard.auth import view_owner
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -53,6 +54,26 @@ def drawer(panes: dict[str, list[Any]], footer: Any) -> html.Aside:
         className="side drawer",
         id="tools",
     )
+
+
+def render_on_first_open(app: Dash, panel: str, container: str, render: Callable[[str], Any]) -> None:
+    """Fill ``container`` with ``render(language)`` when the tool tab ``panel`` first opens: a part of
+    a pane that is not on the first screen, whose script (dcc.Upload's, 8.6 kB gzip) then loads with
+    it rather than with the first page (issue 14). A URL naming the tab (``panel``) sets the tab
+    after the page loads, so it renders the part too. The part's ids are in the validation layout
+    (dashboard.factory.lazy_components)."""
+
+    @app.callback(
+        Output(container, "children"),
+        Input("tool-tabs", "value"),
+        State(container, "children"),
+        State("lang-toggle", "value"),
+        prevent_initial_call=True,  # the page opens on the first tab
+    )
+    def _render(tab: Any, shown: Any, lang: Any) -> Any:
+        if tab != panel or shown:
+            return no_update
+        return render(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
 
 
 def controls_toggle() -> html.Button:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import figures
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, t
@@ -98,9 +98,11 @@ def badge() -> html.Div:
     return html.Div(id="year-badge", className="year-badge", **{"aria-hidden": "true"})
 
 
-def year_outputs(runtime: Runtime, year_state: Any) -> dict[str, Any]:
+def year_outputs(runtime: Runtime, year_state: Any, panel: Any = "national") -> dict[str, Any]:
     """What shows the year: the slider's value text, the map's badge, the note, whether the clear
-    button shows, and the national chart cut at the year (built once per language and year)."""
+    button shows, and the national chart cut at the year (built once per language and year) while
+    its tab (``panel``) is open: it is not on the first screen (issue 14), and opening the tab
+    asks again."""
     data = year_state if isinstance(year_state, dict) else {}
     lang = data.get("lang") if data.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
     year = data.get("year")
@@ -114,7 +116,9 @@ def year_outputs(runtime: Runtime, year_state: Any) -> dict[str, Any]:
         "clear": year is None,
         "national": runtime.cached(
             ("national-figure", lang, year), lambda: figures.national_figure(runtime.atlas, lang, year)
-        ),
+        )
+        if panel == "national"
+        else no_update,
     }
 
 
@@ -136,10 +140,10 @@ def register(app: Dash, live: LiveRuntime) -> None:
             "clear": Output("year-clear", "hidden"),
             "national": Output("national-chart", "figure"),
         },
-        inputs={"year_state": Input("year-state", "data")},
+        inputs={"year_state": Input("year-state", "data"), "panel": Input("tool-tabs", "value")},
     )
-    def _year(year_state: Any) -> dict[str, Any]:
-        return year_outputs(live.get(), year_state)
+    def _year(year_state: Any, panel: Any) -> dict[str, Any]:
+        return year_outputs(live.get(), year_state, panel)
 
     app.clientside_callback(
         "window.dash_clientside.year.play",

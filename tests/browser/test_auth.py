@@ -69,6 +69,7 @@ def test_editor_may_import_and_viewer_is_refused_even_when_forging(browser, tmp_
         sign_in(session, "vera")
         assert "vera (pembaca)" in session.text("#auth-user")
         assert "impor memerlukan editor" in session.text("#import-not-allowed")
+        session.show("import")  # the drop zone is rendered when the tab opens
         assert session.page.locator("#import-upload input[type=file]").is_disabled()
         status, answer = session.page.evaluate(FORGED_CONFIRM_JS)
         assert status == 403 and answer["code"] == "auth.forbidden"

@@ -19,9 +19,11 @@ ZONES_SHOWN_JS = (
     " const n = (t) => (gd.data[t].lon || []).filter((x) => x !== null && x !== undefined).length;"
     " return [n(zones), n(plants)]; }"
 )
+#: the page fetches the index at the first sign of a filter to come (assets/filter.js)
 INDEX_READY_JS = (
     "() => { const gd = document.querySelector('#map .js-plotly-plot');"
-    " return !!(gd && gd.layout && gd.layout.meta && window.atlasFilter.ready(gd.layout.meta.filterIndex)); }"
+    " return !!(gd && gd.layout && gd.layout.meta && window.atlasFilter"
+    " && window.atlasFilter.ready(gd.layout.meta.filterIndex)); }"
 )
 YEAR = 2015
 
@@ -99,9 +101,28 @@ def page_year_max(page) -> int:
     return page.evaluate("() => window.dash_component_api.getLayout('year-slider').props.max")
 
 
+def test_evaluator_and_index_come_at_the_first_sign_of_a_filter_not_with_the_first_screen(session):
+    page = session.page
+    fetched: list[str] = []
+    page.on(
+        "request",
+        lambda r: fetched.append(r.url) if "filter-index" in r.url or "filter-eval" in r.url else None,
+    )
+    session.open()
+    page.wait_for_timeout(500)
+    assert fetched == []  # the first screen is drawn without them (issue 14)
+    page.locator("#controls-panel").hover()
+    page.wait_for_function(INDEX_READY_JS)
+    assert sorted("index" if "filter-index" in url else "evaluator" for url in fetched) == [
+        "evaluator",
+        "index",
+    ]
+
+
 def test_map_follows_a_filter_while_the_server_is_held_then_the_server_agrees(session, atlas):
     page = session.page
     session.open("?facilities=1")
+    page.locator("#controls-panel").hover()
     page.wait_for_function(INDEX_READY_JS)
     filters = {"sector": ["nickel"]}
     zones = int(select(atlas.zones, filters).sum())
@@ -122,6 +143,7 @@ def test_map_follows_a_filter_while_the_server_is_held_then_the_server_agrees(se
 def test_with_a_year_the_browser_filters_and_counts_the_unknown_years_before_the_server(session, atlas):
     page = session.page
     session.open(f"?year={YEAR}")
+    page.locator("#controls-panel").hover()
     page.wait_for_function(INDEX_READY_JS)
     lang = DEFAULT_LANGUAGE
     nickel = select(atlas.zones, {"sector": ["nickel"]})

@@ -157,6 +157,8 @@ def test_kaltim_view_shows_estates_ikn_and_the_core_numbers(session, atlas):
         assert session.page.locator(f"tr[data-zone='{estate}']").count() == 1
     assert session.map_trace(TRACE_IKN)["visible"] is True
     assert session.map_trace(TRACE_RINGS)["visible"] is True
+    # their positions came with the view (the first page's national map has none: issue 14)
+    assert session.map_trace(TRACE_IKN)["lon"] and len(session.map_trace(TRACE_RINGS)["lon"]) > 100
     assert "view=kaltim" in session.page.url
 
 

@@ -90,9 +90,16 @@ def test_overlay_import_remove_and_undo(browser, tmp_path):
 def test_a_bad_file_gets_a_specific_message_and_the_page_keeps_working(session, tmp_path):
     bad = tmp_path / "rusak.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": [')
+    scripts: list[str] = []
+    session.page.on(
+        "request", lambda request: scripts.append(request.url) if "upload" in request.url else None
+    )
     session.open()
+    # the drop zone and its script come when the tab first opens, not with the first page (issue 14)
+    assert session.page.locator("#import-upload").count() == 0 and scripts == []
     session.show("import")
     session.page.locator("#import-upload input[type=file]").set_input_files(str(bad))
+    assert [url for url in scripts if "async-upload" in url]
     session.page.wait_for_function(
         "() => document.querySelector('#import-report').innerText.includes('rusak.geojson')"
     )

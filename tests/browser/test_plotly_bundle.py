@@ -43,6 +43,14 @@ def test_page_uses_the_partial_bundle_and_draws_every_chart(session):
         "() => document.querySelectorAll('#investment-chart .barlayer .point').length"
     )
     session.page.wait_for_function(MAP_DRAWN_JS)  # the provinces' features exist once tiles are cut
+    # the national chart comes when its tab opens (not on the first screen, issue 14)
+    assert not session.page.evaluate(
+        "() => document.querySelectorAll('#national-chart .barlayer .point').length"
+    )
+    session.show("national")
+    session.page.wait_for_function(
+        "() => document.querySelectorAll('#national-chart .barlayer .point').length"
+    )
 
     assert "/assets/vendor/plotly-atlas.min.js" in paths
     assert not [p for p in paths if p.endswith("plotly.min.js")], "dash's full plotly.js was requested"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dashboard.features import filters
 from dashboard.figures import REGENCIES_URL
 from tests.browser.harness import SHOWN_ZONES_JS
 
@@ -36,3 +37,22 @@ def test_regency_layer_loads_only_when_switched_on_and_the_url_filters_by_regenc
     assert sorted(session.shown_zones()) == sorted(balikpapan.index)
     assert session.blocked == []
     assert session.console_errors == []
+
+
+def test_the_regency_list_follows_the_provinces_and_is_not_resent_otherwise(session, atlas):
+    options = "() => window.dash_component_api.getLayout('regency-filter').props.options.length"
+    answers: list[str] = []
+    session.page.on(
+        "request",
+        lambda r: answers.append(r.url) if '"regency-filter.options"' in (r.post_data or "") else None,
+    )
+    session.open("?province=kalimantan_timur")
+    kaltim = len(filters.regency_options(atlas, ["kalimantan_timur"]))
+    session.page.wait_for_function(f"() => ({options})() === {kaltim}")
+    asked = len(answers)
+    session.page.locator("#kind-filter input[value='KEK']").check()  # not a province
+    session.page.wait_for_function("() => location.search.includes('kind=')")
+    session.settle()
+    assert len(answers) == asked
+    session.page.locator("#filter-reset").click()
+    session.page.wait_for_function(f"() => ({options})() === {len(filters.regency_options(atlas))}")

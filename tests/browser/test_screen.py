@@ -106,6 +106,9 @@ def test_the_control_panel_folds_away_and_the_map_takes_the_room(screen):
 def test_tool_tabs_presentation_and_camera_live_in_the_url(screen):
     screen.open("?panel=saved&zoom=6.5&center=116.9,-0.9")
     assert screen.page.locator("#saved-title").is_visible()
+    # a pane's part rendered when its tab first opens comes with a URL naming the tab too
+    assert screen.page.locator("#saved-import input[type=file]").count() == 1
+    assert screen.text("#national-source") == ""  # not opened yet: not sent (issue 14)
     assert screen.page.locator("#investment-chart").is_hidden()
     # the shared link's camera reaches the live map (after the first render)
     screen.page.wait_for_function(
@@ -115,6 +118,9 @@ def test_tool_tabs_presentation_and_camera_live_in_the_url(screen):
     # a tab click goes to the URL; the keyboard moves between tabs, with a visible focus ring
     screen.show("national")
     screen.page.wait_for_function("() => location.search.includes('panel=national')")
+    screen.page.wait_for_function(
+        "() => document.querySelector('#national-source').innerText.startsWith('Sumber')"
+    )
     screen.page.locator("#tool-tabs input[value='national']").focus()
     screen.page.keyboard.press("ArrowRight")
     screen.page.wait_for_function("() => !document.querySelector('#pane-kaltim').hidden")

@@ -179,18 +179,36 @@ function sharedFromGlobal(evaluate) {
     };
 }
 
-// Country names to ISO codes (~18 kB gzip): only `locationmode` of the geo traces (choropleth,
-// scattergeo) looks them up, and the bundle has neither; choroplethmap matches GeoJSON ids.
-const noCountryNames = {
-    name: 'no-country-names',
-    setup(b) {
-        b.onResolve({ filter: /^country-iso-search$/ }, () => ({ path: 'countries', namespace: 'no-country-names' }));
-        b.onLoad({ filter: /.*/, namespace: 'no-country-names' }, () => ({
-            contents: 'module.exports = { COUNTRIES: [], createLookup: () => ({ lookupAlpha3: () => undefined }) };',
-            loader: 'js',
-        }));
-    },
-};
+// A package plotly.js requires that the page never calls, replaced by ``contents``.
+function replaced(name, specifier, contents) {
+    const filter = new RegExp(`^${specifier.replace(/[.\/]/g, '\\$&')}$`);
+    return {
+        name,
+        setup(b) {
+            b.onResolve({ filter }, () => ({ path: name, namespace: name }));
+            b.onLoad({ filter: /.*/, namespace: name }, () => ({ contents, loader: 'js' }));
+        },
+    };
+}
+const unusedPackages = [
+    // Country names to ISO codes (~18 kB gzip): only `locationmode` of the geo traces (choropleth,
+    // scattergeo) looks them up, and the bundle has neither; choroplethmap matches GeoJSON ids.
+    replaced(
+        'no-country-names',
+        'country-iso-search',
+        'module.exports = { COUNTRIES: [], createLookup: () => ({ lookupAlpha3: () => undefined }) };',
+    ),
+    // Polygon unions and differences (~4 kB gzip) combine a shift-drag selection with the previous
+    // one: the charts' mode bars have no select or lasso (dashboard/widgets.py) and no figure sets
+    // a select drag mode, so no selection is ever drawn.
+    replaced(
+        'no-polybool',
+        'polybooljs',
+        "const none = () => { throw new Error('no selections in this bundle'); }; module.exports = { union: none, difference: none };",
+    ),
+    // A Promise polyfill (~1 kB gzip): every browser the map runs in (WebGL 2) has Promise.
+    replaced('no-promise-polyfill', 'native-promise-only', 'module.exports = Promise;'),
+];
 
 // Only the components the dashboard's figures use stay registered (lib/core registers them all):
 // no 3-D annotations, update menus, sliders, range sliders or selectors, layout images, error
@@ -336,12 +354,16 @@ const usedExports = [
         'maplibre-gl/dist/maplibre-gl.mjs',
         "export { AttributionControl, LngLat, Map, setWorkerUrl } from 'maplibre-gl/dist/maplibre-gl.mjs';",
     ),
-    // culori: the colour spaces of CSS Color 4 (culori/css: every colour a figure may name) and five
-    // functions, instead of every space and function (~12 kB gzip; plotly.js's own TODO says so).
+    // culori: five functions and the three colour spaces they need, instead of every space and
+    // function (~17 kB gzip; plotly.js's own TODO says so): rgb parses every colour the atlas's
+    // figures name (#hex, rgb()/rgba(), CSS names, transparent; tests/test_plotly_bundle.py checks
+    // them), plotly.js converts to hsl, and the WCAG contrast measures in lrgb. lab(), oklch(),
+    // color(display-p3 ...) and the other CSS Color 4 spaces are not parsed.
     onlyExports(
         'culori-used',
         'culori',
-        "import 'culori/css'; export { converter, formatHex, formatRgb, wcagContrast, wcagLuminance } from 'culori/fn';",
+        "import { useMode, modeHsl, modeLrgb, modeRgb } from 'culori/fn'; useMode(modeRgb); useMode(modeHsl);" +
+            " useMode(modeLrgb); export { converter, formatHex, formatRgb, wcagContrast, wcagLuminance } from 'culori/fn';",
     ),
     // d3-geo: geoBounds only (for a map's fitbounds), not the projections and paths.
     onlyExports('d3-geo-used', 'd3-geo', "export { geoBounds } from 'd3-geo';"),
@@ -392,7 +414,7 @@ const bundled = await build({
     format: 'iife',
     globalName: 'Plotly',
     legalComments: 'eof',
-    plugins: [trimCore, patchSources, noSatelliteStyles, ...usedExports, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource, noCountryNames],
+    plugins: [trimCore, patchSources, noSatelliteStyles, ...usedExports, ...unusedPackages, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource],
     alias: { regl: '@plotly/regl' },
     define: { global: 'window', 'define.amd': 'false' },
 });
