@@ -78,15 +78,14 @@ def test_page_inlines_only_the_ids_of_the_layout(session):
     assert "choroplethmap" not in html  # the map figure comes with /_dash-layout only
 
 
-# What the live MapLibre map does while Plotly updates the figure: its resizes and camera moves, and
-# the data given to each trace's source (by trace name).
+# What the live MapLibre map does while Plotly updates the figure: its resizes, and the data given to
+# each trace's source (by trace name).
 WATCH_MAP_JS = """() => {
   const gd = document.querySelector('#map .js-plotly-plot');
   const map = gd._fullLayout.map._subplot.map;
-  window.__mapEvents = {resize: 0, movestart: 0};
+  window.__mapEvents = {resize: 0};
   window.__sourceData = {};
   map.on('resize', () => { window.__mapEvents.resize += 1; });
-  map.on('movestart', () => { window.__mapEvents.movestart += 1; });
   for (const trace of gd._fullData) {
     const drawn = gd._fullLayout.map._subplot.traceHash[trace.uid];
     for (const id of new Set(drawn ? Object.values(drawn.sourceIds) : [])) { // cluster ids name the circle source
@@ -109,14 +108,14 @@ SAME_VIEW_UPDATE_JS = """async () => {
 }"""
 
 
-def test_figure_updates_move_or_resize_the_map_only_when_needed(session):
+def test_figure_updates_resize_the_map_and_send_data_only_when_needed(session):
     """tools/plotly-bundle patches plotly.js's map subplot and scattermap trace: a figure update used
-    to jump the camera to where it was, resize the map and give every trace's source its data again
-    each time, painting full frames (seconds at 20,000 zones)."""
+    to resize the map and give every trace's source its data again each time, painting full frames
+    (seconds at 20,000 zones). (The camera is still set on every update: see build.mjs.)"""
     session.open()
     page = session.page
     page.evaluate(WATCH_MAP_JS)
-    assert page.evaluate(SAME_VIEW_UPDATE_JS) == {"resize": 0, "movestart": 0}
+    assert page.evaluate(SAME_VIEW_UPDATE_JS)["resize"] == 0
     # only the changed trace's sources got new data; the zones, halos and labels' did not
     assert set(page.evaluate("() => window.__sourceData")) == {"selected"}
 
@@ -126,7 +125,7 @@ def test_figure_updates_move_or_resize_the_map_only_when_needed(session):
         " return [gd._fullLayout.map.zoom, gd._fullLayout.map._subplot.map.getZoom()]; }"
     )
     assert zoom[0] == zoom[1]  # a camera that differs still moves the map
-    assert page.evaluate("() => window.__mapEvents") == {"resize": 0, "movestart": 1}
+    assert page.evaluate("() => window.__mapEvents.resize") == 0
 
     resized = page.evaluate(
         "async () => { const gd = document.querySelector('#map .js-plotly-plot');"

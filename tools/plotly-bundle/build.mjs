@@ -230,33 +230,16 @@ const trimCore = {
     },
 };
 
-// plotly.js's map subplot (src/plots/map/map.js) sets the camera (four jumps: centre, zoom,
-// bearing, pitch) and resizes the map on every Plotly.react, so each Dash figure update painted
-// full extra frames, ~1-2 s each in software WebGL at 20,000 zones (issue 14): MapLibre repaints
-// after every jump even to where it is, and a resize resets the canvas. Here the camera jumps only
-// to what differs, in one jump, and the map resizes only when its container's size changed
-// (MapLibre also follows its container with its own ResizeObserver). The online icon and font
-// fixes (Maki icons and OpenMapTiles font names from the internet) go: the atlas's style names
-// its own glyphs and no icon, and the page is offline. Each replaced text must be found, so a new
-// plotly.js that changes it fails the build instead of shipping unpatched.
+// plotly.js's map subplot (src/plots/map/map.js) resizes the map on every Plotly.react, so each Dash
+// figure update painted full extra frames, ~1-2 s each in software WebGL at 20,000 zones (issue 14):
+// a resize resets the canvas. Here it resizes only when its container's size changed (MapLibre also
+// follows its container with its own ResizeObserver). The camera is still set on every react: a
+// patch that jumped only to what differed made the national filter's map update 3-4x slower in the
+// bench (p95 86 ms without it, 286-320 ms with it, same machine, 2026-12-01), cause not found.
+// The online icon and font fixes (Maki icons and OpenMapTiles font names from the internet) go: the
+// atlas's style names its own glyphs and no icon, and the page is offline. Each replaced text must
+// be found, so a new plotly.js that changes it fails the build instead of shipping unpatched.
 const MAP_PATCHES = [
-    [
-        `    if (!this.dragging && !this.wheeling) {
-        map.setCenter(convertCenter(opts.center));
-        map.setZoom(opts.zoom);
-        map.setBearing(opts.bearing);
-        map.setPitch(opts.pitch);
-    }`,
-        `    if (!this.dragging && !this.wheeling) {
-        var now = map.getCenter();
-        var camera = {};
-        if (now.lng !== opts.center.lon || now.lat !== opts.center.lat) camera.center = convertCenter(opts.center);
-        if (map.getZoom() !== opts.zoom) camera.zoom = opts.zoom;
-        if (map.getBearing() !== opts.bearing) camera.bearing = opts.bearing;
-        if (map.getPitch() !== opts.pitch) camera.pitch = opts.pitch;
-        if (Object.keys(camera).length) map.jumpTo(camera);
-    }`,
-    ],
     [
         `    this.map.resize();
 `,
