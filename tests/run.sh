@@ -32,10 +32,10 @@ if [ $# -gt 0 ]; then
 fi
 # Everything: the browser tests (mostly waiting on Chromium and the server, so in two processes, a
 # test module each at a time) and the others (mostly Python) side by side, the others at a lower
-# priority, so that a 2-core machine finishes in about the time of the longer half. Their reports
-# follow each other; either failing fails the run.
+# priority and in two processes too, so that they take up both cores once the browser tests are
+# done. Their reports follow each other; either failing fails the run.
 others_log="$(mktemp)"
-nice -n 10 .venv/bin/python -m pytest tests --ignore=tests/browser --durations=15 >"$others_log" 2>&1 &
+nice -n 10 .venv/bin/python -m pytest tests --ignore=tests/browser -n 2 --dist loadfile --durations=15 >"$others_log" 2>&1 &
 others=$!
 browser_status=0
 .venv/bin/python -m pytest tests/browser -n 2 --dist loadfile --durations=30 || browser_status=$?
