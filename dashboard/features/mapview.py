@@ -25,7 +25,8 @@ def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tupl
     mask = state.selection(runtime.attributes)
     basemap = basemap if basemap in ("offline", "online") else "offline"
     drawn = drawn if isinstance(drawn, dict) else figures.BASE_DRAWN
-    updates = figures.map_updates(atlas, runtime.model, runtime.hovers, state, mask, basemap, drawn)
+    kaltim = runtime.cached(("kaltim-layers",), lambda: figures.kaltim_layers(atlas))
+    updates = figures.map_updates(atlas, runtime.model, runtime.hovers, state, mask, basemap, drawn, kaltim)
     if isinstance(stored, dict) and stored.get("apply_camera"):
         updates = {**updates, **camera_updates(state)}
     now = figures.drawn_map(state, basemap)
