@@ -452,8 +452,10 @@ def base_map_figure(
     return _apply(figure, map_updates(atlas, model, hovers, ViewState(), everything, "offline", None))
 
 
-#: what the Kaltim view's layers draw (its positions and texts): sent when the view first shows them
-KALTIM_DATA = ("lon", "lat", "text", "hovertext")
+#: what the Kaltim view's layers draw (positions and hover cards): sent when the view first shows
+#: them. The towns' names stay in the first figure (17 short texts): sent later, they left the
+#: Kaltim view's towns unnamed in the README's screenshot until the map was redrawn.
+KALTIM_DATA = ("lon", "lat", "hovertext")
 
 
 def kaltim_layers(atlas: Atlas) -> dict[int, dict[str, Any]]:

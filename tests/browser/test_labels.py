@@ -47,6 +47,8 @@ def test_kaltim_labels_render_offline_with_local_glyphs(session):
     texts = rendered_labels(session, "IKN Nusantara")  # the Kaltim layers come with the first update
     assert any("MBTK" in text for text in texts), sorted(set(texts))
     assert any(re.fullmatch(r"\d+ km", text) for text in texts), sorted(set(texts))  # a ring distance
+    # the towns' names at the view's own zoom, not only zoomed in
+    assert {"Balikpapan", "Samarinda", "Sangatta"} & set(texts), sorted(set(texts))
     session.page.evaluate(f"() => {LIVE_MAP}.jumpTo({{center: [116.75, -1.2], zoom: 10}})")
     texts = rendered_labels(session, "Buluminung")
     assert any("Kariangau (KIK)" in text for text in texts), sorted(set(texts))
