@@ -7,6 +7,7 @@ PNG and PDF are drawn by Kaleido on the local Chromium (seconds each); one runs 
 from __future__ import annotations
 
 import io
+import logging
 import math
 import tempfile
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from geodata.query import summarize
 if TYPE_CHECKING:
     from fpdf import FPDF
 
+log = logging.getLogger(__name__)
+
 PNG_SIZES = {
     "projector": {"width": 1920, "height": 1080, "scale": 1},  # 1920 x 1080 px
     "print": {"width": 1754, "height": 1240, "scale": 2},  # 3508 x 2480 px = A4 landscape at 300 dpi
@@ -38,6 +41,11 @@ PNG_TARGETS = ("map", "investment", "national")
 # the machine, so two planners' exports do not share two cores and both run into Kaleido's time limit.
 # A new FileLock for each render: a job process is forked, and filelock refuses an inherited instance.
 RENDER_LOCK_FILE = Path(tempfile.gettempdir()) / "atlas-kawasan-render.lock"
+# Kaleido 1.5 may call its drawing function before its page has loaded: on a loaded machine the
+# navigation commits after Kaleido has taken the blank tab's JavaScript context (seen in CI). The
+# render then fails with this ReferenceError and nothing drawn; a fresh Kaleido is tried again.
+KALEIDO_NOT_READY = "kaleido_scopes is not defined"
+RENDER_ATTEMPTS = 3
 
 
 class ExportError(RuntimeError):
@@ -359,10 +367,17 @@ def render_png(figure: go.Figure, size: str) -> bytes:
     """PNG bytes at a preset size; one Kaleido render at a time on the machine."""
     preset = PNG_SIZES[size]
     with FileLock(RENDER_LOCK_FILE, mode=0o666):
-        try:
-            return figure.to_image(format="png", **preset)
-        except Exception as exc:  # Kaleido reports Chromium failures with many exception types
-            raise ExportError(f"the image could not be drawn ({type(exc).__name__}: {exc})") from exc
+        attempts_left = RENDER_ATTEMPTS
+        while True:
+            try:
+                return figure.to_image(format="png", **preset)
+            except Exception as exc:  # Kaleido reports Chromium failures with many exception types
+                attempts_left -= 1
+                if KALEIDO_NOT_READY not in str(exc) or not attempts_left:
+                    raise ExportError(f"the image could not be drawn ({type(exc).__name__}: {exc})") from exc
+                log.warning(
+                    "Kaleido drew before its page had loaded; drawing again (%d tries left)", attempts_left
+                )
 
 
 def table_export(runtime: Runtime, state: ViewState, query: str, kind: str) -> ExportFile:

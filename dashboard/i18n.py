@@ -318,6 +318,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.cancel": {"id": "Batalkan ekspor", "en": "Cancel export"},
     "export.done": {"id": "Selesai: {file}", "en": "Done: {file}"},
     "export.failed": {"id": "Ekspor gagal: {why}", "en": "Export failed: {why}"},
+    "export.render_failed": {
+        "id": "gambar tidak dapat dibuat di server; coba lagi, dan bila gagal lagi lihat log server",
+        "en": "the server could not draw the image; try again, and if it fails again see the server log",
+    },
     "export.bad_choice": {
         "id": "pilih gambar peta, investasi atau nasional dan ukuran proyektor atau cetak",
         "en": "choose an image of the map, investment or national chart and a projector or print size",

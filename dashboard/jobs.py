@@ -109,9 +109,9 @@ def export_job(live: LiveRuntime, set_progress: Any, data: Any) -> tuple[Any, An
         else:
             set_progress(("2", "3"))
             file = pdf_brief(runtime, state, query, camera)
-    except ExportError as exc:
-        log.error("export %s failed: %s", kind, exc)
-        return no_update, t("export.failed", lang, why=str(exc))
+    except ExportError:
+        log.exception("export %s failed", kind)
+        return no_update, t("export.failed", lang, why=t("export.render_failed", lang))
     set_progress(("3", "3"))
     return dcc.send_bytes(file.content, file.filename), t("export.done", lang, file=file.filename)
 
