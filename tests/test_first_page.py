@@ -4,6 +4,7 @@ the atlas's small favicon instead of Dash's."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from typing import Any
@@ -58,6 +59,28 @@ def test_the_page_has_no_datatable_and_loads_no_dash_table_bundle(app):
     with app.server.test_request_context("/"):
         walk(app.layout())  # the page as served: built per load
     assert namespaces and "dash_table" not in namespaces, namespaces
+
+
+@pytest.mark.parametrize(
+    ("path", "raw_at_least", "zstd_ratio"),
+    [
+        ("/assets/vendor/plotly-atlas.min.js", 1_500_000, 0.285),  # zstd level 3 sends 0.31 of it
+        ("/assets/glyphs/Noto%20Sans%20Bold/0-255.pbf", 50_000, 0.3),  # was sent raw
+    ],
+)
+def test_the_map_s_script_and_glyphs_are_sent_compressed(app, path, raw_at_least, zstd_ratio):
+    """What the first screen fetches comes compressed, for a browser that takes zstd and for one
+    that takes only gzip (files are streamed, and flask-compress leaves gzip out of streams)."""
+    from backports import zstd  # flask-compress's own zstd on Python < 3.14
+
+    client = app.server.test_client()
+    raw = client.get(path, headers={"Accept-Encoding": "identity"}).get_data()
+    assert len(raw) >= raw_at_least
+    for encoding, decode, ratio in (("zstd", zstd.decompress, zstd_ratio), ("gzip", gzip.decompress, 0.32)):
+        response = client.get(path, headers={"Accept-Encoding": encoding})
+        assert response.headers["Content-Encoding"] == encoding
+        assert decode(response.get_data()) == raw
+        assert len(response.get_data()) <= ratio * len(raw), encoding
 
 
 def test_the_favicon_is_the_atlas_s_own(app):
