@@ -45,7 +45,7 @@ RENDER_LOCK_FILE = Path(tempfile.gettempdir()) / "atlas-kawasan-render.lock"
 # navigation commits after Kaleido has taken the blank tab's JavaScript context (seen in CI). The
 # render then fails with this ReferenceError and nothing drawn; a fresh Kaleido is tried again.
 KALEIDO_NOT_READY = "kaleido_scopes is not defined"
-RENDER_ATTEMPTS = 3
+RENDER_ATTEMPTS = 2
 
 
 class ExportError(RuntimeError):

@@ -127,7 +127,7 @@ def test_a_render_whose_page_had_not_loaded_is_drawn_again(monkeypatch, caplog):
     assert "before its page had loaded" in caplog.text
 
 
-def test_a_render_that_never_finds_its_page_fails_after_three_tries_and_the_job_says_so(
+def test_a_render_that_never_finds_its_page_fails_after_two_tries_and_the_job_says_so(
     monkeypatch, atlas, tmp_path, caplog
 ):
     blanked = _blank_first_pages(monkeypatch, pages=exports.RENDER_ATTEMPTS)
