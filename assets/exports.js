@@ -3,11 +3,9 @@
    progress while Kaleido draws, then hand the file to the browser as a download. The page stays
    usable meanwhile; failures are shown in plain words. */
 (function () {
-  const texts = {
-    id: {working: "Menyiapkan {kind}… {s} dtk", done: "Selesai: {file}", failed: "Ekspor gagal: {why}"},
-    en: {working: "Preparing {kind}… {s} s", done: "Done: {file}", failed: "Export failed: {why}"},
-  };
   function lang() { return document.documentElement.lang === "en" || new URLSearchParams(location.search).get("lang") === "en" ? "en" : "id"; }
+  /* The texts in the page's language, from dashboard.i18n (features.exports puts them in #export-texts). */
+  function texts() { return JSON.parse(document.getElementById("export-texts").dataset[lang()]); }
   function fill(template, values) { return template.replace(/\{(\w+)\}/g, (_, k) => values[k]); }
   function checked(name) {
     const input = document.querySelector(`#${name} input:checked`);
@@ -39,7 +37,7 @@
       window.dash_clientside.set_props("export-request", {data: {kind: kind, params: params.toString(), at: Date.now()}});
       return;
     }
-    const t = texts[lang()];
+    const t = texts();
     const started = performance.now();
     const label = button.innerText;
     button.disabled = true;

@@ -316,6 +316,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.gpkg": {"id": "GeoPackage", "en": "GeoPackage"},
     "export.facilities": {"id": "CSV fasilitas", "en": "Facilities CSV"},
     "export.cancel": {"id": "Batalkan ekspor", "en": "Cancel export"},
+    "export.working": {"id": "Menyiapkan {kind}… {s} dtk", "en": "Preparing {kind}… {s} s"},
     "export.done": {"id": "Selesai: {file}", "en": "Done: {file}"},
     "export.failed": {"id": "Ekspor gagal: {why}", "en": "Export failed: {why}"},
     "export.render_failed": {

@@ -4,13 +4,17 @@ dashboard.exports, PNG and PDF as background jobs: dashboard.jobs).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from dash import Dash, dcc, html
 
+from dashboard.i18n import LANGUAGES, t
 from dashboard.jobs import job_controls, register_jobs
 from dashboard.runtime import LiveRuntime
 from dashboard.widgets import text
+
+SCRIPT_TEXTS = ("working", "done", "failed")  # export.<key> of dashboard.i18n, for assets/exports.js
 
 
 def layout(options: dict[str, list[dict[str, Any]]]) -> html.Section:
@@ -51,6 +55,15 @@ def layout(options: dict[str, list[dict[str, Any]]]) -> html.Section:
                 className="export-job",
             ),
             html.Div(id="export-status", className="status", role="status", **{"aria-live": "polite"}),
+            # what assets/exports.js says while a table file downloads, in both languages
+            html.Div(
+                id="export-texts",
+                hidden=True,
+                **{
+                    f"data-{lang}": json.dumps({key: t(f"export.{key}", lang) for key in SCRIPT_TEXTS})
+                    for lang in LANGUAGES
+                },
+            ),
         ],
         className="panel tools",
         id="export-panel",

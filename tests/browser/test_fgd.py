@@ -140,8 +140,13 @@ def test_table_exports_have_the_screen_rows_and_columns(session, tmp_path):
     session.page.wait_for_function("() => document.querySelector('#label-sector').innerText === 'Sector'")
     screen = screen_table(session)
     ids = [row[0] for row in screen["rows"]]
-    csv = pd.read_csv(download(session, "export-csv", tmp_path), encoding="utf-8-sig")
+    csv_path = download(session, "export-csv", tmp_path)
+    csv = pd.read_csv(csv_path, encoding="utf-8-sig")
     assert list(csv.columns) == screen["head"] and list(csv["id"]) == ids
+    # the page's script says so in the page's language (its texts come from dashboard.i18n)
+    session.page.wait_for_function(
+        "(f) => document.querySelector('#export-status').innerText === 'Done: ' + f", arg=csv_path.name
+    )
     xlsx = pd.read_excel(download(session, "export-xlsx", tmp_path), sheet_name=None)
     assert list(xlsx["zones"].columns) == screen["head"] and list(xlsx["zones"]["id"]) == ids
     assert "filters" in set(xlsx["about"]["field"])
@@ -190,7 +195,7 @@ def test_export_failure_is_reported_in_plain_words(session):
     session.show("export")
     session.page.locator("#export-csv").click()
     session.page.wait_for_function(
-        "() => document.querySelector('#export-status').innerText.includes('disk penuh')"
+        "() => document.querySelector('#export-status').innerText === 'Ekspor gagal: disk penuh'"
     )
     assert session.page.locator("#export-csv").is_enabled()
     # a render job the server refuses (a forged request) says why, in the page's language
