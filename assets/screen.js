@@ -20,6 +20,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       resizePlots("#map");
       return [collapsed ? "app controls-collapsed" : "app", collapsed ? "false" : "true"];
     },
+    /* Fold the map's legend to its button, or back. */
+    foldLegend: function (clicks) {
+      const folded = clicks % 2 === 1;
+      return [folded ? "legend panel folded" : "legend panel", folded ? "false" : "true"];
+    },
     /* Presentation mode follows the state (URL present=1): the body's class and the button. The
        charts beside the map get their new size; the map (a responsive graph) follows its frame by
        itself, and a forced resize of it here would race the map's own update (a Kaltim link

@@ -13,7 +13,7 @@ from dashboard.features import panels, timebar
 from dashboard.i18n import t
 from dashboard.runtime import LiveRuntime, Runtime
 from dashboard.state import ViewState
-from dashboard.widgets import GRAPH_CONFIG
+from dashboard.widgets import GRAPH_CONFIG, both
 
 
 def map_outputs(runtime: Runtime, stored: Any, basemap: Any, drawn: Any) -> tuple[Any, Any, Any]:
@@ -79,6 +79,13 @@ def register(app: Dash, live: LiveRuntime) -> None:
         }
 
     app.clientside_callback(
+        "window.dash_clientside.screen.foldLegend",
+        Output("legend-box", "className"),
+        Output("legend-fold", "aria-expanded"),
+        Input("legend-fold", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         "window.dash_clientside.atlas.filterFootprints",
         Input("footprint-filter", "data"),
         prevent_initial_call=True,
@@ -116,8 +123,26 @@ def layout(map_figure: Any, lang: str, years: tuple[int, int]) -> html.Section:
                 role="region",  # not "img": the map holds focusable controls
                 **{"aria-label": t("map.label", lang)},
             ),
-            # focusable: it scrolls within itself, so keyboard users must be able to scroll it
-            html.Div(id="map-legend", className="legend panel", tabIndex="0"),
+            # focusable: it scrolls within itself, so keyboard users must be able to scroll it; it
+            # folds to its button, so a presenter can give the whole map to the room
+            html.Div(
+                [
+                    html.Button(
+                        [
+                            html.Span(both("legend.title"), className="legend-fold-name"),
+                            html.Span(className="legend-fold-mark", **{"aria-hidden": "true"}),
+                        ],
+                        id="legend-fold",
+                        type="button",
+                        className="legend-fold",
+                        **{"aria-controls": "map-legend", "aria-expanded": "true"},
+                    ),
+                    html.Div(id="map-legend"),
+                ],
+                id="legend-box",
+                className="legend panel",
+                tabIndex="0",
+            ),
             html.Div(id="basemap-notice", className="notice", role="status"),
         ],
         className="map-section",

@@ -86,7 +86,7 @@ def test_the_map_fills_the_first_screen_and_nothing_scrolls_sideways(screen):
     assert not screen.blocked
 
 
-def test_the_control_panel_folds_away_and_the_map_takes_the_room(screen):
+def test_the_control_panel_folds_away_and_the_map_takes_the_room_and_so_does_the_legend(screen):
     screen.open()
     before = screen.page.evaluate(MAP_BOX_JS)
     toggle = screen.page.locator("#controls-toggle")
@@ -101,6 +101,19 @@ def test_the_control_panel_folds_away_and_the_map_takes_the_room(screen):
     toggle.click()
     screen.page.wait_for_function("() => !!document.querySelector('#controls-panel').offsetParent")
     no_sideways_scroll(screen)
+    # the legend folds to its named button (a presenter gives the room the whole map) and back
+    fold, legend = screen.page.locator("#legend-fold"), screen.page.locator("#map-legend")
+    legend.get_by_text("Legenda").wait_for()
+    name = fold.locator(".legend-fold-name")  # read by screen readers; shown only when folded
+    assert fold.get_attribute("aria-expanded") == "true" and name.bounding_box()["width"] <= 1
+    fold.click()
+    legend.wait_for(state="hidden")
+    assert fold.get_attribute("aria-expanded") == "false" and name.bounding_box()["width"] > 20
+    mark = "(m) => getComputedStyle(m, '::before').content"
+    assert fold.locator(".legend-fold-mark").evaluate(mark) == '" +"'
+    fold.click()
+    legend.get_by_text("Legenda").wait_for()
+    assert fold.get_attribute("aria-expanded") == "true"
 
 
 def test_tool_tabs_presentation_and_camera_live_in_the_url(screen):
