@@ -160,7 +160,7 @@ window.atlasFilter = (function () {
     const div = (text, className) => ({props: {children: text, className}, type: "Div", namespace: "dash_html_components"});
     const card = (label, value, note) => [div(label, "kpi-label"), div(value, "kpi-value"), div(note, "kpi-note")];
     const reported = (t) => fill(texts.reporting, {n: t.reporting, m: counted.length});
-    const bars = index.chart ? index.chart.bars : Infinity;
+    const bars = index.chart.bars;
     const money = total(investment);
     const people = total(workforce);
     const hectares = total(area);
