@@ -38,11 +38,13 @@
   listen(true);
 })();
 
-/* A filter control changed: redraw the map from the index at once. Not a Dash callback: Dash holds
-   back every callback whose input the pending server callback may rewrite (the URL sync writes the
-   filter controls), which would put this behind a round trip. So after each user input the
-   filter controls' values are read from Dash's layout, and the map and its 'map-applied' record
-   are written with Dash's own set_props (the figure as a Patch), before the server is asked. */
+/* A filter control changed: redraw the map, the KPI cards and the investment chart from the index
+   at once. Not a Dash callback: Dash holds back every callback whose input the pending server
+   callback may rewrite (the URL sync writes the filter controls), which would put this behind a
+   round trip. So after each user input the filter controls' values are read from Dash's layout,
+   and the map and its 'map-applied' record, the cards, the chart and its key in 'panels-applied'
+   (with the index it came from, so that the server redraws a chart from an older index) are
+   written with Dash's own set_props (the map's figure as a Patch), before the server is asked. */
 (function () {
   function props(id) {
     const api = window.dash_component_api;
@@ -75,6 +77,13 @@
     const view = (props("view-tabs") || {}).value;
     const cards = window.atlasFilter.kpis(index, filters, lang, view === "kaltim", change.zones);
     Object.entries(cards).forEach(([id, children]) => window.dash_clientside.set_props(id, {children}));
+    const panels = props("panels-applied");
+    if (!panels || !panels.data) { return; } // no chart from the server yet: it draws the first
+    const state = {lang, color: change.record.color, zone: change.record.zone, kaltim: view === "kaltim"};
+    const key = window.atlasFilter.chartKey(index, filters, state);
+    if (panels.data.chart === key) { return; }
+    window.dash_clientside.set_props("investment-chart", {figure: window.atlasFilter.investmentFigure(index, change.zones, state)});
+    window.dash_clientside.set_props("panels-applied", {data: Object.assign({}, panels.data, {chart: key, chart_index: url})});
   }
   // After the event, once the dropdown has written its value into Dash's store.
   const later = () => setTimeout(apply, 0);

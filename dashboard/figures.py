@@ -577,8 +577,7 @@ def map_updates(
         for trace in LABEL_TRACES:
             updates["data", trace, "textfont", "size"] = size
     if changed("color"):
-        categories, palette = category_colors(model, atlas.zones, state.color)
-        updates["data", TRACE_ZONES, "marker", "color"] = [palette.get(c, UNKNOWN_COLOR) for c in categories]
+        updates["data", TRACE_ZONES, "marker", "color"] = zone_colors(model, atlas.zones, state.color)
     if changed("lang"):
         updates["data", TRACE_ZONES, "hovertext"] = hovers[state.lang]
     if changed("zone", *MAP_FILTERS):
@@ -710,17 +709,53 @@ def short(name: str, limit: int = 24) -> str:
     return cut.rstrip(" (-,") + "…"
 
 
+def zone_colors(model: MapModel, zones: pd.DataFrame, mode: str) -> list[str]:
+    """Each zone's colour (point and bar) in the colour mode: its sector's or kind's, grey for none."""
+    categories, palette = category_colors(model, zones, mode)
+    return [palette.get(c, UNKNOWN_COLOR) for c in categories]
+
+
+def investment_layout(lang: str) -> dict[str, Any]:
+    """The investment chart's layout before the zones are in it (a fresh dict, filled in by the
+    caller); the browser's copy comes with the filter index (dashboard.clientfilter)."""
+    return {
+        "template": plotly_template(),
+        "separators": separators(lang),
+        "margin": {"l": 8, "r": 8, "t": 8, "b": 40},
+        # room right of the longest bar for its amount, which sits outside the bar
+        "xaxis": {"title": {"text": t("chart.investment.axis", lang)}, "rangemode": "tozero"},
+        # long names would squeeze the bars in a side panel: shortened on the axis, whole in the hover
+        "yaxis": {"automargin": True, "tickmode": "array"},
+        "font": {"family": FONT, "size": 14},
+        "plot_bgcolor": "#ffffff",
+        "clickmode": "event",
+    }
+
+
+def investment_empty(lang: str) -> dict[str, Any]:
+    """The note an investment chart without bars shows instead (a layout annotation)."""
+    return {
+        "text": t("chart.investment.empty", lang),
+        "showarrow": False,
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+    }
+
+
 def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state: ViewState) -> dict[str, Any]:
     """Realized investment of the filtered zones that report it, largest on top; the selection stands out.
     At most CHART_BARS bars (the largest, plus the selected zone): thousands of imported parcels
-    would make an unreadable chart that takes the browser seconds to draw.
+    would make an unreadable chart that takes the browser seconds to draw. Equal amounts keep the
+    zones' order (a stable sort), so that assets/lazy/filter-eval.js draws the same chart.
 
     A plain figure dict (the JSON ``go.Figure`` would send, built without its validation; wrap it in
     ``go.Figure`` to edit it)."""
     lang = state.lang
     investment = zones["investment_idr_trillion"].to_numpy(dtype=float, na_value=np.nan)
     rows = np.flatnonzero(~np.isnan(investment))
-    rows = rows[np.argsort(investment[rows], kind="quicksort")]  # what sort_values does, NaN dropped
+    rows = rows[np.argsort(investment[rows], kind="stable")]
     if len(rows) > CHART_BARS:  # the largest, and the selected zone wherever it ranks
         chosen = zones.index.get_indexer([state.zone]) if state.zone else np.array([-1])
         keep = rows[-CHART_BARS:]
@@ -728,7 +763,6 @@ def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state:
             keep = np.concatenate([rows[rows == chosen[0]], keep[1:]])
         rows = keep
     reported = zones.iloc[rows]
-    categories, palette = category_colors(model, reported, state.color)
     selected = state.zone
     ids = list(reported.index)
     values = investment[rows]
@@ -743,7 +777,7 @@ def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state:
             for name, amount, as_of in zip(names, amounts, reported["investment_as_of"], strict=True)
         ],
         "marker": {
-            "color": [palette.get(c, "#888888") for c in categories],
+            "color": zone_colors(model, reported, state.color),
             "line": {"color": "#111111", "width": [3 if z == selected else 0 for z in ids]},
             "opacity": [0.45 if dimmed and z != selected else 1.0 for z in ids],
         },
@@ -755,37 +789,13 @@ def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state:
         "y": names,
         "type": "bar",
     }
-    layout: dict[str, Any] = {
-        "template": plotly_template(),
-        "separators": separators(lang),
-        "margin": {"l": 8, "r": 8, "t": 8, "b": 40},
-        # room right of the longest bar for its amount, which sits outside the bar
-        "xaxis": {"title": {"text": t("chart.investment.axis", lang)}, "rangemode": "tozero"},
-        # long names would squeeze the bars in a side panel: shortened on the axis, whole in the hover
-        "yaxis": {
-            "automargin": True,
-            "tickmode": "array",
-            "tickvals": names,
-            "ticktext": [short(n) for n in names],
-        },
-        "height": max(220, 60 + 34 * len(ids)),
-        "font": {"family": FONT, "size": 14},
-        "plot_bgcolor": "#ffffff",
-        "clickmode": "event",
-    }
+    layout = investment_layout(lang)
+    layout["yaxis"].update(tickvals=names, ticktext=[short(n) for n in names])
+    layout["height"] = max(220, 60 + 34 * len(ids))
     if ids:
         layout["xaxis"]["range"] = [0, float(values.max()) * 1.45]
     else:
-        layout["annotations"] = [
-            {
-                "text": t("chart.investment.empty", lang),
-                "showarrow": False,
-                "x": 0.5,
-                "y": 0.5,
-                "xref": "paper",
-                "yref": "paper",
-            }
-        ]
+        layout["annotations"] = [investment_empty(lang)]
         layout["xaxis"]["visible"] = False
         layout["yaxis"]["visible"] = False
     return {"data": [bar], "layout": layout}

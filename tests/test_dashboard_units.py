@@ -17,10 +17,11 @@ from plotly.io.json import to_json_plotly
 from shapely.geometry import shape
 
 from dashboard import figures, widgets
+from dashboard.clientfilter import index_url
 from dashboard.features import filters, language, mapview, panels, table
 from dashboard.reducer import Controls
 from dashboard.runtime import build_runtime
-from dashboard.state import ViewState
+from dashboard.state import ViewState, with_changes
 from geodata.connectivity import kaltim_analysis
 from geodata.facilities import DEFAULT_RADIUS_KM
 from geodata.query import select_zones, summarize
@@ -382,6 +383,22 @@ def test_panels_send_only_the_parts_that_changed(runtime):
     )
     assert english["kaltim_hidden"] is no_update and english["tables"] is no_update  # still hidden
     assert "Pick a zone" in json.dumps(english["detail"])  # the detail's placeholder speaks English now
+
+
+def test_a_chart_the_browser_drew_from_this_index_is_not_sent_again_one_from_another_is(runtime):
+    """assets/filter.js writes the chart's key and its index's URL into 'panels-applied' when it
+    draws the chart: the server then leaves that chart, unless the index is not this runtime's or
+    the server's state differs (the server stays the authority)."""
+    first = panels.panel_outputs(runtime, ViewState().as_dict())["drawn"]
+    bauxite = ViewState(sector=("bauxite",))
+    by_browser = {**first, "chart": panels.chart_key(bauxite), "chart_index": index_url(runtime)}
+    out = panels.panel_outputs(runtime, bauxite.as_dict(), by_browser)
+    assert out["chart"] is no_update and out["drawn"]["chart"] == by_browser["chart"]
+    assert "chart_index" not in out["drawn"]  # the record is the server's again
+    stale = {**by_browser, "chart_index": index_url(runtime) + "-older"}
+    assert panels.panel_outputs(runtime, bauxite.as_dict(), stale)["chart"] is not no_update
+    english = panels.panel_outputs(runtime, with_changes(bauxite, lang="en").as_dict(), by_browser)
+    assert english["chart"] is not no_update
 
 
 def test_language_outputs_cover_every_text(runtime):

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import figures
-from dashboard.clientfilter import client_index
+from dashboard.clientfilter import chart_columns, client_index
 from dashboard.features.filters import control_values
-from dashboard.features.panels import kpi_children, kpi_summary
+from dashboard.features.panels import investment_note, kpi_children, kpi_summary, panel_outputs
 from dashboard.i18n import LANGUAGES, format_number
 from dashboard.runtime import build_runtime
-from dashboard.state import VIEWS, ViewState
+from dashboard.state import COLOR_MODES, VIEWS, ViewState
 from dashboard.widgets import plain
 from geodata.filterspec import DIMENSIONS, Dimension, filter_index, select
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, block_the_internet
@@ -186,6 +186,17 @@ def synthetic(zones: int, plants: int, vocabulary, seed: int = 7) -> tuple[pd.Da
             "established": [None if rng.random() < 0.2 else int(y) for y in rng.integers(1970, 2027, zones)],
         }
     )
+    # what the investment chart reads: amounts to one decimal (equal amounts are common), a third
+    # unknown, and names from short to longer than the chart's axis shows
+    zone_frame["investment_idr_trillion"] = [
+        None if rng.random() < 0.33 else round(float(v), 1) for v in rng.uniform(0, 50, zones)
+    ]
+    zone_frame["investment_as_of"] = [f"20{y:02d}-06-30" for y in rng.integers(15, 26, zones)]
+    zone_frame["name"] = [
+        f"KI {'Kawasan Industri ' * int(k)}{i}" for i, k in enumerate(rng.integers(0, 3, zones))
+    ]
+    zone_frame["primary_sector"] = [tags[0] for tags in zone_frame["sectors"]]
+    zone_frame.index = pd.Index([f"z{i}" for i in range(zones)], name="id")
     plant_frame = pd.DataFrame(
         {
             "sector": pick(sectors, plants, 0.0),
@@ -209,6 +220,96 @@ def test_synthetic_20000_zones_same_in_browser_and_server(page, runtime):
             assert facilities == bits(select(plants, filters, facilities=True))
 
     check()
+
+
+CHART_JS = (
+    "([f, state]) => { const ix = window.__index; const shown = window.atlasFilter.evaluate(ix, f, false);"
+    " return [window.atlasFilter.investmentFigure(ix, shown, state), window.atlasFilter.chartKey(ix, f, state)]; }"
+)
+
+
+def browser_chart(page, filters: dict[str, Any], state: ViewState) -> tuple[dict, str]:
+    """The chart and its key assets/filter.js draws for ``filters`` in ``state``'s language, colour,
+    selection and view."""
+    wanted = {"lang": state.lang, "color": state.color, "zone": state.zone, "kaltim": state.view == "kaltim"}
+    figure, key = page.evaluate(CHART_JS, [filters, wanted])
+    return figure, key
+
+
+def test_shipped_data_browser_chart_equals_the_server_chart(page, shipped):
+    """The investment chart filter.js draws from the index is the panels callback's (the zones it
+    counts, in the Kaltim view only Kaltim's; selection; colours; both languages), and so is the key
+    it records for it."""
+    runtime = shipped
+    reporting = sorted(runtime.attributes.index[runtime.attributes["investment_idr_trillion"].notna()])
+    zones = st.one_of(
+        st.none(), st.sampled_from(reporting), st.sampled_from(sorted(runtime.attributes.index))
+    )
+
+    @FAST
+    @given(
+        ui_filters(runtime.vocabulary),
+        st.sampled_from(LANGUAGES),
+        st.sampled_from(VIEWS),
+        st.sampled_from(COLOR_MODES),
+        zones,
+    )
+    def check(filters, lang, view, color, zone):
+        state = state_of(filters, view=view, lang=lang, color=color, zone=zone)
+        server = panel_outputs(runtime, state.as_dict())
+        figure, key = browser_chart(page, filters, state)
+        assert figure == server["chart"]
+        assert key == server["drawn"]["chart"]
+
+    check()
+
+
+def test_synthetic_20000_zones_browser_chart_equals_the_server_chart(page, runtime):
+    """On 20,000 zones (many equal amounts, more than CHART_BARS bars): the same largest bars in the
+    same order, the selected zone kept wherever it ranks, in either view."""
+    zones, plants = synthetic(20_000, 10, runtime.vocabulary, seed=11)
+    scope = np.random.default_rng(5).random(len(zones)) < 0.3  # the "Kaltim" zones
+    index = filter_index(zones, plants)
+    index["kpi"] = {
+        "investment": [None if pd.isna(v) else v for v in zones["investment_idr_trillion"]],
+        "kaltim": scope.astype(int).tolist(),
+    }
+    index["chart"] = chart_columns(zones, runtime.model)
+    load_index(page, index)
+    reports = zones["investment_idr_trillion"].notna().to_numpy()
+    seen_kept: set[bool] = set()
+
+    # a sector or two alone leaves hundreds of zones: more than the chart's bars
+    broad = st.fixed_dictionaries(
+        {"sector": st.lists(st.sampled_from(sorted(runtime.vocabulary.sectors)), unique=True, max_size=2)}
+    )
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        st.one_of(ui_filters(runtime.vocabulary), broad),
+        st.sampled_from(LANGUAGES),
+        st.sampled_from(VIEWS),
+        st.sampled_from(COLOR_MODES),
+        st.one_of(st.none(), st.floats(0, 1)),
+    )
+    def check(filters, lang, view, color, where):
+        """``where``: the selected zone's place among the counted zones that report (none: no selection)."""
+        counted = select(zones, filters) & (scope if view == "kaltim" else True)
+        candidates = zones.index[counted & reports]
+        zone = (
+            None if where is None or not len(candidates) else candidates[int(where * (len(candidates) - 1))]
+        )
+        state = state_of(filters, view=view, lang=lang, color=color, zone=zone)
+        server = figures.investment_figure(None, runtime.model, zones[counted], state)
+        figure, _ = browser_chart(page, filters, state)
+        assert figure == server
+        if zone is not None:
+            unselected = figures.investment_figure(None, runtime.model, zones[counted], ViewState())
+            if zone not in unselected["data"][0]["customdata"]:  # it ranks below the largest bars
+                seen_kept.add(zone in figure["data"][0]["customdata"])
+
+    check()
+    assert seen_kept == {True}  # selected zones, some outside the largest bars, all kept
 
 
 def test_the_parity_test_can_fail(page, runtime):
@@ -239,6 +340,7 @@ def test_shipped_data_browser_kpis_equal_the_server_cards(page, shipped):
             "([f, lang, kaltim]) => window.atlasFilter.kpis(window.__index, f, lang, kaltim)",
             [filters, lang, view == "kaltim"],
         )
+        assert cards.pop("investment-note") == investment_note(summary, lang, figures.CHART_BARS)
         assert cards == plain(kpi_children(summary, of, lang, state.year, hidden))
 
     check()

@@ -8,9 +8,10 @@
    An empty choice matches every row; a plant ignores a dimension it does not carry.
    On a filter change the map is redrawn here at once (a Patch of the zones' and plants'
    longitudes, the selection marker, the footprints' filter) and the page's 'map-applied' record
-   says so, and the KPI cards are recomputed from the index's figures; the server still gets the
-   change (URL, KPIs, chart, detail, legend) and, being the authority, resends the map only where
-   its state differs from that record.
+   says so, and the KPI cards and the investment chart are recomputed from the index's figures (the
+   chart's key goes into 'panels-applied'); the server still gets the change (URL, KPIs, detail,
+   legend) and, being the authority, resends the map and the chart only where its state differs
+   from those records.
    tests/test_filter_parity.py runs this evaluator against the Python one. */
 window.atlasFilter = (function () {
   /* The codes a choice admits (a Set), the bound of a max test, or null when nothing is chosen. */
@@ -123,6 +124,8 @@ window.atlasFilter = (function () {
     return lang === "id" ? signed.replace(/[,.]/g, (c) => (c === "," ? "." : ",")) : signed;
   }
   function fill(template, values) { return template.replace(/\{(\w+)\}/g, (_, k) => String(values[k])); }
+  /* dashboard.i18n.format_idr_trillion: "Rp 2,42 T" (id), "IDR 2.42 T" (en). */
+  function idrTrillion(value, lang) { return `${lang === "id" ? "Rp" : "IDR"} ${formatNumber(value, lang, 2)} T`; }
 
   /* How many zones the chosen year hides for want of a known year: those of unknown year that the
      other filters show, within the counted zones (features.panels.hidden_by_year); 0 with no year. */
@@ -157,6 +160,7 @@ window.atlasFilter = (function () {
     const div = (text, className) => ({props: {children: text, className}, type: "Div", namespace: "dash_html_components"});
     const card = (label, value, note) => [div(label, "kpi-label"), div(value, "kpi-value"), div(note, "kpi-note")];
     const reported = (t) => fill(texts.reporting, {n: t.reporting, m: counted.length});
+    const bars = index.chart.bars;
     const money = total(investment);
     const people = total(workforce);
     const hectares = total(area);
@@ -164,10 +168,83 @@ window.atlasFilter = (function () {
     return {
       "kpi-zones": card(texts.zones, formatNumber(counted.length, lang, 0), fill(texts.of_total, {m: of})
         + (yearChosen ? "; " + fill(texts.year, {n: formatNumber(hiddenByYear(index, filters, inScope), lang, 0)}) : "")),
-      "kpi-investment": card(texts.investment, money.reporting ? `${lang === "id" ? "Rp" : "IDR"} ${formatNumber(money.value, lang, 2)} T` : "–", reported(money)),
+      "kpi-investment": card(texts.investment, money.reporting ? idrTrillion(money.value, lang) : "–", reported(money)),
       "kpi-workforce": card(texts.workforce, people.reporting ? formatNumber(people.value, lang, 0) : "–", reported(people)),
       "kpi-area": card(texts.area, hectares.reporting ? `${formatNumber(hectares.value, lang, hectares.value < 100 ? 1 : 0)} ha` : "–", reported(hectares)),
+      // under the chart (features.panels.investment_note)
+      "investment-note": reported(money) + (money.reporting > bars ? " · " + fill(texts.top, {n: bars}) : ""),
     };
+  }
+
+  /* Floats as Plotly's base64 typed array (dashboard.figures.typed_array); [] when empty. */
+  function typedArray(values) {
+    if (!values.length) { return []; }
+    const bytes = new Uint8Array(new Float64Array(values).buffer);
+    let binary = "";
+    for (let i = 0; i < bytes.length; i++) { binary += String.fromCharCode(bytes[i]); }
+    return {dtype: "f8", bdata: btoa(binary)};
+  }
+
+  /* The investment chart (dashboard.figures.investment_figure, the same figure dict) of the zones
+     ``shown`` (evaluate()'s mask) that the panels count (only Kaltim's in the Kaltim view) and that
+     report investment: ascending, equal amounts in zone order; at most the index's ``bars``, the
+     largest, and the selected zone wherever it ranks. ``state``: {lang, color, zone, kaltim}. */
+  function investmentFigure(index, shown, state) {
+    const chart = index.chart;
+    const {investment, kaltim} = index.kpi;
+    const lang = state.lang;
+    let rows = [];
+    for (let i = 0; i < shown.length; i++) {
+      if (shown[i] && (!state.kaltim || kaltim[i] === 1) && investment[i] !== null) { rows.push(i); }
+    }
+    rows.sort((a, b) => investment[a] - investment[b] || a - b);
+    if (rows.length > chart.bars) {
+      const chosen = state.zone ? chart.ids.indexOf(state.zone) : -1;
+      const keep = rows.slice(-chart.bars);
+      rows = chosen >= 0 && rows.includes(chosen) && !keep.includes(chosen) ? [chosen, ...keep.slice(1)] : keep;
+    }
+    const selected = state.zone || null;
+    const ids = rows.map((i) => chart.ids[i]);
+    const names = rows.map((i) => chart.names[i]);
+    const values = rows.map((i) => investment[i]);
+    const amounts = values.map((value) => idrTrillion(value, lang));
+    const dimmed = selected !== null && ids.includes(selected);
+    const colors = chart.colors[state.color];
+    const bar = {
+      customdata: ids,
+      hovertemplate: "%{hovertext}<extra></extra>",
+      hovertext: rows.map((i, k) => `<b>${names[k]}</b><br>${amounts[k]}<br>${fill(chart.asOfText[lang], {date: chart.asOf[i]})}`),
+      marker: {
+        color: rows.map((i) => colors.palette[colors.codes[i]]),
+        line: {color: "#111111", width: ids.map((z) => (z === selected ? 3 : 0))},
+        opacity: ids.map((z) => (dimmed && z !== selected ? 0.45 : 1.0)),
+      },
+      orientation: "h",
+      text: amounts,
+      textposition: "outside",
+      cliponaxis: false,
+      x: typedArray(values),
+      y: names,
+      type: "bar",
+    };
+    const layout = JSON.parse(JSON.stringify(Object.assign({template: chart.template}, chart.layout[lang])));
+    Object.assign(layout.yaxis, {tickvals: names, ticktext: rows.map((i) => chart.short[i] || chart.names[i])});
+    layout.height = Math.max(220, 60 + 34 * ids.length);
+    if (ids.length) {
+      layout.xaxis.range = [0, Math.max(...values) * 1.45];
+    } else {
+      layout.annotations = [chart.empty[lang]];
+      layout.xaxis.visible = false;
+      layout.yaxis.visible = false;
+    }
+    return {data: [bar], layout};
+  }
+
+  /* The chart's key in the page's 'panels-applied' record (features.panels.chart_key): what the
+     chart shows, as the same JSON the server writes for it. */
+  function chartKey(index, filters, state) {
+    return JSON.stringify([state.lang, state.color, state.zone || null, state.kaltim,
+      ...index.dimensions.map((d) => (filters[d.name] === undefined ? null : filters[d.name]))]);
   }
 
   /* The year the user asks for: the slider's value, except that the slider rests at its last year
@@ -185,6 +262,6 @@ window.atlasFilter = (function () {
     return loaded && loaded.url === url ? loaded.index : null;
   }
 
-  return {evaluate, load, ready, mapChange, kpis, formatNumber, chosenYear};
+  return {evaluate, load, ready, mapChange, kpis, investmentFigure, chartKey, formatNumber, chosenYear};
 })();
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import pandas as pd
 from dash import Dash, Output, dcc, html, no_update
 
 from dashboard import figures
+from dashboard.clientfilter import index_url
 from dashboard.features import facilities as facilitypanel
 from dashboard.features import screen
 from dashboard.features.kaltim import distance_tables
@@ -246,13 +248,29 @@ def legend_parts(runtime: Runtime, state: ViewState, shown: Any) -> list[Any]:
     )
 
 
+def chart_key(state: ViewState) -> str:
+    """The chart's key in the page's record ('panels-applied'): what it depends on, as JSON, which
+    assets/filter.js writes too (lazy/filter-eval.js, chartKey) when the browser draws the chart."""
+    return orjson.dumps(
+        [state.lang, state.color, state.zone, state.view == "kaltim", *state.filters.values()]
+    ).decode()
+
+
+def drawn_chart(runtime: Runtime, drawn: dict[str, Any]) -> str | None:
+    """The key of the chart the page shows: one the browser drew from another filter index than
+    this runtime's (the data changed since the page loaded it) counts as none, so the server's wins."""
+    source = drawn.get("chart_index")
+    return None if source is not None and source != index_url(runtime) else drawn.get("chart")
+
+
 def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> dict[str, Any]:
     """KPIs, investment chart and note, detail, legend and the Kaltim tables for the filtered zones,
     as plain JSON, then the record of what the page shows ('panels-applied').
 
     Each part has a key of what it depends on; a part whose key equals the page's record (``drawn``)
     is not sent (no_update), so a filter does not redraw the detail, the Kaltim panel or an
-    unchanged legend. What depends only on a few small inputs is built once per runtime and key."""
+    unchanged legend, nor a chart the browser drew already (assets/filter.js). What depends only on
+    a few small inputs is built once per runtime and key."""
     atlas, model = runtime.atlas, runtime.model
     state = ViewState.from_dict(stored, runtime.vocabulary)
     lang = state.lang
@@ -263,18 +281,17 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> dict[str,
     shown = runtime.attributes[mask]
     visible = bool(state.zone) and bool(mask.get(state.zone, False))
     present = tuple(sorted(set(shown["kind" if state.color == "kind" else "primary_sector"])))
-    filters = (state.sector, state.kind, state.status, state.province, state.regency)
     keys = {
         "kpis": (lang, summary, counted_total, state.year, hidden),
-        "chart": (lang, state.color, state.zone, filters, state.year, kaltim),
         # the facilities block follows the radius and the sector filter, only when a zone shows
         "detail": (lang, state.zone, visible, (state.radius, state.sector) if visible else None),
         "legend": (lang, state.color, state.view, present, state.facilities, state.sector, state.province),
         "kaltim": kaltim,
         "tables": (lang, state.rings) if kaltim else None,
     }
-    now = {slot: repr(key) for slot, key in keys.items()}
+    now = {**{slot: repr(key) for slot, key in keys.items()}, "chart": chart_key(state)}
     previous = drawn if isinstance(drawn, dict) else {}
+    previous = {**previous, "chart": drawn_chart(runtime, previous)}
 
     def part(slot: str, build: Any) -> Any:
         return no_update if previous.get(slot) == now[slot] else build()

@@ -1,7 +1,8 @@
 """The filter in the browser (assets/filter.js): the map follows a filter before the server answers,
 and the server, once it answers, agrees and does not send the map's visibility again. With a year
 chosen (the time slider) the browser applies it too and its KPI card says how many zones of unknown
-year the year hides, as the server's does."""
+year the year hides, as the server's does. The investment chart is redrawn in the browser too, and
+the server, which agrees, leaves it as it is (and a click on its bars still selects the zone)."""
 
 from __future__ import annotations
 
@@ -71,14 +72,14 @@ class HeldServer:
         return [json.loads(b)["response"] for b in self.bodies if '"map-applied"' in b]
 
 
-def pick_nickel_while_held(session, shown: tuple[int, int | None]) -> HeldServer:
-    """Hold the server, choose nickel in the sector filter and wait until the map shows ``shown``
-    (zones, and plants unless None: layer off) without the server; the held server is returned,
-    still held."""
+def pick_nickel_while_held(session, shown: tuple[int, int | None], sector: str = "nickel") -> HeldServer:
+    """Hold the server, choose nickel (or ``sector``) in the sector filter and wait until the map
+    shows ``shown`` (zones, and plants unless None: layer off) without the server; the held server
+    is returned, still held."""
     page = session.page
     server = HeldServer(page)
     page.locator("#sector-filter").click()
-    page.locator(".dash-dropdown-content input[value=nickel]").click()
+    page.locator(f".dash-dropdown-content input[value={sector}]").click()
     page.wait_for_function(
         f"([t, want]) => {{ const [z, p] = ({ZONES_SHOWN_JS})(t);"
         " return z === want[0] && (want[1] === null || p === want[1]); }",
@@ -89,10 +90,10 @@ def pick_nickel_while_held(session, shown: tuple[int, int | None]) -> HeldServer
     return server
 
 
-def release_and_settle(session, server: HeldServer) -> None:
+def release_and_settle(session, server: HeldServer, sector: str = "nickel") -> None:
     server.release()
     session.page.keyboard.press("Escape")
-    session.page.wait_for_url("**sector=nickel**")
+    session.page.wait_for_url(f"**sector={sector}**")
     session.settle()
 
 
@@ -165,3 +166,46 @@ def test_with_a_year_the_browser_filters_and_counts_the_unknown_years_before_the
     views = server.map_answers()
     assert views and views[-1]["map-applied"]["data"]["year"] == YEAR
     assert '"lon"' not in json.dumps(views[-1].get("map", {}))
+
+
+CHART_BARS_JS = "() => document.querySelector('#investment-chart .js-plotly-plot').data[0].y || []"
+
+
+def test_the_chart_follows_a_filter_while_the_server_is_held_and_the_server_leaves_it(session, atlas):
+    page = session.page
+    session.open()
+    page.locator("#controls-panel").hover()
+    page.wait_for_function(INDEX_READY_JS)
+    sector = "smelter"
+    chosen = atlas.zones[select(atlas.zones, {"sector": [sector]})]
+    reporting = chosen.dropna(subset=["investment_idr_trillion"]).sort_values("investment_idr_trillion")
+    bars = list(reporting["name"])
+    assert 0 < len(bars) < int(atlas.zones["investment_idr_trillion"].notna().sum())
+    assert page.evaluate(CHART_BARS_JS) != bars
+    server = pick_nickel_while_held(session, (len(chosen), None), sector)
+    page.wait_for_function(
+        f"(want) => JSON.stringify(({CHART_BARS_JS})()) === JSON.stringify(want)", arg=bars
+    )
+    assert "sector=" not in page.url  # no server answer yet: the browser drew the chart alone
+    note = session.text("#investment-note")
+    assert note.startswith(f"{len(bars)} dari {len(chosen)} kawasan")  # and the note under it
+    page.evaluate(
+        "() => { window.__browserBars = document.querySelector('#investment-chart .js-plotly-plot').data[0]; }"
+    )
+    release_and_settle(session, server, sector)
+    views = server.map_answers()
+    assert views, "the server's view answer was not seen"
+    assert "investment-chart" not in views[-1]  # the server agrees: it does not send the chart
+    assert page.evaluate(
+        "() => document.querySelector('#investment-chart .js-plotly-plot').data[0] === window.__browserBars"
+    )
+    assert session.text("#investment-note") == note
+    bar = page.locator("#investment-chart .bars .point path").last  # the largest, on top
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(f"**zone={reporting.index[-1]}**")
+    page.wait_for_function("() => document.querySelector('#zone-detail h3')")
+    assert session.text("#zone-detail h3") == bars[-1]
+    assert session.console_errors == []
