@@ -79,10 +79,14 @@ document.addEventListener("keydown", (event) => {
       el.removeAttribute("aria-selected");
     });
   }
+  // The page's one observer for such fixes: this one, and the year slider's thumb name (year.js).
+  const nameThumb = () => { if (window.atlasNameYearThumb) { window.atlasNameYearThumb(); } };
   new MutationObserver((changes) => {
     for (const change of changes) {
       if (change.target.nodeType === Node.ELEMENT_NODE) { unwrap(change.target.parentElement || change.target); }
     }
+    nameThumb();
   }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ["role", "aria-selected"]});
   unwrap(document);
+  nameThumb();
 })();

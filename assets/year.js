@@ -30,12 +30,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 });
 
 /* The slider's thumb is named by the label and the year shown (Dash's Slider takes no aria props),
-   whenever Dash draws it anew (a resize or new marks replace the thumb). */
-(function () {
-  function name() {
-    const thumb = document.querySelector("#year-slider [role=slider]:not([aria-labelledby])");
-    if (thumb) { thumb.setAttribute("aria-labelledby", "label-year year-value"); }
-  }
-  new MutationObserver(name).observe(document.documentElement, {subtree: true, childList: true});
-  name();
-})();
+   whenever Dash draws it anew (a resize or new marks replace the thumb): assets/screen.js calls this
+   from its one observer of the page. */
+window.atlasNameYearThumb = function () {
+  const thumb = document.querySelector("#year-slider [role=slider]:not([aria-labelledby])");
+  if (thumb) { thumb.setAttribute("aria-labelledby", "label-year year-value"); }
+};
