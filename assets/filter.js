@@ -77,17 +77,12 @@
     const view = (props("view-tabs") || {}).value;
     const cards = window.atlasFilter.kpis(index, filters, lang, view === "kaltim", change.zones);
     Object.entries(cards).forEach(([id, children]) => window.dash_clientside.set_props(id, {children}));
-    // The chart a task later, so the map's arrays reach Plotly first: Plotly redraws the bars in
-    // 50-70 ms, which in the same task put the map past issue 14's 100 ms (click to map, p95).
-    const state = {lang, color: change.record.color, zone: change.record.zone, kaltim: view === "kaltim"};
-    setTimeout(() => drawChart(index, url, filters, change.zones, state), 0);
-  }
-  function drawChart(index, url, filters, zones, state) {
     const panels = props("panels-applied");
     if (!panels || !panels.data) { return; } // no chart from the server yet: it draws the first
+    const state = {lang, color: change.record.color, zone: change.record.zone, kaltim: view === "kaltim"};
     const key = window.atlasFilter.chartKey(index, filters, state);
     if (panels.data.chart === key) { return; }
-    window.dash_clientside.set_props("investment-chart", {figure: window.atlasFilter.investmentFigure(index, zones, state)});
+    window.dash_clientside.set_props("investment-chart", {figure: window.atlasFilter.investmentFigure(index, change.zones, state)});
     window.dash_clientside.set_props("panels-applied", {data: Object.assign({}, panels.data, {chart: key, chart_index: url})});
   }
   // After the event, once the dropdown has written its value into Dash's store.
