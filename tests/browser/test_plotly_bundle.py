@@ -73,7 +73,9 @@ def test_page_inlines_only_the_ids_of_the_layout(session):
     """The HTML carries Dash's validation layout without figures or texts (see dashboard/validation.py)."""
     response = session.page.goto(session.base_url + "/")
     html = response.text()
-    assert len(html) < 30_000
+    # ~30 kB of ids and script tags (their ?m= stamps vary in length); a figure or the texts would
+    # add hundreds of kB
+    assert len(html) < 40_000
     assert '"validation_layout"' in html and '"id":"map"' in html
     assert "choroplethmap" not in html  # the map figure comes with /_dash-layout only
 
