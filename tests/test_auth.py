@@ -99,7 +99,7 @@ READ_INPUTS = {
     "filter-reset", "view-state", "basemap-effective", "footprint-filter", "title-table", "table-state",
     "comparison-state", "saved-open", "saved-prev", "saved-next", "import-done", "export-request", "export-cancel",
     "import-cancel",
-    "tool-tabs", "controls-toggle", "presentation-toggle", "saved-views",
+    "tool-tabs", "controls-toggle", "legend-fold", "presentation-toggle", "saved-views",
     "year-slider", "year-clear", "year-play", "year-interval", "year-state", "tile-layers", "tile-category",
     # copied in the browser to saved-import-file and import-contents, the inputs the server checks
     "saved-import", "import-upload",

@@ -35,5 +35,6 @@ def test_skeleton_keeps_every_component_and_id_and_drops_the_rest():
 def test_the_page_no_longer_inlines_the_figures(atlas, tmp_path, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
     html_page = create_app(atlas).server.test_client().get("/").get_data(as_text=True)
-    assert len(html_page) < 30_000
+    # ~30 kB of ids and script tags (their ?m= stamps vary in length); the figures would add hundreds of kB
+    assert len(html_page) < 40_000
     assert '"validation_layout"' in html_page and "choroplethmap" not in html_page
