@@ -394,12 +394,22 @@ WATCH_PROVINCES_JS = """() => {
 }"""
 
 
+def requested(session, paths: list[str], suffix: str) -> None:
+    """Wait until the page (MapLibre's worker included) has asked for ``suffix``: Playwright may
+    report a worker's request after the page is ready."""
+    for _ in range(300):
+        if [p for p in paths if p.endswith(suffix)]:
+            return
+        session.page.wait_for_timeout(100)  # lets Playwright deliver the events meanwhile
+    raise AssertionError(f"the page never asked for {suffix}: {paths}")
+
+
 def test_detailed_provinces_and_land_replace_the_national_ones_in_place_when_zoomed_in(session):
     paths: list[str] = []
     session.page.on("request", lambda request: paths.append(request.url.split("?")[0]))
     session.open()  # the whole country: the national simplifications only
-    assert [p for p in paths if p.endswith(PROVINCES_NATIONAL_URL)]
-    assert [p for p in paths if p.endswith(LAND_NATIONAL_URL)]
+    requested(session, paths, PROVINCES_NATIONAL_URL)
+    requested(session, paths, LAND_NATIONAL_URL)
     assert not [p for p in paths if p.endswith((PROVINCES_URL, LAND_URL))]
     session.page.wait_for_function(f"() => ({PROVINCES_JS})().vertices > 0")
     national = session.page.evaluate(PROVINCES_JS)["vertices"]
