@@ -72,8 +72,8 @@ class HeldServer:
         return [json.loads(b)["response"] for b in self.bodies if '"map-applied"' in b]
 
 
-def pick_nickel_while_held(session, shown: tuple[int, int | None], sector: str = "nickel") -> HeldServer:
-    """Hold the server, choose nickel (or ``sector``) in the sector filter and wait until the map
+def pick_sector_while_held(session, shown: tuple[int, int | None], sector: str = "nickel") -> HeldServer:
+    """Hold the server, choose ``sector`` in the sector filter and wait until the map
     shows ``shown`` (zones, and plants unless None: layer off) without the server; the held server
     is returned, still held."""
     page = session.page
@@ -131,7 +131,7 @@ def test_map_follows_a_filter_while_the_server_is_held_then_the_server_agrees(se
     assert 0 < zones < len(atlas.zones) and 0 < plants < len(atlas.facilities)
     # no year chosen: the slider rests at this year, yet the zones of unknown year stay
     assert zones > int(select(atlas.zones, {**filters, "year": page_year_max(page)}).sum())
-    server = pick_nickel_while_held(session, (zones, plants))
+    server = pick_sector_while_held(session, (zones, plants))
     release_and_settle(session, server)
     assert page.evaluate(ZONES_SHOWN_JS, [TRACE_ZONES, TRACE_FACILITIES]) == [zones, plants]
     assert session.text("#kpi-zones .kpi-value") == str(zones)
@@ -156,7 +156,7 @@ def test_with_a_year_the_browser_filters_and_counts_the_unknown_years_before_the
         + "; "
         + t("year.kpi", lang, n=format_number(unknown, lang))
     )
-    server = pick_nickel_while_held(session, (zones, None))
+    server = pick_sector_while_held(session, (zones, None))
     assert session.text("#kpi-zones .kpi-value") == str(zones)  # the browser's cards, server held
     assert session.text("#kpi-zones .kpi-note") == note
     release_and_settle(session, server)
@@ -182,7 +182,7 @@ def test_the_chart_follows_a_filter_while_the_server_is_held_and_the_server_leav
     bars = list(reporting["name"])
     assert 0 < len(bars) < int(atlas.zones["investment_idr_trillion"].notna().sum())
     assert page.evaluate(CHART_BARS_JS) != bars
-    server = pick_nickel_while_held(session, (len(chosen), None), sector)
+    server = pick_sector_while_held(session, (len(chosen), None), sector)
     page.wait_for_function(
         f"(want) => JSON.stringify(({CHART_BARS_JS})()) === JSON.stringify(want)", arg=bars
     )
