@@ -58,6 +58,8 @@ from geodata.upload import sweep_leftovers
 from geodata.users import User
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+# in the data directory: the validated shipped atlas between starts (geodata.atlascache)
+ATLAS_CACHE = "cache"
 # Scripts Dash puts in every page that this page does not need (issue 14, first page <= 1 MB):
 # @babel/polyfill (core-js 2, 34 kB gzip), of which the renderer and dcc use only
 # regeneratorRuntime (assets/vendor/regenerator-runtime.min.js, built by tools/plotly-bundle), and
@@ -114,7 +116,7 @@ def create_app(atlas: Atlas | None = None, browser_filter: bool = True) -> Dash:
     as in the benchmark's naive baseline."""
     sweep_leftovers(data_dir())  # what a crashed worker left: staged uploads, half-written files
     store = Store(data_dir())
-    live = LiveRuntime(atlas if atlas is not None else load_atlas(), store)
+    live = LiveRuntime(atlas if atlas is not None else load_atlas(cache_dir=data_dir() / ATLAS_CACHE), store)
     app = AtlasDash(
         __name__,
         server=flask_server(),

@@ -14,8 +14,8 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString, Point
 
+from geodata import atlascache, validate
 from geodata import footprints as fp
-from geodata import validate
 from geodata.areas import AreaIndex
 from geodata.facilities import read_facilities
 from geodata.national import period_end
@@ -327,9 +327,24 @@ def read_atlas(paths: Mapping[str, Path]) -> tuple[Atlas | None, list[Problem]]:
     return atlas, []
 
 
-def load_atlas(data_dir: Path | None = None, overrides: Mapping[str, Path] | None = None) -> Atlas:
-    """Load and validate every layer once; raise AtlasDataError naming each problem if any."""
-    atlas, problems = read_atlas(layer_paths(data_dir, overrides))
+def load_atlas(
+    data_dir: Path | None = None, overrides: Mapping[str, Path] | None = None, cache_dir: Path | None = None
+) -> Atlas:
+    """Load and validate every layer once; raise AtlasDataError naming each problem if any. With
+    ``cache_dir``, a data set already validated there is taken from its cache (geodata.atlascache)."""
+    paths = layer_paths(data_dir, overrides)
+    if cache_dir is None:
+        return _validated(paths)
+    key = atlascache.cache_key(paths)
+    atlas = atlascache.read(cache_dir, key)
+    if atlas is None:
+        atlas = _validated(paths)
+        atlascache.write(cache_dir, key, atlas)
+    return atlas
+
+
+def _validated(paths: Mapping[str, Path]) -> Atlas:
+    atlas, problems = read_atlas(paths)
     if atlas is None:
         raise AtlasDataError(problems)
     return atlas

@@ -9,6 +9,7 @@ client address: after ``FREE_FAILURES`` failures each further one doubles the wa
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -71,7 +72,14 @@ sign_ins = Table(
 )
 
 _HASHER = PasswordHasher()  # Argon2id, t=3, m=64 MiB, p=4 (RFC 9106 second recommendation)
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """What an unknown name is checked against, so that it costs a real check's time. Made with the
+    first UserStore (only a deployment with sign-in has one), not at import: one Argon2 hash was
+    ~0.2 s of every start-up, a laptop's too (issue 14)."""
+    return _HASHER.hash("not a password of anyone")
 
 
 class UserError(ValueError):
@@ -146,6 +154,7 @@ class UserStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        _dummy_hash()  # before the first sign-in, which then costs what every other one does
 
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> UserStore:
@@ -243,7 +252,7 @@ class UserStore:
         with self.engine.connect() as connection:
             row = connection.execute(query).first() if len(password) <= MAX_PASSWORD else None
         try:
-            _HASHER.verify(row[0] if row else _DUMMY_HASH, password[:MAX_PASSWORD])
+            _HASHER.verify(row[0] if row else _dummy_hash(), password[:MAX_PASSWORD])
             ok = row is not None
         except (VerificationError, InvalidHashError):
             ok = False
