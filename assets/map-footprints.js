@@ -52,14 +52,34 @@ window.atlasFootprints = (function () {
   }
   /* Hide by feature state, which MapLibre applies to the drawn tiles' paint (figures.unless_hidden):
      a layer filter would make its worker re-tile every footprint, ~20,000 of them at scale. Only
-     the footprints whose visibility changes are touched; the source remembers what it hides, so a
-     new style (a new source) gets every state again. */
-  function hide(map, source, rows) {
+     the features whose visibility changes are touched; the source remembers what it hides, so a
+     new style (a new source) gets every state again. A zone position i is feature id i + offset. */
+  function hide(map, id, rows, offset) {
+    const source = map.getSource(id);
+    if (!source) { return; }
     const wanted = hiddenBy(current, rows);
     const before = source.__atlasHidden || new Set();
-    before.forEach((i) => { if (!wanted.has(i)) { map.setFeatureState({source: "footprints", id: i}, {hidden: false}); } });
-    wanted.forEach((i) => { if (!before.has(i)) { map.setFeatureState({source: "footprints", id: i}, {hidden: true}); } });
+    before.forEach((i) => { if (!wanted.has(i)) { map.setFeatureState({source: id, id: i + offset}, {hidden: false}); } });
+    wanted.forEach((i) => { if (!before.has(i)) { map.setFeatureState({source: id, id: i + offset}, {hidden: true}); } });
     source.__atlasHidden = wanted;
+  }
+  /* The circle sources of the traces that hide by feature state (figures.BY_FEATURE_STATE: the
+     zones and their halo). Plotly numbers a circle feature by point index + 1 (scattermap's
+     convert.js) and draws one whose state is hidden transparent (tools/plotly-bundle/build.mjs). */
+  function pointSources(gd) {
+    const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    if (!subplot || !gd._fullData) { return []; }
+    return gd._fullData.filter((trace) => trace.meta && trace.meta.featureState && subplot.traceHash[trace.uid])
+      .map((trace) => subplot.traceHash[trace.uid].sourceIds.circle);
+  }
+  /* The zones' points: the same hidden set as the footprints. Their sources are Plotly's, made
+     anew after a new style, once Plotly has the style (after styledata): hooked below to when a
+     source is ready and to plotly_afterplot. */
+  function hidePoints(map) {
+    if (!parsed(map)) { return; }
+    const gd = graph();
+    const rows = (gd && gd.layout && gd.layout.meta && gd.layout.meta.footprints_rows) || 0;
+    for (const id of pointSources(gd)) { hide(map, id, rows, 1); }
   }
   function apply(map) {
     // The figure's style carries an empty footprint source; fill it from the URL in layout.meta
@@ -69,6 +89,7 @@ window.atlasFootprints = (function () {
     const meta = (gd && gd.layout && gd.layout.meta) || {};
     detail(map, meta);
     const url = map.getZoom() >= (meta.footprints_zoom || 0) ? meta.footprints : null;
+    hidePoints(map);
     const source = map.getSource("footprints");
     if (!source) { return; }
     if (url && typeof source.setData === "function") {
@@ -84,7 +105,7 @@ window.atlasFootprints = (function () {
       const filter = map.getLayer(id) ? map.getFilter(id) : null;
       if (filter && filter[2] !== true) { map.setFilter(id, ["all", filter[1], true]); }
     }
-    hide(map, source, meta.footprints_rows || 0);
+    hide(map, "footprints", meta.footprints_rows || 0, 0);
   }
   // The style is parsed (its layers exist). Not isStyleLoaded(): that also waits for every source,
   // so a filter arriving while the footprints load would be dropped.
@@ -96,6 +117,10 @@ window.atlasFootprints = (function () {
     map.__atlasFootprints = true;
     map.on("styledata", () => apply(map));
     map.on("zoomend", () => apply(map));
+    // a zones' source Plotly has just added (a new style): its states before its tiles are drawn
+    map.on("sourcedata", (event) => {
+      if (event.sourceDataType === "metadata" && pointSources(graph()).includes(event.sourceId)) { hidePoints(map); }
+    });
     if (parsed(map)) { apply(map); }
   }
   // Watch for the map without polling: the graph appears after this script runs (an observer of
@@ -105,6 +130,7 @@ window.atlasFootprints = (function () {
   function hookAll() {
     const map = liveMap();
     hook(map);
+    if (map && parsed(map)) { hidePoints(map); }
     if (window.atlasScaleBar) { window.atlasScaleBar.hook(map); }
     if (window.atlasTiles) { window.atlasTiles.hook(map); }
   }

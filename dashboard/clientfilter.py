@@ -26,9 +26,9 @@ from dashboard.state import COLOR_MODES
 from geodata.filterspec import filter_index
 
 FILTER_INDEX_URL = "/basemap/filter-index.json"
-#: the traces the browser rewrites on a filter (dashboard.figures' fixed trace order)
+#: the traces the browser rewrites on a filter, and the zones' (their ids: the selected zone's
+#: position), in dashboard.figures' fixed trace order
 TRACES = {
-    "halo": figures.TRACE_HALO,
     "zones": figures.TRACE_ZONES,
     "labels": figures.TRACE_ZONE_LABELS,
     "selected": figures.TRACE_SELECTED,
@@ -97,7 +97,9 @@ def chart_columns(zones: pd.DataFrame, model: MapModel) -> dict[str, Any]:
         palette = sorted(set(each))
         code = {color: i for i, color in enumerate(palette)}
         colors[mode] = {"palette": palette, "codes": [code[c] for c in each]}
-    layouts = {lang: figures.investment_layout(lang) for lang in LANGUAGES}
+    layouts = {
+        lang: figures.investment_layout(lang, figures.investment_margins(zones, lang)) for lang in LANGUAGES
+    }
     return {
         "bars": figures.CHART_BARS,
         "ids": reporting(zones.index),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -398,7 +399,8 @@ def base_map_figure(
     """The whole map at the default state (BASE_DRAWN), imported overlays last, as a figure dict.
 
     The zones trace holds every zone once (ids, positions, status opacity); later updates only
-    blank the longitudes of hidden zones, recolour, or swap the hover language."""
+    recolour, resize or swap the hover language: a filter hides zones by feature state (see
+    ``map_updates``)."""
     lat = model.lat.tolist()
     names = list(atlas.zones["name"])
     kaltim = kaltim_layers(atlas)
@@ -407,10 +409,10 @@ def base_map_figure(
         facility_trace(),
         {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers",
          "marker": {"size": POINT_SIZE + HALO_EXTRA, "color": [KIND_OUTLINE.get(k, "#ffffff") for k in atlas.zones["kind"]]},
-         "hoverinfo": "skip", "name": "halo"},
+         "hoverinfo": "skip", "name": "halo", "meta": BY_FEATURE_STATE},
         {"type": "scattermap", "lon": [], "lat": lat, "mode": "markers", "customdata": model.zone_ids,
          "marker": {"size": POINT_SIZE, "opacity": [STATUS_OPACITY[s] for s in atlas.zones["status"]]},
-         "hovertemplate": "%{hovertext}<extra></extra>", "name": "zones"},
+         "hovertemplate": "%{hovertext}<extra></extra>", "name": "zones", "meta": BY_FEATURE_STATE},
         go.Scattermap(
             lon=[],
             lat=[],
@@ -531,6 +533,12 @@ def map_focus(model: MapModel, state: ViewState) -> dict[str, Any]:
 
 MapUpdates = dict[tuple[str | int, ...], Any]
 
+#: The zones' and halo's trace meta: the page's plotly.js (tools/plotly-bundle/build.mjs) then draws
+#: a point whose MapLibre feature state ``hidden`` is true transparent and never hovers it, and
+#: assets/map-footprints.js sets that state from the footprints' filter. Plain plotly.js (Kaleido's
+#: exports) ignores it: there ``map_updates(by_state=False)`` blanks the hidden zones' longitudes.
+BY_FEATURE_STATE = {"featureState": True}
+
 
 def map_updates(
     atlas: Atlas,
@@ -541,11 +549,15 @@ def map_updates(
     basemap: str,
     drawn: dict[str, Any] | None,
     kaltim: dict[int, dict[str, Any]] | None = None,
+    by_state: bool = True,
 ) -> MapUpdates:
     """What must change in a map that shows ``drawn`` (None: nothing yet) to show ``state``, as
-    {path: value}. Never geometry; at 20,000 zones a filter costs one array of longitudes (null for
-    a hidden zone, so it neither draws nor hovers); the footprints' filter goes to the live map
-    beside the figure (``footprint_filter``), so that a filter never changes, and reloads, the style.
+    {path: value}. Never geometry. On the live map (``by_state``) a filter sends no zone positions:
+    the page hides the zones' points and footprints by MapLibre feature state from the footprints'
+    filter sent beside the figure (``footprint_filter``), so a filter neither changes, and reloads,
+    the style nor makes MapLibre re-tile 20,000 points; only the labels' longitudes go (null for a
+    hidden zone: a transparent label would still win MapLibre's collisions). Without feature state
+    (``by_state=False``: exports, plain plotly.js) a hidden zone's longitude is null too.
 
     The camera moves only when the view or the selected zone changed, so a filter leaves it where
     the user put it. ``kaltim`` is ``kaltim_layers(atlas)`` when the caller keeps it (the live map's
@@ -563,8 +575,10 @@ def map_updates(
     shown = mask.to_numpy(dtype=bool)
     if changed(*MAP_FILTERS):
         lon = [float(x) if keep else None for x, keep in zip(model.lon, shown, strict=True)]
-        updates["data", TRACE_HALO, "lon"] = lon
-        updates["data", TRACE_ZONES, "lon"] = lon
+        if not by_state or drawn is None:
+            points = model.lon.astype(float).tolist() if by_state else lon
+            updates["data", TRACE_HALO, "lon"] = points
+            updates["data", TRACE_ZONES, "lon"] = points
         updates["data", TRACE_ZONE_LABELS, "lon"] = [lon[i] for i in model.label_order]
     if changed("size"):
         sizes = point_sizes(atlas.zones, state.size)
@@ -649,7 +663,7 @@ def full_map_figure(
     baseline)."""
     figure = _apply(
         base_map_figure(atlas, model, hovers, overlays),
-        map_updates(atlas, model, hovers, state, mask, "offline", None),
+        map_updates(atlas, model, hovers, state, mask, "offline", None, by_state=False),
     )
     style = map_style("offline", model, footprint_layers(model, state, footprint_filter(mask)), state.layers)
     figure["layout"]["map"]["style"] = style
@@ -701,7 +715,7 @@ def typed_array(values: Any) -> Any:
     return {"dtype": "f8", "bdata": base64.b64encode(array).decode("ascii")}
 
 
-def short(name: str, limit: int = 24) -> str:
+def short(name: str, limit: int = 20) -> str:
     """A name cut to ``limit`` characters at a word where it can be, with an ellipsis."""
     if len(name) <= limit:
         return name
@@ -715,18 +729,54 @@ def zone_colors(model: MapModel, zones: pd.DataFrame, mode: str) -> list[str]:
     return [palette.get(c, UNKNOWN_COLOR) for c in categories]
 
 
-def investment_layout(lang: str) -> dict[str, Any]:
+#: Widths in em close to Arial's (Liberation Sans, Helvetica and Segoe UI are alike), which the
+#: chart's font family resolves to on most machines: from 1 % under to 34 % over the real width of
+#: every zone's axis name. A wider font (DejaVu Sans alone) makes Plotly's automargin push the
+#: margin: the chart is then drawn twice on a filter, but right.
+CHAR_EM = {"…": 1.0, " ": 0.28, "(": 0.34, ")": 0.34, "-": 0.34, ",": 0.34, ".": 0.34, "'": 0.34, "/": 0.34}
+CHAR_EM.update(dict.fromkeys("0123456789", 0.56))
+LOWER_EM, OTHER_EM = 0.54, 0.68
+CHART_FONT_SIZE = 14
+CHART_EDGE = 8  # px between the chart and the panel's edges: the top margin, where filter-eval.js finds it
+
+
+def text_width(text: str, size: float = CHART_FONT_SIZE) -> float:
+    """An estimate of ``text``'s width in px (CHAR_EM), without measuring it in a browser."""
+    return size * sum(CHAR_EM.get(c, LOWER_EM if c.islower() else OTHER_EM) for c in text)
+
+
+def investment_margins(zones: pd.DataFrame, lang: str) -> tuple[int, int]:
+    """The investment chart's left and right margins: room for the longest axis name, and for the
+    widest amount (which sits right of its bar, the longest bar reaching the plot's edge), of every
+    zone that reports investment, not only of the zones shown. The axis stays put when a filter
+    changes the bars, and Plotly's automargin, still on for a wider font, finds nothing to push: it
+    would otherwise draw the chart a second time on each filter (~20 ms of the 100 ms a filter has,
+    issue 14). In a narrow side panel the amounts are no longer cut off at its edge."""
+    reporting = zones.loc[zones["investment_idr_trillion"].notna()]
+    names = tuple(reporting["name"].tolist())
+    return _margins(names, tuple(reporting["investment_idr_trillion"].astype(float).tolist()), lang)
+
+
+@functools.lru_cache(maxsize=8)
+def _margins(names: tuple[str, ...], amounts: tuple[float, ...], lang: str) -> tuple[int, int]:
+    """investment_margins of these names and amounts (kept: every filter of a data set asks again)."""
+    left = max((text_width(short(n)) for n in names), default=0.0)
+    right = max((text_width(format_idr_trillion(v, lang)) for v in amounts), default=0.0)
+    return CHART_EDGE + math.ceil(left), CHART_EDGE + math.ceil(right)
+
+
+def investment_layout(lang: str, margins: tuple[int, int]) -> dict[str, Any]:
     """The investment chart's layout before the zones are in it (a fresh dict, filled in by the
-    caller); the browser's copy comes with the filter index (dashboard.clientfilter)."""
+    caller) with the left and right ``margins`` of investment_margins; the browser's copy comes with
+    the filter index (dashboard.clientfilter)."""
     return {
         "template": plotly_template(),
         "separators": separators(lang),
-        "margin": {"l": 8, "r": 8, "t": 8, "b": 40},
-        # room right of the longest bar for its amount, which sits outside the bar
+        "margin": {"l": margins[0], "r": margins[1], "t": CHART_EDGE, "b": 40},
         "xaxis": {"title": {"text": t("chart.investment.axis", lang)}, "rangemode": "tozero"},
         # long names would squeeze the bars in a side panel: shortened on the axis, whole in the hover
         "yaxis": {"automargin": True, "tickmode": "array"},
-        "font": {"family": FONT, "size": 14},
+        "font": {"family": FONT, "size": CHART_FONT_SIZE},
         "plot_bgcolor": "#ffffff",
         "clickmode": "event",
     }
@@ -744,14 +794,17 @@ def investment_empty(lang: str) -> dict[str, Any]:
     }
 
 
-def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state: ViewState) -> dict[str, Any]:
+def investment_figure(
+    everyone: pd.DataFrame, model: MapModel, zones: pd.DataFrame, state: ViewState
+) -> dict[str, Any]:
     """Realized investment of the filtered zones that report it, largest on top; the selection stands out.
     At most CHART_BARS bars (the largest, plus the selected zone): thousands of imported parcels
     would make an unreadable chart that takes the browser seconds to draw. Equal amounts keep the
     zones' order (a stable sort), so that assets/lazy/filter-eval.js draws the same chart.
 
-    A plain figure dict (the JSON ``go.Figure`` would send, built without its validation; wrap it in
-    ``go.Figure`` to edit it)."""
+    ``everyone``: every zone, of which ``zones`` are those counted; the margins fit all their names
+    and amounts (investment_margins). A plain figure dict (the JSON ``go.Figure`` would send, built without
+    its validation; wrap it in ``go.Figure`` to edit it)."""
     lang = state.lang
     investment = zones["investment_idr_trillion"].to_numpy(dtype=float, na_value=np.nan)
     rows = np.flatnonzero(~np.isnan(investment))
@@ -789,13 +842,14 @@ def investment_figure(atlas: Atlas, model: MapModel, zones: pd.DataFrame, state:
         "y": names,
         "type": "bar",
     }
-    layout = investment_layout(lang)
+    layout = investment_layout(lang, investment_margins(everyone, lang))
     layout["yaxis"].update(tickvals=names, ticktext=[short(n) for n in names])
     layout["height"] = max(220, 60 + 34 * len(ids))
     if ids:
-        layout["xaxis"]["range"] = [0, float(values.max()) * 1.45]
+        layout["xaxis"]["range"] = [0, float(values.max())]  # its amount goes in the right margin
     else:
         layout["annotations"] = [investment_empty(lang)]
+        layout["margin"]["l"] = layout["margin"]["r"] = CHART_EDGE  # no names nor amounts: the note centred
         layout["xaxis"]["visible"] = False
         layout["yaxis"]["visible"] = False
     return {"data": [bar], "layout": layout}

@@ -65,6 +65,9 @@ def test_base_map_draws_offline_and_keeps_footprints_out_of_the_figure(runtime):
     zones = figure["data"][figures.TRACE_ZONES]
     assert zones["customdata"] == list(runtime.atlas.zones.index)
     assert None not in zones["lon"]  # the default state shows every zone
+    # the page's plotly.js hides the zones' and halo's points by feature state (tools/plotly-bundle)
+    named = {trace.get("name"): trace.get("meta") for trace in figure["data"]}
+    assert {name for name, meta in named.items() if meta == figures.BY_FEATURE_STATE} == {"zones", "halo"}
     assert figure["layout"]["uirevision"] == "atlas"
 
 
@@ -94,16 +97,19 @@ def test_map_patch_sends_no_geometry_and_filters(runtime):
     )
     ops = patch_ops(patch)
     assert not any("geojson" in key for key in ops)
-    lon = ops[f"data.{figures.TRACE_ZONES}.lon"]
-    shown = [zone_id for zone_id, x in zip(runtime.model.zone_ids, lon, strict=True) if x is not None]
-    assert shown == list(atlas.zones.index[mask])
-    assert "galang_batang" in shown and "sei_mangkei" not in shown
+    # the zones' points keep their positions: the page hides them by feature state, from the filter
+    assert f"data.{figures.TRACE_ZONES}.lon" not in ops and f"data.{figures.TRACE_HALO}.lon" not in ops
     assert "layout.map.style" not in ops  # a filter never reloads the style
     _figure, _drawn, footprint_filter = mapview.map_outputs(
         runtime, state.as_dict(), "offline", figures.BASE_DRAWN
     )
-    positions = sorted(runtime.model.zone_ids.index(z) for z in shown)
-    assert footprint_filter == ["match", ["get", "i"], positions, True, False]
+    shown = [runtime.model.zone_ids[i] for i in footprint_filter[2]]
+    assert footprint_filter == ["match", ["get", "i"], footprint_filter[2], True, False]
+    assert shown == list(atlas.zones.index[mask])
+    assert "galang_batang" in shown and "sei_mangkei" not in shown
+    # the labels hide with their zones by longitude (a transparent label would still collide)
+    labels = ops[f"data.{figures.TRACE_ZONE_LABELS}.lon"]
+    assert [x is not None for x in labels] == [bool(mask.iloc[i]) for i in runtime.model.label_order]
     assert "layout.map.center" not in ops  # the camera stays where the user left it
     assert f"data.{figures.TRACE_ZONES}.hovertext" not in ops  # the language did not change
     assert len(json.dumps(patch.to_plotly_json())) < len(runtime.model.footprint_geojson)
@@ -199,11 +205,24 @@ def test_export_map_is_self_contained(runtime):
 
 def test_investment_chart_is_sorted_and_only_reporting_zones(runtime):
     atlas = runtime.atlas
-    figure = figures.investment_figure(atlas, runtime.model, atlas.zones, ViewState())
+    figure = figures.investment_figure(atlas.zones, runtime.model, atlas.zones, ViewState())
     values = numbers(figure["data"][0]["x"])
     assert values == sorted(values)
     assert len(values) == atlas.zones["investment_idr_trillion"].notna().sum()
     assert figure["layout"]["separators"] == ",."
+
+
+def test_investment_chart_margin_fits_every_name_and_an_empty_chart_centres_its_note(runtime):
+    """The left margin is the same whichever zones are shown (room for every reporting zone's axis
+    name); with no bars there are no names, and the note sits in the middle of the panel."""
+    atlas = runtime.atlas
+    every = figures.investment_figure(atlas.zones, runtime.model, atlas.zones, ViewState())["layout"]
+    some = figures.investment_figure(atlas.zones, runtime.model, atlas.zones.iloc[:40], ViewState())["layout"]
+    names = atlas.zones.loc[atlas.zones["investment_idr_trillion"].notna(), "name"]
+    widest = max(figures.text_width(figures.short(name)) for name in names)
+    assert every["margin"] == some["margin"] and every["margin"]["l"] > widest
+    empty = figures.investment_figure(atlas.zones, runtime.model, atlas.zones.iloc[:0], ViewState())["layout"]
+    assert empty["annotations"] and empty["margin"]["l"] == empty["margin"]["r"]
 
 
 def test_national_chart_has_target_and_cumulative(runtime):
@@ -223,7 +242,7 @@ def test_chart_dicts_are_valid_figures_that_go_figure_sends_unchanged(runtime, s
     atlas = runtime.atlas
     shown = atlas.zones[state.selection(atlas.zones)]
     for figure in (
-        figures.investment_figure(atlas, runtime.model, shown, state),
+        figures.investment_figure(atlas.zones, runtime.model, shown, state),
         figures.national_figure(atlas, state.lang),
     ):
         assert json.loads(to_json_plotly(figure)) == json.loads(to_json_plotly(go.Figure(figure)))
@@ -288,6 +307,34 @@ def test_a_map_relayout_makes_good_the_answer_it_superseded(runtime):
     # the page's first answer was dropped (no state yet): the URL is loaded
     out = filters.sync_state(runtime, "map-camera", "?view=kaltim", Controls(), {"autosize": True}, None)
     assert out["state"]["view"] == "kaltim" and out["controls"] == shown
+
+
+def test_a_ring_entry_whose_answer_was_dropped_is_applied_or_refused_by_the_next_request(runtime):
+    """The ring text is applied only when it is entered: a relayout whose request dropped that
+    answer applies it (new rings), or says again why it cannot (the message under the box)."""
+    kaltim = filters.sync_state(runtime, "url", "?view=kaltim", Controls(), None, None)
+    stored, shown = kaltim["state"], kaltim["controls"]
+    out = filters.sync_state(
+        runtime,
+        "map-camera",
+        "?view=kaltim",
+        Controls(**{**shown, "rings": "10, 20"}),
+        {"autosize": True},
+        stored,
+    )
+    assert out["state"]["rings"] == [10.0, 20.0] and "rings=10,20" in out["search"]
+    assert out["ring_error"] is None
+    entered = out["state"]
+    out = filters.sync_state(
+        runtime,
+        "map-camera",
+        out["search"],
+        Controls(**{**shown, "rings": "ten"}),
+        {"autosize": True},
+        entered,
+    )
+    assert out["ring_error"] and out["state"]["rings"] == [10.0, 20.0]
+    assert out["controls"]["rings"] is no_update  # the text stays, to be corrected
 
 
 def test_a_button_click_whose_answer_was_dropped_is_applied_by_the_next_request(runtime):
@@ -437,10 +484,10 @@ def test_investment_chart_keeps_the_largest_bars_and_the_selected_zone(runtime, 
     monkeypatch.setattr(figures, "CHART_BARS", 5)
     reported = atlas.zones["investment_idr_trillion"].dropna().sort_values()
     largest = list(atlas.zones.loc[reported.index[-5:], "name"])
-    bar = figures.investment_figure(atlas, runtime.model, atlas.zones, ViewState())["data"][0]
+    bar = figures.investment_figure(atlas.zones, runtime.model, atlas.zones, ViewState())["data"][0]
     assert list(bar["y"]) == largest
     small = reported.index[0]
-    bar = figures.investment_figure(atlas, runtime.model, atlas.zones, ViewState(zone=small))["data"][0]
+    bar = figures.investment_figure(atlas.zones, runtime.model, atlas.zones, ViewState(zone=small))["data"][0]
     assert list(bar["y"]) == [atlas.zones.at[small, "name"], *largest[1:]]
     assert bar["customdata"][0] == small and bar["marker"]["line"]["width"][0] == 3
 
@@ -506,9 +553,11 @@ def test_regency_filter_blanks_the_other_zones_and_the_export_draws_regencies_in
             )
         )
     )
-    lon = ops[f"data.{figures.TRACE_ZONES}.lon"]
-    assert [x is not None for x in lon] == mask.tolist()
+    assert f"data.{figures.TRACE_ZONES}.lon" not in ops  # the live map hides by feature state
     figure = figures.export_map_figure(atlas, runtime.model, runtime.hovers, state, mask).to_plotly_json()
+    # an export is drawn by plain plotly.js (no feature state): its hidden zones have no longitude
+    for trace in (figures.TRACE_ZONES, figures.TRACE_HALO):
+        assert [x is not None for x in figure["data"][trace]["lon"]] == mask.tolist()
     sources = figure["layout"]["map"]["style"]["sources"]
     assert len(sources["regencies"]["data"]["features"]) == 514
 
@@ -567,13 +616,16 @@ def test_exports_describe_the_regency_filter_by_name(runtime):
 def test_long_zone_names_are_shortened_on_the_chart_axis_only(runtime):
     state = ViewState(lang="en")
     atlas = runtime.atlas
-    chart = figures.investment_figure(atlas, runtime.model, atlas.zones[state.selection(atlas.zones)], state)
+    chart = figures.investment_figure(
+        atlas.zones, runtime.model, atlas.zones[state.selection(atlas.zones)], state
+    )
     bar, axis = chart["data"][0], chart["layout"]["yaxis"]
     assert list(axis["tickvals"]) == list(bar["y"])  # whole names: clicks and hovers find the zone
-    assert all(len(text) <= 24 for text in axis["ticktext"])
+    assert all(len(text) <= 20 for text in axis["ticktext"])
     assert any(text.endswith("…") for text in axis["ticktext"])  # "KEK Kendal (Kendal Industrial Park)"
     assert figures.short("KEK Kendal (Kendal Industrial Park)") == "KEK Kendal (Kendal…"
     assert figures.short("KEK Gresik (JIIPE)") == "KEK Gresik (JIIPE)"
-    assert bar["textposition"] == "outside" and chart["layout"]["xaxis"]["range"][1] > 1.4 * max(
-        np.frombuffer(base64.b64decode(bar["x"]["bdata"]), dtype="f8")
-    )
+    amounts = np.frombuffer(base64.b64decode(bar["x"]["bdata"]), dtype="f8")
+    assert bar["textposition"] == "outside" and chart["layout"]["xaxis"]["range"][1] == max(amounts)
+    widest = max(figures.text_width(text) for text in bar["text"])
+    assert chart["layout"]["margin"]["r"] > widest  # the largest amount fits right of its bar

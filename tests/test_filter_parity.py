@@ -122,8 +122,9 @@ def test_shipped_data_same_zones_and_plants_in_browser_and_server(page, shipped)
 
 
 def test_shipped_data_browser_map_change_equals_the_server_update(page, shipped):
-    """The Patch filter.js sends the map (zones, labels, plants, selection marker) and its footprint
-    filter equal figures.map_updates and footprint_filter for the same state."""
+    """The Patch filter.js sends the map (labels, plants, selection marker) and its footprint filter
+    equal figures.map_updates and footprint_filter for the same state; neither sends the zones'
+    points a position (the page hides them by feature state, from the footprint filter)."""
     runtime = shipped
     model = runtime.model
     traces = client_index(runtime)["map"]["traces"]
@@ -157,6 +158,8 @@ def test_shipped_data_browser_map_change_equals_the_server_update(page, shipped)
         for path, value in sent.items():  # the server's value, or (where it sends none) the current one
             assert value == server.get(path, current[path]), path
         assert {path for path in server if path[-1] in ("lon", "lat")} <= set(sent)
+        points = {("data", figures.TRACE_ZONES, "lon"), ("data", figures.TRACE_HALO, "lon")}
+        assert not points & (set(sent) | set(server))
         assert change["footprints"] == figures.footprint_filter(after.selection(runtime.attributes))
         assert change["record"] == figures.drawn_map(after, "offline")
 
@@ -303,11 +306,11 @@ def test_synthetic_20000_zones_browser_chart_equals_the_server_chart(page, runti
             None if where is None or not len(candidates) else candidates[int(where * (len(candidates) - 1))]
         )
         state = state_of(filters, view=view, lang=lang, color=color, zone=zone)
-        server = figures.investment_figure(None, runtime.model, zones[counted], state)
+        server = figures.investment_figure(zones, runtime.model, zones[counted], state)
         figure, _ = browser_chart(page, filters, state)
         assert figure == server
         if zone is not None:
-            unselected = figures.investment_figure(None, runtime.model, zones[counted], ViewState())
+            unselected = figures.investment_figure(zones, runtime.model, zones[counted], ViewState())
             if zone not in unselected["data"][0]["customdata"]:  # it ranks below the largest bars
                 seen_kept.add(zone in figure["data"][0]["customdata"])
 

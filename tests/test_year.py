@@ -240,17 +240,17 @@ def test_the_map_hides_the_zones_a_year_hides_and_the_facilities_stay(runtime):
     figure, drawn, footprints = mapview.map_outputs(
         runtime, ViewState(year=2015, facilities=True).as_dict(), "offline", None
     )
-    zones = next(op for op in figure["operations"] if op["location"] == ["data", figures.TRACE_ZONES, "lon"])
-    shown = {
-        z for z, lon in zip(runtime.model.zone_ids, zones["params"]["value"], strict=True) if lon is not None
-    }
-    assert shown == standing_ids(2015) and drawn["year"] == 2015 and footprints is not no_update
-    # one year on: only the zones' longitudes change (no style, no facilities), the footprints refilter
+    # the page hides the zones' points and footprints by feature state from the footprints' filter
+    shown = {runtime.model.zone_ids[i] for i in footprints[2]}
+    assert shown == standing_ids(2015) and drawn["year"] == 2015
+    # one year on: only the labels' longitudes change (no style, no facilities), the footprints refilter
     figure, _, footprints = mapview.map_outputs(
         runtime, ViewState(year=2016, facilities=True).as_dict(), "offline", drawn
     )
     locations = {tuple(op["location"]) for op in figure["operations"]}
-    assert ("data", figures.TRACE_ZONES, "lon") in locations and ("layout", "map", "style") not in locations
+    assert ("data", figures.TRACE_ZONE_LABELS, "lon") in locations
+    assert ("data", figures.TRACE_ZONES, "lon") not in locations
+    assert ("layout", "map", "style") not in locations
     assert not any(loc[:2] == ("data", figures.TRACE_FACILITIES) for loc in locations)
     assert footprints is not no_update
 

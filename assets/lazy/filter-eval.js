@@ -6,8 +6,9 @@
      in   - the row's one value is chosen (code -1: unknown, never chosen)
      max  - the row's integer is at most the chosen bound (null: unknown, never matches)
    An empty choice matches every row; a plant ignores a dimension it does not carry.
-   On a filter change the map is redrawn here at once (a Patch of the zones' and plants'
-   longitudes, the selection marker, the footprints' filter) and the page's 'map-applied' record
+   On a filter change the map is redrawn here at once (a Patch of the zone labels' and plants'
+   longitudes and the selection marker; the footprints' filter, from which assets/map-footprints.js
+   hides the zones' points and footprints by feature state) and the page's 'map-applied' record
    says so, and the KPI cards and the investment chart are recomputed from the index's figures (the
    chart's key goes into 'panels-applied'); the server still gets the change (URL, KPIs, detail,
    legend) and, being the authority, resends the map and the chart only where its state differs
@@ -89,12 +90,7 @@ window.atlasFilter = (function () {
     if (names.every((name) => JSON.stringify(drawn[name]) === JSON.stringify(record[name]))) { return null; }
     const {traces, lon, lat, labelOrder, facilityLon} = index.map;
     const zones = evaluate(index, filters, false);
-    const zoneLon = shownLon(lon, zones);
-    const operations = [
-      assign(["data", traces.halo, "lon"], zoneLon),
-      assign(["data", traces.zones, "lon"], zoneLon),
-      assign(["data", traces.labels, "lon"], labelOrder.map((i) => zoneLon[i])),
-    ];
+    const operations = [assign(["data", traces.labels, "lon"], labelOrder.map((i) => (zones[i] ? lon[i] : null)))];
     const gd = document.querySelector("#map .js-plotly-plot");
     const ids = gd && gd.data && gd.data[traces.zones] ? gd.data[traces.zones].customdata : null;
     const selected = drawn.zone && ids ? Array.prototype.indexOf.call(ids, drawn.zone) : -1;
@@ -231,9 +227,10 @@ window.atlasFilter = (function () {
     Object.assign(layout.yaxis, {tickvals: names, ticktext: rows.map((i) => chart.short[i] || chart.names[i])});
     layout.height = Math.max(220, 60 + 34 * ids.length);
     if (ids.length) {
-      layout.xaxis.range = [0, Math.max(...values) * 1.45];
+      layout.xaxis.range = [0, Math.max(...values)]; // its amount goes in the right margin
     } else {
       layout.annotations = [chart.empty[lang]];
+      layout.margin.l = layout.margin.r = layout.margin.t; // figures.CHART_EDGE: the note centred
       layout.xaxis.visible = false;
       layout.yaxis.visible = false;
     }

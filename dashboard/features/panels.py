@@ -303,7 +303,10 @@ def panel_outputs(runtime: Runtime, stored: Any, drawn: Any = None) -> dict[str,
             lambda: plain(kpi_children(summary, counted_total, lang, state.year, hidden)),
         ),
     )
-    chart = part("chart", lambda: figures.investment_figure(atlas, model, runtime.attributes[counted], state))
+    chart = part(
+        "chart",
+        lambda: figures.investment_figure(runtime.attributes, model, runtime.attributes[counted], state),
+    )
     note = part("kpis", lambda: investment_note(summary, lang, figures.CHART_BARS))
     tables = part(
         "tables",

@@ -18,6 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -117,11 +120,20 @@ MAP_DRAWN_JS = """() => {
   const m = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
   return m.loaded() && m.areTilesLoaded();
 }"""
-# The ids of the zones the map shows: the zones trace holds every zone; a hidden one has no longitude.
-SHOWN_ZONES_JS = """() => {
-  const zones = document.querySelector('#map .js-plotly-plot').data.find((t) => t.name === 'zones');
-  return zones.customdata.filter((id, i) => zones.lon[i] !== null && zones.lon[i] !== undefined);
-}"""
+# The MapLibre circle sources of the zones' and halo's points (figures.BY_FEATURE_STATE), and
+# whether the i-th zone's point is hidden by feature state in one of them (Plotly's feature id: i + 1).
+POINT_STATE_JS = """const gd = document.querySelector('#map .js-plotly-plot');
+  const subplot = gd._fullLayout.map._subplot;
+  const sources = gd._fullData.filter((t) => t.meta && t.meta.featureState && subplot.traceHash[t.uid])
+    .map((t) => subplot.traceHash[t.uid].sourceIds.circle);
+  const stateHidden = (i) => sources.some((s) => (subplot.map.getFeatureState({source: s, id: i + 1}) || {}).hidden);"""
+# The ids of the zones the map shows: the zones trace holds every zone; a hidden one has no longitude
+# (an export) or, on the live map, feature state hidden.
+SHOWN_ZONES_JS = f"""() => {{
+  {POINT_STATE_JS}
+  const zones = gd.data.find((t) => t.name === 'zones');
+  return zones.customdata.filter((id, i) => zones.lon[i] !== null && zones.lon[i] !== undefined && !stateHidden(i));
+}}"""
 
 # True when Dash has no callback requested, queued, running or waiting to apply its result.
 DASH_IDLE_JS = """() => {
@@ -130,3 +142,40 @@ DASH_IDLE_JS = """() => {
   return ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'stored']
     .every((k) => !c[k] || c[k].length === 0);
 }"""
+
+
+def center_on(page: Page, lon: float, lat: float) -> dict[str, float]:
+    """Zoom the map to a point at zoom 9; its position on the page. Through Plotly, like a user's
+    zoom: a later redraw (a resize) keeps this camera."""
+    return page.evaluate(
+        """([lon, lat]) => {
+            const gd = document.querySelector('#map .js-plotly-plot');
+            return Plotly.relayout(gd, {'map.center': {lon, lat}, 'map.zoom': 9}).then(() => new Promise((resolve) => {
+                const map = gd._fullLayout.map._subplot.map;
+                const at = () => {
+                    const p = map.project([lon, lat]);
+                    const box = map.getCanvas().getBoundingClientRect();
+                    resolve({x: box.left + p.x, y: box.top + p.y});
+                };
+                map.loaded() ? at() : map.once('idle', at);
+            }));
+        }""",
+        [lon, lat],
+    )
+
+
+HOVERED_JS = "(id) => (document.querySelector('#map .js-plotly-plot')._hoverdata || []).some((d) => d.customdata === id)"
+
+
+def hovers(page: Page, point: dict[str, float], zone: str, tries: int, wait_ms: float = 300) -> bool:
+    """Whether Plotly reports ``zone`` hovered with the pointer moved onto ``point`` (off and back on,
+    up to ``tries`` times, each waiting up to ``wait_ms``: a real pointer)."""
+    for _ in range(tries):
+        page.mouse.move(point["x"] - 40, point["y"] - 40)
+        page.mouse.move(point["x"], point["y"], steps=4)
+        try:
+            page.wait_for_function(HOVERED_JS, arg=zone, timeout=wait_ms)
+            return True
+        except PlaywrightTimeout:
+            continue
+    return False

@@ -10,21 +10,33 @@ import json
 
 import pytest
 
-from dashboard.figures import TRACE_FACILITIES, TRACE_ZONES
+from dashboard.figures import TRACE_FACILITIES, TRACE_ZONE_LABELS, TRACE_ZONES
 from dashboard.i18n import DEFAULT_LANGUAGE, format_number, t
 from geodata import load_atlas
 from geodata.filterspec import select
+from tests.browser.harness import POINT_STATE_JS, SHOWN_ZONES_JS, center_on, hovers
 
+#: the zones the map draws (a point not hidden by feature state) and the plants (with a longitude)
 ZONES_SHOWN_JS = (
-    "([zones, plants]) => { const gd = document.querySelector('#map .js-plotly-plot');"
-    " const n = (t) => (gd.data[t].lon || []).filter((x) => x !== null && x !== undefined).length;"
-    " return [n(zones), n(plants)]; }"
+    "(plants) => { const gd = document.querySelector('#map .js-plotly-plot');"
+    " const n = (gd.data[plants].lon || []).filter((x) => x !== null && x !== undefined).length;"
+    f" return [({SHOWN_ZONES_JS})().length, n]; }}"
 )
 #: the page fetches the index at the first sign of a filter to come (assets/filter.js)
 INDEX_READY_JS = (
     "() => { const gd = document.querySelector('#map .js-plotly-plot');"
     " return !!(gd && gd.layout && gd.layout.meta && window.atlasFilter"
     " && window.atlasFilter.ready(gd.layout.meta.filterIndex)); }"
+)
+#: the investment chart's left margin as set (figures.investment_margins), as Plotly's automargin
+#: left it, and whether every axis name starts and every amount ends inside the chart
+CHART_AXIS_JS = (
+    "() => { const gd = document.querySelector('#investment-chart .js-plotly-plot');"
+    " const box = gd.getBoundingClientRect();"
+    " const names = [...gd.querySelectorAll('.ytick text')], amounts = [...gd.querySelectorAll('.bartext')];"
+    " return {margin: gd.layout.margin.l, used: gd._fullLayout._size.l,"
+    " inside: names.length > 0 && names.every((n) => n.getBoundingClientRect().left >= box.left)"
+    " && amounts.length === names.length && amounts.every((a) => a.getBoundingClientRect().right <= box.right)}; }"
 )
 YEAR = 2015
 
@@ -83,7 +95,7 @@ def pick_sector_while_held(session, shown: tuple[int, int | None], sector: str =
     page.wait_for_function(
         f"([t, want]) => {{ const [z, p] = ({ZONES_SHOWN_JS})(t);"
         " return z === want[0] && (want[1] === null || p === want[1]); }",
-        arg=[[TRACE_ZONES, TRACE_FACILITIES], list(shown)],
+        arg=[TRACE_FACILITIES, list(shown)],
     )
     server.wait_held()
     assert "sector=" not in page.url  # no server answer yet: the browser drew it alone
@@ -133,7 +145,7 @@ def test_map_follows_a_filter_while_the_server_is_held_then_the_server_agrees(se
     assert zones > int(select(atlas.zones, {**filters, "year": page_year_max(page)}).sum())
     server = pick_sector_while_held(session, (zones, plants))
     release_and_settle(session, server)
-    assert page.evaluate(ZONES_SHOWN_JS, [TRACE_ZONES, TRACE_FACILITIES]) == [zones, plants]
+    assert page.evaluate(ZONES_SHOWN_JS, TRACE_FACILITIES) == [zones, plants]
     assert session.text("#kpi-zones .kpi-value") == str(zones)
     views = server.map_answers()
     assert views, "the server's map answer was not seen"
@@ -161,7 +173,7 @@ def test_with_a_year_the_browser_filters_and_counts_the_unknown_years_before_the
     assert session.text("#kpi-zones .kpi-note") == note
     release_and_settle(session, server)
     assert f"year={YEAR}" in page.url
-    assert page.evaluate(ZONES_SHOWN_JS, [TRACE_ZONES, TRACE_FACILITIES])[0] == zones
+    assert page.evaluate(ZONES_SHOWN_JS, TRACE_FACILITIES)[0] == zones
     assert session.text("#kpi-zones .kpi-note") == note
     views = server.map_answers()
     assert views and views[-1]["map-applied"]["data"]["year"] == YEAR
@@ -182,10 +194,13 @@ def test_the_chart_follows_a_filter_while_the_server_is_held_and_the_server_leav
     bars = list(reporting["name"])
     assert 0 < len(bars) < int(atlas.zones["investment_idr_trillion"].notna().sum())
     assert page.evaluate(CHART_BARS_JS) != bars
+    axis = page.evaluate(CHART_AXIS_JS)
+    assert axis["used"] == axis["margin"] and axis["inside"], axis  # the names fit: nothing to push
     server = pick_sector_while_held(session, (len(chosen), None), sector)
     page.wait_for_function(
         f"(want) => JSON.stringify(({CHART_BARS_JS})()) === JSON.stringify(want)", arg=bars
     )
+    assert page.evaluate(CHART_AXIS_JS) == axis  # the axis stays where it was
     assert "sector=" not in page.url  # no server answer yet: the browser drew the chart alone
     note = session.text("#investment-note")
     assert note.startswith(f"{len(bars)} dari {len(chosen)} kawasan")  # and the note under it
@@ -208,4 +223,67 @@ def test_the_chart_follows_a_filter_while_the_server_is_held_and_the_server_leav
     page.wait_for_url(f"**zone={reporting.index[-1]}**")
     page.wait_for_function("() => document.querySelector('#zone-detail h3')")
     assert session.text("#zone-detail h3") == bars[-1]
+    assert session.console_errors == []
+
+
+#: per circle source of the zones' points (the zones', the halo's), the zone positions whose feature
+#: state is hidden
+HIDDEN_POINTS_JS = f"""(rows) => {{
+  {POINT_STATE_JS}
+  return sources.map((s) => [...Array(rows).keys()]
+    .filter((i) => (subplot.map.getFeatureState({{source: s, id: i + 1}}) || {{}}).hidden));
+}}"""
+
+
+def toggle_sector(session, sector: str) -> None:
+    page = session.page
+    page.locator("#sector-filter").click()
+    page.locator(f".dash-dropdown-content input[value={sector}]").click()
+    page.keyboard.press("Escape")
+    session.settle()
+
+
+def test_a_filter_hides_zone_points_by_feature_state_not_positions(session, atlas):
+    """A filtered-out zone keeps its longitude; MapLibre feature state hides its point and halo,
+    drawn transparent, never hovered nor clicked; a new style keeps it hidden; clearing shows it."""
+    page = session.page
+    session.open()
+    zone = atlas.zones.loc["galang_batang"]  # no other zone within 45 km; bauxite, not nickel
+    point = center_on(page, zone["lon"], zone["lat"])
+    session.settle()
+    assert hovers(page, point, "galang_batang", 10)  # before the filter it is hovered
+    page.mouse.move(point["x"] - 40, point["y"] - 40)
+    clip = {"x": point["x"] - 3, "y": point["y"] - 3, "width": 6, "height": 6}
+    drawn = page.screenshot(clip=clip)
+    rows = len(atlas.zones)
+    nickel = select(atlas.zones, {"sector": ["nickel"]})
+    hidden = [i for i, shown in enumerate(nickel) if not shown]
+    assert atlas.zones.index.get_loc("galang_batang") in hidden and 0 < len(hidden) < rows
+
+    toggle_sector(session, "nickel")
+    page.wait_for_url("**sector=nickel**")
+    lon = page.evaluate("(i) => document.querySelector('#map .js-plotly-plot').data[i].lon", TRACE_ZONES)
+    assert len(lon) == rows and None not in lon  # every zone keeps its position
+    labels = page.evaluate(
+        "(i) => document.querySelector('#map .js-plotly-plot').data[i].lon", TRACE_ZONE_LABELS
+    )
+    assert None in labels  # the labels still hide by longitude
+    assert page.evaluate(HIDDEN_POINTS_JS, rows) == [hidden, hidden]  # the halo's source and the zones'
+    assert page.screenshot(clip=clip) != drawn  # the point is no longer drawn there
+    assert not hovers(page, point, "galang_batang", 3)
+    assert page.locator("#map .hoverlayer .hovertext").count() == 0
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_timeout(500)
+    session.settle()
+    assert "zone=" not in page.url and page.locator("#zone-detail h3").count() == 0
+
+    page.get_by_label("Jenis kawasan").check()  # colour by kind: Plotly replaces the style and sources
+    page.wait_for_function("() => location.search.includes('color=kind')")
+    session.settle()
+    assert page.evaluate(HIDDEN_POINTS_JS, rows) == [hidden, hidden]
+
+    toggle_sector(session, "nickel")  # cleared
+    page.wait_for_function("() => !location.search.includes('sector=')")
+    page.wait_for_function(f"(rows) => ({HIDDEN_POINTS_JS})(rows).every((h) => !h.length)", arg=rows)
+    assert hovers(page, point, "galang_batang", 10)
     assert session.console_errors == []
