@@ -136,7 +136,9 @@ def sync_state(
     missed = missed_clicks(stored, buttons, trigger)
     if trigger == "map-camera":
         state, rings_error = camera_moved(previous, controls, click, vocabulary), None
-        if state == previous and not missed:
+        if str(controls.rings or "") != ring_text(previous.rings):  # a ring entry's dropped answer
+            state, rings_error = apply_controls(state, controls, "ring-distances", None, vocabulary)
+        if state == previous and not missed and not rings_error:
             raise PreventUpdate  # an autosize, or a camera the URL already holds
     else:
         state, rings_error = apply_controls(previous, controls, trigger, click, vocabulary)
