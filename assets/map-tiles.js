@@ -19,10 +19,37 @@ window.atlasTiles = (function () {
           "circle-stroke-color": "#ffffff",
           "circle-radius": ["interpolate", ["linear"], ["get", "count"], 1, 2, 100, 4, 2000, 7, 20000, 9]}},
       {id: `${source}-fill`, type: "fill", source, "source-layer": layer.polygons,
-        minzoom: layer.polygon_minzoom, paint: {"fill-color": colour, "fill-opacity": 0.6}},
+        minzoom: layer.polygon_minzoom, paint: {"fill-color": colour, "fill-opacity": 0.6, "fill-antialias": false}},
       {id: `${source}-line`, type: "line", source, "source-layer": layer.polygons,
         minzoom: layer.polygon_minzoom + 2, paint: {"line-color": "#333333", "line-width": 0.4}},
     ];
+  }
+  // MapLibre compiles a layer type's shaders the first time it draws one. In software GL (SwiftShader,
+  // a machine without GPU) a compile blocks the page 200-700 ms: mid-pan, where the parcels'
+  // polygons first appear. One frame of the same fill and line layers over a small polygon, under
+  // the base map where it is never seen, compiles them when a layer is switched on. Shaders are
+  // the map's, kept across Plotly's style changes: once per map.
+  const warmed = new WeakSet();
+  function warm(map, layer) {
+    if (warmed.has(map)) { return; }
+    warmed.add(map);
+    // not "atlas-tiles-…": a tiled layer may be named "warm"
+    const source = "atlas-shader-warm-up";
+    // the middle ninth of the view: big enough at any zoom to be drawn (a tiny one is no triangle)
+    const b = map.getBounds();
+    const [dx, dy] = [(b.getEast() - b.getWest()) / 3, (b.getNorth() - b.getSouth()) / 3];
+    const [w, s] = [b.getWest() + dx, b.getSouth() + dy];
+    const ring = [[w, s], [w + dx, s], [w + dx, s + dy], [w, s + dy], [w, s]];
+    map.addSource(source, {type: "geojson",
+      data: {type: "Feature", properties: {category: ""}, geometry: {type: "Polygon", coordinates: [ring]}}});
+    const layers = styleLayers("", layer).filter((l) => l.type !== "circle")
+      .map(({minzoom, "source-layer": sourceLayer, ...l}) => ({...l, id: `${source}-${l.type}`, source}));
+    const bottom = map.getStyle().layers[0];
+    layers.forEach((l) => map.addLayer(l, bottom ? bottom.id : undefined));
+    map.once("idle", () => {
+      layers.forEach((l) => map.getLayer(l.id) && map.removeLayer(l.id));
+      if (map.getSource(source)) { map.removeSource(source); }
+    });
   }
   function apply(map) {
     if (!map || !map.style || !map.style._loaded) { return; }
@@ -42,6 +69,7 @@ window.atlasTiles = (function () {
       }
       if (!map.getSource(source)) {
         map.addSource(source, {type: "vector", url: window.location.origin + layer.url});
+        warm(map, layer);
       }
       for (const l of layers) {
         if (!map.getLayer(l.id)) { map.addLayer(l, top ? top.id : undefined); }

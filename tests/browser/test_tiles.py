@@ -94,3 +94,45 @@ def test_the_layer_draws_from_the_tile_route_and_filters_by_category_on_the_map(
     assert len([url for url in requested if "_dash-update-component" in url]) == server_calls
     assert session.blocked == []
     assert session.console_errors == []
+
+
+PROGRAMS_JS = f"() => Object.keys({LIVE_MAP_JS}.painter.cache)"
+WARM_LEFT_JS = (
+    f"() => {{ const map = {LIVE_MAP_JS}; return [map.getSource('atlas-shader-warm-up'),"
+    " ...map.getStyle().layers.filter((l) => l.id.startsWith('atlas-shader-warm-up'))].filter(Boolean).length; }"
+)
+
+
+def _parcel_like(keys: set[str]) -> set[str]:
+    """Programs of a fill with a constant opacity or of a line with constant paint: the parcels'
+    kinds (the footprints' fade by feature state, an attribute: ``a_fill-opacity``, ``a_line-opacity``)."""
+    return {
+        k for k in keys
+        if (k.startswith("fill/") and "u_fill-opacity" in k) or (k.startswith("line/") and "/a_" not in k)
+    }  # fmt: skip
+
+
+def test_switching_a_layer_on_compiles_the_parcels_shaders_before_any_parcel_is_drawn(session):
+    """MapLibre compiles a layer's shaders when it first draws it; in software GL that blocks the
+    page for 200-700 ms, which used to fall mid-pan where the parcels first appear (bench.tiles).
+    The switch-on draws the same layers once, unseen, so zooming in to the parcels compiles nothing."""
+    session.open()
+    move(session, 5)
+    session.settle()
+    session.page.locator("#tile-layers").get_by_text("petak (300)").click()
+    session.page.wait_for_function(
+        f"() => {LIVE_MAP_JS}.queryRenderedFeatures({{layers: ['atlas-tiles-petak-cells']}}).length > 0"
+    )
+    session.page.wait_for_function(f"() => ({WARM_LEFT_JS})() === 0")  # the warm-up is gone once drawn
+    compiled = set(session.page.evaluate(PROGRAMS_JS))
+    assert rendered(session, "atlas-tiles-petak-fill") == []
+    assert any(k.startswith("fill/a_fill-color/") and "u_fill-opacity" in k for k in compiled)
+
+    first = session.page.evaluate("() => fetch('/tiles/petak.json').then((r) => r.json())")["polygon_minzoom"]
+    move(session, first + 2)  # fills and outlines
+    session.page.wait_for_function(
+        f"() => {LIVE_MAP_JS}.queryRenderedFeatures({{layers: ['atlas-tiles-petak-line']}}).length > 0"
+    )
+    assert rendered(session, "atlas-tiles-petak-fill")
+    assert _parcel_like(set(session.page.evaluate(PROGRAMS_JS)) - compiled) == set()
+    assert session.console_errors == []
