@@ -6,10 +6,15 @@ PNG and PDF are drawn by Kaleido on the local Chromium (seconds each); one runs 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import logging
 import math
+import os
+import signal
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 from filelock import FileLock
+from filelock import Timeout as LockTimeout
 
 from dashboard import figures
 from dashboard.i18n import format_hectares, format_idr_trillion, format_km, format_number, t
@@ -41,11 +47,22 @@ PNG_TARGETS = ("map", "investment", "national")
 # the machine, so two planners' exports do not share two cores and both run into Kaleido's time limit.
 # A new FileLock for each render: a job process is forked, and filelock refuses an inherited instance.
 RENDER_LOCK_FILE = Path(tempfile.gettempdir()) / "atlas-kawasan-render.lock"
-# Kaleido 1.5 may call its drawing function before its page has loaded: on a loaded machine the
-# navigation commits after Kaleido has taken the blank tab's JavaScript context (seen in CI). The
-# render then fails with this ReferenceError and nothing drawn; a fresh Kaleido is tried again.
+# Kaleido 1.5 may call its drawing function in another JavaScript context than its loaded page's (on
+# a loaded machine, seen in CI): the render fails with this ReferenceError and nothing drawn. Each
+# try first points Kaleido at the loaded page (_point_at_loaded_page); should a page still lack its
+# script, Kaleido reloads its tab after every drawing, and the same browser draws again in that tab.
 KALEIDO_NOT_READY = "kaleido_scopes is not defined"
 RENDER_ATTEMPTS = 2
+CONTEXT_CREATED = "Runtime.executionContextCreated"
+# One image's limit, the browser's start included (a map PNG takes 5-9 s, a print one about twice
+# that). A Chromium that hangs (seen under load: a page whose load event never came) is killed at the
+# limit, so it cannot hold the machine's render lock and every later export behind it.
+RENDER_SECONDS = 90.0
+# Closing the browser has a limit of its own: choreographer's close waits, without one, for the answer to
+# Browser.close, which a hung Chromium never sends; the process group is then killed.
+CLOSE_SECONDS = 15.0
+# How long an export waits for the machine's render lock: a few images' worth, each bounded above.
+LOCK_SECONDS = 4 * (RENDER_SECONDS + CLOSE_SECONDS)
 
 
 class ExportError(RuntimeError):
@@ -351,7 +368,7 @@ def screen_figure(
         burn_labels(figure, width, height)
         _map_furniture(figure, runtime, state, atlas.zones[mask], width)
     elif target == "investment":
-        figure = go.Figure(figures.investment_figure(atlas, runtime.model, atlas.zones[mask], state))
+        figure = go.Figure(figures.investment_figure(atlas.zones, runtime.model, atlas.zones[mask], state))
         figure.update_layout(
             title={"text": t("chart.investment", state.lang) + year_title(state)}, margin={"t": 60}
         )
@@ -364,20 +381,112 @@ def screen_figure(
 
 
 def render_png(figure: go.Figure, size: str) -> bytes:
-    """PNG bytes at a preset size; one Kaleido render at a time on the machine."""
-    preset = PNG_SIZES[size]
-    with FileLock(RENDER_LOCK_FILE, mode=0o666):
-        attempts_left = RENDER_ATTEMPTS
-        while True:
-            try:
-                return figure.to_image(format="png", **preset)
-            except Exception as exc:  # Kaleido reports Chromium failures with many exception types
-                attempts_left -= 1
-                if KALEIDO_NOT_READY not in str(exc) or not attempts_left:
-                    raise ExportError(f"the image could not be drawn ({type(exc).__name__}: {exc})") from exc
-                log.warning(
-                    "Kaleido drew before its page had loaded; drawing again (%d tries left)", attempts_left
-                )
+    """PNG bytes at a preset size; one Kaleido render at a time on the machine, each within
+    RENDER_SECONDS. The drawing runs in an event loop of its own thread, as Kaleido's own sync call
+    does, so a caller that has a loop (or none) is served alike."""
+    opts = {"format": "png", **PNG_SIZES[size]}
+    try:
+        lock = FileLock(RENDER_LOCK_FILE, mode=0o666, timeout=LOCK_SECONDS).acquire()
+    except LockTimeout as exc:
+        raise ExportError(f"other images were being drawn for more than {LOCK_SECONDS:g} s") from exc
+    with lock, ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _draw_png(figure.to_dict(), opts)).result()
+
+
+async def _draw_png(figure: dict[str, Any], opts: dict[str, Any]) -> bytes:
+    """Start a Chromium, draw (again in the reloaded tab if the page had not loaded), always close it."""
+    import kaleido  # 0.06 s that a start need not pay: only an export draws
+
+    # No MathJax: Kaleido's page would load it from a CDN (our figures have no TeX), and offline
+    # every render would wait for that request to fail before its own scripts ran.
+    renderer = kaleido.Kaleido(n=1, timeout=None, mathjax=False)
+    limit = asyncio.timeout(RENDER_SECONDS)
+    try:
+        async with limit:
+            await renderer.open()
+            attempts_left = RENDER_ATTEMPTS
+            while True:
+                try:
+                    await _point_at_loaded_page(renderer)
+                    return await renderer.calc_fig(figure, opts=opts)
+                except Exception as exc:
+                    attempts_left -= 1
+                    if KALEIDO_NOT_READY not in str(exc) or not attempts_left:
+                        raise
+                    log.warning(
+                        "Kaleido drew before its page had loaded; drawing again (%d tries left)",
+                        attempts_left,
+                    )
+    # Kaleido reports Chromium failures with many exception types; choreographer turns the limit's
+    # cancellation of a starting browser into one of its own, so the limit is asked whether it struck.
+    except Exception as exc:
+        if limit.expired():
+            raise ExportError(f"the image was not drawn within {RENDER_SECONDS:g} s") from exc
+        raise ExportError(f"the image could not be drawn ({type(exc).__name__}: {exc})") from exc
+    finally:
+        await _close(renderer)
+
+
+async def _point_at_loaded_page(renderer: Any) -> None:
+    """Wait until the page in Kaleido's tab has its scripts, and have Kaleido call into that page.
+
+    Kaleido takes the JavaScript context to draw in from the first "context created" event after it
+    navigates or reloads; on a loaded machine that can be another context than the loaded page's
+    (seen in CI: ``kaleido_scopes is not defined``, in the retry's reloaded tab too). Re-enabling the
+    Runtime domain makes Chromium report every live context again: the default one that has
+    ``kaleido_scopes`` is the page's."""
+    ktab = await renderer.tabs_ready.get()  # the one tab (n=1), lent to us and given back
+    try:
+        tab = ktab.tab
+        while await _typeof_scopes(tab, None) != "object":  # the page in the main frame, as it is now
+            await asyncio.sleep(0.05)
+        contexts: list[dict[str, Any]] = []
+
+        async def record(event: dict[str, Any]) -> None:
+            contexts.append(event["params"]["context"])
+
+        tab.subscribe(CONTEXT_CREATED, record)
+        try:
+            await tab.send_command("Runtime.disable")
+            await tab.send_command("Runtime.enable")
+            while not contexts:  # the events come before the answer; their callbacks run as tasks
+                await asyncio.sleep(0.01)
+        finally:
+            tab.unsubscribe(CONTEXT_CREATED)
+        for context in reversed(contexts):
+            if (
+                context.get("auxData", {}).get("isDefault")
+                and await _typeof_scopes(tab, context["id"]) == "object"
+            ):
+                ktab._current_js_id = context["id"]
+                return
+    finally:
+        renderer.tabs_ready.put_nowait(ktab)
+
+
+async def _typeof_scopes(tab: Any, context: int | None) -> str | None:
+    """``typeof kaleido_scopes`` in a context of the tab (None: the main frame's page)."""
+    params: dict[str, Any] = {"expression": "typeof kaleido_scopes", "returnByValue": True}
+    if context is not None:
+        params["contextId"] = context
+    answer = await tab.send_command("Runtime.evaluate", params=params)
+    return answer.get("result", {}).get("result", {}).get("value")
+
+
+async def _close(renderer: Any) -> None:
+    """End Kaleido's browser within CLOSE_SECONDS; past that, or if closing fails, kill its process
+    group, so that no Chromium outlives its render (nor holds up the thread that waits for it)."""
+    try:
+        async with asyncio.timeout(CLOSE_SECONDS):
+            await renderer.close()
+        return
+    except Exception:
+        log.exception("Kaleido's browser did not close cleanly within %g s; killing it", CLOSE_SECONDS)
+    process = getattr(renderer, "subprocess", None)  # absent if the browser never started
+    if process is not None and process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):  # choreographer starts it in a session of its own
+            os.killpg(process.pid, signal.SIGKILL)
+        await asyncio.to_thread(process.wait)
 
 
 def table_export(runtime: Runtime, state: ViewState, query: str, kind: str) -> ExportFile:

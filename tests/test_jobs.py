@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
+import os
+import signal
 import subprocess
 import sys
 import threading
 import time
 
 import plotly.graph_objects as go
+import psutil
 import pytest
 from dash import CeleryManager, DiskcacheManager
+from filelock import FileLock
 
 from dashboard import exports, jobs
 from dashboard.runtime import LiveRuntime
@@ -127,6 +133,37 @@ def test_a_render_whose_page_had_not_loaded_is_drawn_again(monkeypatch, caplog):
     assert "before its page had loaded" in caplog.text
 
 
+def test_a_render_whose_kaleido_took_another_context_draws_in_the_loaded_page(monkeypatch, caplog):
+    """Kaleido is made to take another live context of its tab than the page's (an isolated world,
+    which has no ``kaleido_scopes``: the ReferenceError CI saw, in both tries) after each navigation
+    and reload. The render finds the page's own context and draws at the first try."""
+    from kaleido._kaleido_tab._tab import _KaleidoTab
+
+    navigate, reload = _KaleidoTab.navigate, _KaleidoTab.reload
+    taken: list[int] = []
+
+    async def take_another_context(self) -> None:
+        tree = await self.tab.send_command("Page.getFrameTree")
+        frame = tree["result"]["frameTree"]["frame"]["id"]
+        world = await self.tab.send_command("Page.createIsolatedWorld", params={"frameId": frame})
+        self._current_js_id = world["result"]["executionContextId"]
+        taken.append(self._current_js_id)
+
+    async def navigate_then_take(self, url=""):
+        await navigate(self, url)
+        await take_another_context(self)
+
+    async def reload_then_take(self):
+        await reload(self)
+        await take_another_context(self)
+
+    monkeypatch.setattr(_KaleidoTab, "navigate", navigate_then_take)
+    monkeypatch.setattr(_KaleidoTab, "reload", reload_then_take)
+    png = exports.render_png(go.Figure(go.Bar(x=["a"], y=[1])), "projector")
+    assert taken and png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "before its page had loaded" not in caplog.text
+
+
 def test_a_render_that_never_finds_its_page_fails_after_two_tries_and_the_job_says_so(
     monkeypatch, atlas, tmp_path, caplog
 ):
@@ -140,6 +177,69 @@ def test_a_render_that_never_finds_its_page_fails_after_two_tries_and_the_job_sa
         == "Ekspor gagal: gambar tidak dapat dibuat di server; coba lagi, dan bila gagal lagi lihat log server"
     )
     assert exports.KALEIDO_NOT_READY in caplog.text
+
+
+def _chromium_children() -> list[psutil.Process]:
+    return [c for c in psutil.Process().children(recursive=True) if "chrom" in c.name().lower()]
+
+
+def test_a_browser_that_hangs_is_killed_at_the_limit_and_the_next_render_is_drawn(monkeypatch):
+    """A Chromium whose page never loads (the hang that once held the render lock for a whole test
+    run) is ended at RENDER_SECONDS; the error says so, no browser is left, the lock is free."""
+    from kaleido._kaleido_tab._tab import _KaleidoTab
+
+    async def never_loads(self, url=""):
+        await asyncio.sleep(3600)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_KaleidoTab, "navigate", never_loads)
+        patch.setattr(exports, "RENDER_SECONDS", 8.0)
+        with pytest.raises(exports.ExportError, match="not drawn within 8 s"):
+            exports.render_png(go.Figure(go.Bar(x=["a"], y=[1])), "projector")
+    assert _chromium_children() == []
+    png = exports.render_png(go.Figure(go.Bar(x=["a"], y=[1])), "projector")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_browser_that_does_not_answer_its_close_is_killed_with_its_process_group(monkeypatch):
+    """A Chromium that stops answering after drawing would keep choreographer's close waiting for ever
+    (and the machine's render lock with it): the image still comes, and nothing of the browser is left."""
+    import kaleido
+
+    draw = kaleido.Kaleido.calc_fig
+    groups: list[int] = []
+
+    async def draw_then_freeze(self, *args, **kwargs):
+        png = await draw(self, *args, **kwargs)
+        groups.append(self.subprocess.pid)  # the wrapper leads the browser's session and group
+        os.killpg(self.subprocess.pid, signal.SIGSTOP)
+        return png
+
+    monkeypatch.setattr(kaleido.Kaleido, "calc_fig", draw_then_freeze)
+    monkeypatch.setattr(exports, "CLOSE_SECONDS", 3.0)
+    png = exports.render_png(go.Figure(go.Bar(x=["a"], y=[1])), "projector")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert groups and _live_members(groups[0]) == []
+
+
+def _live_members(group: int) -> list[psutil.Process]:
+    """The processes of a process group that still run (a zombie has ended)."""
+    members = []
+    for process in psutil.process_iter(["status"]):
+        with contextlib.suppress(ProcessLookupError, psutil.Error):
+            if os.getpgid(process.pid) == group and process.info["status"] != psutil.STATUS_ZOMBIE:
+                members.append(process)
+    return members
+
+
+def test_an_export_waits_for_the_machines_render_lock_only_so_long(monkeypatch):
+    monkeypatch.setattr(exports, "LOCK_SECONDS", 0.5)
+    held = FileLock(exports.RENDER_LOCK_FILE, mode=0o666)  # another process's render, as the lock sees it
+    with (
+        held,
+        pytest.raises(exports.ExportError, match=r"other images were being drawn for more than 0\.5 s"),
+    ):
+        exports.render_png(go.Figure(go.Bar(x=["a"], y=[1])), "projector")
 
 
 def test_a_job_with_a_bad_choice_says_why_in_the_users_language(atlas, tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import new_session
 from tests.browser.harness import ROOT, free_port, running_server, stop
@@ -50,38 +51,53 @@ def redis_server(directory: Path):
 
 
 @contextmanager
-def celery_worker(env: dict[str, str]):
-    """``celery -A app:celery_app worker``, as the README tells an office to run it."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "app:celery_app", "worker", "--pool=solo", "--loglevel=INFO"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        yield process
-    finally:
-        stop(process, timeout=20)
+def celery_worker(env: dict[str, str], log: Path):
+    """``celery -A app:celery_app worker``, as the README tells an office to run it. Its output goes to
+    ``log``: a pipe nobody reads during the test would block the worker once Chromium's log filled it."""
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "app:celery_app",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process
+        finally:
+            stop(process, timeout=20)
 
 
 def test_a_png_export_is_made_by_a_celery_worker_through_redis(browser, tmp_path):
+    log = tmp_path / "worker.log"
     with redis_server(tmp_path) as url:
         env = {"REDIS_URL": url, "ATLAS_DATA_DIR": str(tmp_path / "data")}
-        with celery_worker(env) as worker, running_server(env=env) as base:
+        with celery_worker(env, log), running_server(env=env) as base:
             session, context = new_session(browser, base, accept_downloads=True)
             try:
                 session.open()
                 session.show("export")
-                with session.page.expect_download(timeout=120_000) as info:
-                    session.page.locator("#export-png").click()
+                try:  # the worker's start, then a render that may queue for the machine's render lock
+                    with session.page.expect_download(timeout=240_000) as info:
+                        session.page.locator("#export-png").click()
+                except PlaywrightTimeout:  # say what the worker did, not only that no file came
+                    pytest.fail(
+                        f"no PNG within 240 s; the page says {session.text('#export-status')!r};"
+                        f" the worker's log ends:\n{log.read_text()[-4000:]}"
+                    )
                 path = tmp_path / info.value.suggested_filename
                 info.value.save_as(path)
                 assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
                 assert session.text("#export-status").startswith("Selesai:")
             finally:
                 context.close()
-            worker.terminate()
-            log = worker.communicate(timeout=20)[0]
-    assert "succeeded" in log  # the worker, not the web process, made the file
+    assert "succeeded" in log.read_text()  # the worker, not the web process, made the file
