@@ -33,12 +33,16 @@ fi
 # Everything: the browser tests (mostly waiting on Chromium and the server, so in two processes, a
 # test module each at a time) and the others (mostly Python) side by side, the others at a lower
 # priority and in two processes too, so that they take up both cores once the browser tests are
-# done. Their reports follow each other; either failing fails the run.
+# done. Their reports follow each other; either failing fails the run. Each test has 600 s
+# (pytest-timeout, pyproject.toml); each half has 40 min, so a hang outside a test ends the run too
+# (status 124), never stalls it.
+limit=(timeout --kill-after=60 2400)
 others_log="$(mktemp)"
-nice -n 10 .venv/bin/python -m pytest tests --ignore=tests/browser -n 2 --dist loadfile --durations=15 >"$others_log" 2>&1 &
+nice -n 10 "${limit[@]}" .venv/bin/python -m pytest tests --ignore=tests/browser -n 2 --dist loadfile \
+  --durations=15 >"$others_log" 2>&1 &
 others=$!
 browser_status=0
-.venv/bin/python -m pytest tests/browser -n 2 --dist loadfile --durations=30 || browser_status=$?
+"${limit[@]}" .venv/bin/python -m pytest tests/browser -n 2 --dist loadfile --durations=30 || browser_status=$?
 others_status=0
 wait "$others" || others_status=$?
 cat "$others_log"

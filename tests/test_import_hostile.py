@@ -245,9 +245,10 @@ def test_the_cli_refuses_the_hanging_geopackage_at_once(tmp_path, capsys):
     path = geopackage(tmp_path / "hang.gpkg", {"hang": ENDLESS})
     with sqlite3.connect(path) as connection:
         connection.execute("DELETE FROM gpkg_contents WHERE table_name = 'parcels'")
-    started = time.monotonic()
     assert main(["import", str(path), "--dry-run", "--store", str(tmp_path / "store")]) == 2
-    assert time.monotonic() - started < 10
+    # Refused for what it is, before anything runs the view: had GDAL read it, the read would have
+    # been stopped at the time budget and said "took more than ... s" instead (no clock here: under
+    # a loaded CI the CLI's start alone once took 12 s).
     assert "hang.gpkg: 'hang' is a SQL view, not a table" in capsys.readouterr().err
 
 

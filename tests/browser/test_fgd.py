@@ -89,6 +89,9 @@ def test_saved_views_survive_a_restart_and_step_with_arrow_keys(browser, tmp_pat
         items = session.page.locator("#saved-views li[data-view]")
         assert [items.nth(i).get_attribute("data-query") for i in range(3)] == queries
         session.page.locator("#presentation-toggle").click()
+        # the keys step only once the page presents (the state comes back from the server first)
+        session.page.wait_for_function("() => document.body.classList.contains('presenting')")
+        session.settle()
         session.page.locator("#map").click(position={"x": 5, "y": 5})
         for query in queries:  # stepping keeps presentation mode on
             session.page.keyboard.press("ArrowRight")

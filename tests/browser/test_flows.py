@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+import time
 
 import pytest
-from playwright import sync_api as playwright_errors
 
 from dashboard.figures import (
     FOOTPRINT_LOOK,
@@ -20,7 +21,7 @@ from dashboard.figures import (
 from dashboard.i18n import format_km
 from geodata.connectivity import kaltim_analysis, kaltim_sites
 from geodata.query import select_zones
-from tests.browser.harness import SHOWN_ZONES_JS
+from tests.browser.harness import SHOWN_ZONES_JS, center_on, hovers
 
 
 def pick_from_dropdown(session, dropdown_id: str, text: str) -> None:
@@ -101,32 +102,9 @@ def test_clicking_a_bar_opens_the_detail_and_highlights_the_map(session, atlas):
 def test_clicking_a_zone_on_the_map_selects_it_and_its_bar(session, atlas):
     session.open()
     zone = atlas.zones.loc["galang_batang"]  # no other zone within 45 km: one point under the pointer
-    point = session.page.evaluate(
-        """([lon, lat]) => {
-            // Through Plotly, like a user's zoom: a later redraw (a resize) keeps this camera.
-            const gd = document.querySelector('#map .js-plotly-plot');
-            return Plotly.relayout(gd, {'map.center': {lon, lat}, 'map.zoom': 9}).then(() => new Promise((resolve) => {
-                const map = gd._fullLayout.map._subplot.map;
-                const at = () => {
-                    const p = map.project([lon, lat]);
-                    const box = map.getCanvas().getBoundingClientRect();
-                    resolve({x: box.left + p.x, y: box.top + p.y});
-                };
-                map.loaded() ? at() : map.once('idle', at);
-            }));
-        }""",
-        [zone["lon"], zone["lat"]],
-    )
+    point = center_on(session.page, zone["lon"], zone["lat"])
     session.settle()
-    hovering = "(id) => (document.querySelector('#map .js-plotly-plot')._hoverdata || []).some(d => d.customdata === id)"
-    for _ in range(10):  # a real pointer: move off and back on until Plotly reports the hover
-        session.page.mouse.move(point["x"] - 40, point["y"] - 40)
-        session.page.mouse.move(point["x"], point["y"], steps=4)
-        try:
-            session.page.wait_for_function(hovering, arg="galang_batang", timeout=3_000)
-            break
-        except playwright_errors.TimeoutError:
-            continue
+    hovers(session.page, point, "galang_batang", 10, wait_ms=3_000)  # the click is what is tested
     session.page.mouse.click(point["x"], point["y"])
     session.page.wait_for_function("() => document.querySelector('#zone-detail h3')")
     assert session.text("#zone-detail h3") == zone["name"]
@@ -244,14 +222,19 @@ def test_a_map_relayout_during_a_view_switch_does_not_lose_the_switch(session, a
     held = []
 
     def hold_the_switch(route):
-        if not held and '"changedPropIds":["view-tabs.value"]' in (route.request.post_data or ""):
+        # the switch's request may carry another input's change too: match the id, not the whole list
+        if not held and "view-tabs.value" in json.loads(route.request.post_data or "{}").get(
+            "changedPropIds", []
+        ):
             held.append(route)
         else:
             route.continue_()
 
     session.page.route(lambda url: "/_dash-update-component" in url, hold_the_switch)
     session.page.get_by_label("Nasional", exact=True).check()
+    deadline = time.monotonic() + 60
     while not held:
+        assert time.monotonic() < deadline, "the view switch's request never reached the server"
         session.page.wait_for_timeout(50)
     session.page.evaluate(
         "() => Plotly.relayout(document.querySelector('#map .js-plotly-plot'), {'map.zoom': 7})"

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from dashboard.features import filters
 from dashboard.figures import REGENCIES_URL
 from tests.browser.harness import SHOWN_ZONES_JS
 
 LIVE_MAP_JS = "document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+# Where the regency layer is on the live map: its source added and loaded, its line layer added.
+REGENCIES_DRAWN_JS = f"""(() => {{
+  const map = {LIVE_MAP_JS};
+  const source = !!map.getSource('regencies'), layer = !!map.getLayer('regency-lines');
+  const loaded = source && map.isSourceLoaded('regencies');
+  return {{source, loaded, layer, drawn: source && loaded && layer}};
+}})()"""
 
 
 def test_regency_layer_loads_only_when_switched_on_and_the_url_filters_by_regency(session, atlas):
@@ -27,10 +36,14 @@ def test_regency_layer_loads_only_when_switched_on_and_the_url_filters_by_regenc
 
     session.page.locator("#map-layers").get_by_text("Batas kabupaten/kota").click()
     session.page.wait_for_function("() => location.search.includes('layers=regencies')")
-    session.page.wait_for_function(
-        f"() => {{ const map = {LIVE_MAP_JS}; return map.getSource('regencies') && map.isSourceLoaded('regencies')"
-        " && map.getLayer('regency-lines'); }"
-    )
+    try:  # 1.4 MB of GeoJSON cut into tiles by a software-rendered map on two shared cores
+        session.page.wait_for_function(REGENCIES_DRAWN_JS + ".drawn", timeout=240_000)
+    except PlaywrightTimeout as exc:
+        state = session.page.evaluate(REGENCIES_DRAWN_JS)
+        fetched = [url for url in requested if REGENCIES_URL in url]
+        raise AssertionError(
+            f"the regency layer was not drawn: {state}; its file asked for: {fetched}"
+        ) from exc
     session.settle()
     assert [url for url in requested if REGENCIES_URL in url]
     assert "regency=64.71" in session.page.url  # the filter survives the restyle
