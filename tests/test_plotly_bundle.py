@@ -39,11 +39,12 @@ def test_maplibre_shared_code_ships_once():
 
 def test_map_subplot_is_patched():
     """build.mjs patches plotly.js's map subplot: it resizes the map only when its container's size
-    changed (``_atlasSize``), and the online icon and font fixes are gone (the page is offline); and
+    differs from the canvas MapLibre drew, and the online icon and font fixes are gone (the page is
+    offline); and
     its scattermap trace gives a source data only when it changed (``_atlasSent``).
     tests/browser/test_plotly_bundle.py checks what the patches do on a live map."""
     bundle = BUNDLE.read_text(encoding="utf-8")
-    assert bundle.count("this._atlasSize=") == 1
+    assert bundle.count('.style.width!==(this.div.clientWidth||400)+"px"') == 1
     assert "._atlasSent" in bundle
     assert "@mapbox/maki" not in bundle
     assert "Open Sans Extra Bold" not in bundle  # the font-name rewrites of setTransformRequest
@@ -69,7 +70,7 @@ def test_every_colour_the_page_s_figures_name_is_one_the_bundle_parses(atlas, tm
     for name, figure in {
         "map": base_map_figure(atlas, runtime.model, runtime.hovers, runtime.overlays),
         "national": national_figure(atlas, "en", 2015),
-        "investment": investment_figure(atlas, runtime.model, atlas.zones, ViewState()),
+        "investment": investment_figure(atlas.zones, runtime.model, atlas.zones, ViewState()),
         "template": plotly_template(),
     }.items():
         colours = set(_colours(figure))

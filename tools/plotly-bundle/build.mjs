@@ -232,8 +232,10 @@ const trimCore = {
 
 // plotly.js's map subplot (src/plots/map/map.js) resizes the map on every Plotly.react, so each Dash
 // figure update painted full extra frames, ~1-2 s each in software WebGL at 20,000 zones (issue 14):
-// a resize resets the canvas. Here it resizes only when its container's size changed (MapLibre also
-// follows its container with its own ResizeObserver). The camera is still set on every react: a
+// a resize resets the canvas. Here it resizes only when its container's size differs from the size
+// MapLibre last drew at (the canvas's CSS size; an empty container counts as MapLibre's 400 x 300),
+// so neither the first update after the map is made nor one after MapLibre's own ResizeObserver
+// has already followed the container resizes it again. The camera is still set on every react: a
 // patch that jumped only to what differed made the national filter's map update 3-4x slower in the
 // bench (p95 86 ms without it, 286-320 ms with it, same machine, 2026-12-01), cause not found.
 // The online icon and font fixes (Maki icons and OpenMapTiles font names from the internet) go: the
@@ -243,9 +245,9 @@ const MAP_PATCHES = [
     [
         `    this.map.resize();
 `,
-        `    var size = this.div.clientWidth + 'x' + this.div.clientHeight;
-    if (size !== this._atlasSize) {
-        this._atlasSize = size;
+        `    var canvas = this.map.getCanvas();
+    if (canvas.style.width !== (this.div.clientWidth || 400) + 'px' ||
+        canvas.style.height !== (this.div.clientHeight || 300) + 'px') {
         this.map.resize();
     }
 `,
@@ -285,21 +287,97 @@ const SCATTERMAP_PATCHES = [
     ],
 ];
 
+// Issue 14: a filter hides the zones' points by MapLibre feature state, not by new longitudes (a
+// new GeoJSON of 20,000 points for Plotly to build, MapLibre to re-tile and software GL to redraw).
+// For a trace whose `meta.featureState` is true (dashboard/figures.py: the zones and their halo),
+// a circle whose feature state `hidden` is true (feature id: point index + 1, as convert.js
+// numbers them; assets/map-footprints.js sets it) draws with opacity 0, and hover, hence a click,
+// passes it over: Plotly finds hovered points in its calcdata, not among MapLibre's drawn ones.
+// Other traces are left as they were.
+const SCATTERMAP_STATE_PATCHES = [
+    [
+        `            'circle-opacity': circleOpts.mo
+`,
+        `            'circle-opacity': trace.meta && trace.meta.featureState
+                ? ['case', ['boolean', ['feature-state', 'hidden'], false], 0,
+                    typeof circleOpts.mo === 'object' ? ['get', circleOpts.mo.property] : circleOpts.mo]
+                : circleOpts.mo
+`,
+    ],
+];
+const SCATTERMAP_HOVER_PATCHES = [
+    [
+        `    var hasCluster = trace.cluster && trace.cluster.enabled;
+`,
+        `    var hasCluster = trace.cluster && trace.cluster.enabled;
+    var stateSource = trace.meta && trace.meta.featureState ? 'source-' + trace.uid + '-circle' : null;
+    function isHidden(d) {
+        var state = subplot.map.getSource(stateSource) && subplot.map.getFeatureState({source: stateSource, id: d.i + 1});
+        return Boolean(state && state.hidden);
+    }
+`,
+    ],
+    [
+        `        return Math.max(Math.sqrt(dx * dx + dy * dy) - rad, 1 - 3 / rad);
+`,
+        `        var distance = Math.max(Math.sqrt(dx * dx + dy * dy) - rad, 1 - 3 / rad);
+        // only a point near enough to be hovered asks MapLibre for its state
+        return stateSource && distance <= pointData.distance && isHidden(d) ? Infinity : distance;
+`,
+    ],
+];
+
 // The patches above, by the plotly.js source file they apply to.
-const PATCHES = { 'plots/map/map.js': MAP_PATCHES, 'traces/scattermap/plot.js': SCATTERMAP_PATCHES };
+const PATCHES = {
+    'plots/map/map.js': MAP_PATCHES,
+    'traces/scattermap/plot.js': SCATTERMAP_PATCHES,
+    'traces/scattermap/convert.js': SCATTERMAP_STATE_PATCHES,
+    'traces/scattermap/hover.js': SCATTERMAP_HOVER_PATCHES,
+};
+// Each [from, to] of `patches` applied to `code` (the file `where`); a `from` not found fails the build.
+function applyPatches(code, patches, where) {
+    for (const [from, to] of patches) {
+        const found = typeof from === 'string' ? code.includes(from) : from.test(code);
+        if (!found) throw new Error(`${where} no longer contains ${String(from).slice(0, 60)}`);
+        code = code.replace(from, to);
+    }
+    return code;
+}
 const patchSources = {
     name: 'patch-map-sources',
     setup(b) {
-        b.onLoad({ filter: /[\\/]plotly\.js[\\/]src[\\/](plots[\\/]map[\\/]map|traces[\\/]scattermap[\\/]plot)\.js$/ }, (args) => {
+        b.onLoad({ filter: /[\\/]plotly\.js[\\/]src[\\/](plots[\\/]map[\\/]map|traces[\\/]scattermap[\\/](plot|convert|hover))\.js$/ }, (args) => {
             const file = Object.keys(PATCHES).find((name) => args.path.replace(/\\/g, '/').endsWith(`/src/${name}`));
-            let code = readFileSync(args.path, 'utf8');
-            for (const [from, to] of PATCHES[file]) {
-                const found = typeof from === 'string' ? code.includes(from) : from.test(code);
-                if (!found) throw new Error(`src/${file} no longer contains ${String(from).slice(0, 60)}`);
-                code = code.replace(from, to);
-            }
+            const code = applyPatches(readFileSync(args.path, 'utf8'), PATCHES[file], `src/${file}`);
             return { contents: stripMeta(code), loader: 'js' };
         });
+    },
+};
+
+// MapLibre's symbol placement (Placement.getBucketParts) reads the layout of the style layer a tile's
+// label bucket was bound to when the tile arrived. Under load, after quick restyles, such a layer had
+// no layout (never evaluated), and every frame threw from its placement ("Cannot read properties of
+// undefined (reading 'get')", about 1 page in 25 at full CPU load) until the tile was parsed again.
+// How, read from MapLibre's code and not seen directly: a layer replaced under its id twice before
+// the style is next evaluated (Plotly re-adds a trace's layers on restyle). The bucket is now passed
+// over until then (its placement and its labels' opacities), as if the tile had not arrived yet.
+const MAPLIBRE_PATCHES = [
+    [
+        't.id!==a.layerIds[0])return;let s=n.collisionBoxArray,c=a.layers[0].layout,',
+        't.id!==a.layerIds[0]||!a.layers[0].layout)return;let s=n.collisionBoxArray,c=a.layers[0].layout,',
+    ],
+    [
+        't&&r.latestFeatureIndex&&e.id===t.layerIds[0]&&this.updateBucketOpacities(',
+        't&&r.latestFeatureIndex&&e.id===t.layerIds[0]&&t.layers[0].layout&&this.updateBucketOpacities(',
+    ],
+];
+const patchMaplibre = {
+    name: 'patch-maplibre',
+    setup(b) {
+        b.onLoad({ filter: /[\\/]maplibre-gl[\\/]dist[\\/]maplibre-gl\.mjs$/ }, (args) => ({
+            contents: applyPatches(readFileSync(args.path, 'utf8'), MAPLIBRE_PATCHES, 'maplibre-gl.mjs'),
+            loader: 'js',
+        }));
     },
 };
 
@@ -397,7 +475,7 @@ const bundled = await build({
     format: 'iife',
     globalName: 'Plotly',
     legalComments: 'eof',
-    plugins: [trimCore, patchSources, noSatelliteStyles, ...usedExports, ...unusedPackages, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource],
+    plugins: [trimCore, patchSources, patchMaplibre, noSatelliteStyles, ...usedExports, ...unusedPackages, stripAttributeMeta, inlineCss, sharedFromGlobal(true), workerSource],
     alias: { regl: '@plotly/regl' },
     define: { global: 'window', 'define.amd': 'false' },
 });
