@@ -107,8 +107,8 @@ def layout(map_figure: Any, lang: str, years: tuple[int, int]) -> html.Section:
     under it, and presentation's caption."""
     kpis = html.Section(
         [
-            html.Div(id=kpi, className="kpi", role="status")
-            for kpi in ("kpi-zones", "kpi-investment", "kpi-workforce", "kpi-area")
+            html.Div(panels.kpi_placeholder(), id=kpi, className="kpi", role="status")
+            for kpi in panels.KPI_IDS
         ],
         className="kpis",
     )

@@ -32,6 +32,22 @@ def _reporting(total: Total, lang: str) -> str:
 KPI_IDS = ("kpi-zones", "kpi-investment", "kpi-workforce", "kpi-area")
 
 
+def kpi_card(label: str, value: str, note: str) -> list[Any]:
+    """A KPI card's children: its label, value and note, a line each."""
+    return [
+        html.Div(label, className="kpi-label"),
+        html.Div(value, className="kpi-value"),
+        html.Div(note, className="kpi-note"),
+    ]
+
+
+def kpi_placeholder() -> list[Any]:
+    """A KPI card before its figures come: its three lines, blank, so that the strip above the map
+    has its height from the first paint. Empty cards grew by ~70 px when filled, which shrank the
+    map, and MapLibre then drew it again at the new size, after the page looked ready."""
+    return kpi_card("\u00a0", "\u00a0", "\u00a0")
+
+
 def kpi_children(
     summary: Summary, total_zones: int, lang: str, year: int | None = None, unknown_year: int = 0
 ) -> dict[str, list[Any]]:
@@ -41,21 +57,14 @@ def kpi_children(
     def total(value: Total, text: str) -> str:
         return text if value.reporting else "–"  # nobody reports it: not zero, unknown
 
-    def card(label: str, value: str, note: str) -> list[Any]:
-        return [
-            html.Div(label, className="kpi-label"),
-            html.Div(value, className="kpi-value"),
-            html.Div(note, className="kpi-note"),
-        ]
-
     return {
-        "kpi-zones": card(
+        "kpi-zones": kpi_card(
             t("kpi.zones", lang),
             format_number(summary.zones, lang),
             t("kpi.of_total", lang, m=total_zones)
             + ("" if year is None else "; " + t("year.kpi", lang, n=format_number(unknown_year, lang))),
         ),
-        "kpi-investment": card(
+        "kpi-investment": kpi_card(
             t("kpi.investment", lang),
             total(
                 summary.investment_idr_trillion,
@@ -63,12 +72,12 @@ def kpi_children(
             ),
             _reporting(summary.investment_idr_trillion, lang),
         ),
-        "kpi-workforce": card(
+        "kpi-workforce": kpi_card(
             t("kpi.workforce", lang),
             total(summary.workforce, format_number(summary.workforce.value, lang)),
             _reporting(summary.workforce, lang),
         ),
-        "kpi-area": card(
+        "kpi-area": kpi_card(
             t("kpi.area", lang),
             total(summary.area_ha, format_hectares(summary.area_ha.value, lang)),
             _reporting(summary.area_ha, lang),

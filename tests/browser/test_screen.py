@@ -86,6 +86,37 @@ def test_the_map_fills_the_first_screen_and_nothing_scrolls_sideways(screen):
     assert not screen.blocked
 
 
+# The KPI strip's height and the map's top when the cards first appear, before their figures come
+# (an init script: it runs before the page's own).
+KPI_STRIP_FIRST_JS = """
+new MutationObserver((_, observer) => {
+  const strip = document.querySelector('.kpis');
+  const map = document.querySelector('#map');
+  if (!strip || !map) return;
+  observer.disconnect();
+  window.__kpiFirst = {strip: strip.getBoundingClientRect().height, mapTop: map.getBoundingClientRect().top,
+                       text: strip.textContent.trim()};
+}).observe(document, {childList: true, subtree: true});
+"""
+KPI_STRIP_NOW_JS = """() => ({strip: document.querySelector('.kpis').getBoundingClientRect().height,
+  mapTop: document.querySelector('#map').getBoundingClientRect().top})"""
+
+
+def test_the_kpi_strip_keeps_its_height_when_its_figures_come_in_either_language(screen):
+    """The map under the strip keeps its size: empty cards grew by ~70 px when their figures came
+    (and Indonesian notes wrap to two lines where English ones do not), which shrank the map after
+    its first draw, and MapLibre drew it again, under load after the page looked ready."""
+    screen.page.add_init_script(KPI_STRIP_FIRST_JS)
+    for query in ("", "?lang=en"):
+        screen.open(query)
+        screen.page.wait_for_function(
+            "() => document.querySelector('#kpi-zones .kpi-value').textContent.trim()"
+        )
+        first = screen.page.evaluate("() => window.__kpiFirst")
+        assert first.pop("text") == ""  # seen before the figures came
+        assert screen.page.evaluate(KPI_STRIP_NOW_JS) == first, query
+
+
 def test_the_control_panel_folds_away_and_the_map_takes_the_room_and_so_does_the_legend(screen):
     screen.open()
     before = screen.page.evaluate(MAP_BOX_JS)
