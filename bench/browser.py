@@ -140,13 +140,27 @@ PENDING_JS = "() => !window.__bench || window.__bench.fetches.every((f) => f.end
 
 # Check factories (JavaScript source). Each remembers what it needs at arm time.
 def map_shown(length: int) -> str:
-    """The zones trace got new longitudes, and the expected number of zones is shown (a hidden
-    zone's longitude is null)."""
+    """The map shows a changed set of zones, ``length`` of them. A zone's point is shown when the
+    zones trace has its longitude (the naive baseline: null when hidden) and, where the trace hides
+    by feature state (figures.BY_FEATURE_STATE, the app), its MapLibre feature state is not hidden
+    (Plotly's feature id: position + 1). Counting asks MapLibre once per zone (~4 ms at 20,000), so
+    it is redone only when the longitudes are new or the map's setFeatureState has been called."""
     return (
-        "() => { const zones = () => document.querySelector('#map .js-plotly-plot').data"
-        ".find((t) => t.name === 'zones'); const before = zones().lon;"
-        " return () => { const now = zones().lon; return now !== before"
-        f" && now.filter((x) => x !== null && x !== undefined).length === {length}; }}; }}"
+        "() => { const gd = document.querySelector('#map .js-plotly-plot'); const map = gd._fullLayout.map._subplot.map;"
+        " if (!map.__benchStates) { const set = map.setFeatureState.bind(map); map.__benchStates = 1;"
+        " map.setFeatureState = (...args) => { map.__benchStates += 1; return set(...args); }; }"
+        " const count = () => { const zones = gd.data.find((t) => t.name === 'zones');"
+        " const full = gd._fullData.find((t) => t.name === 'zones'); const subplot = gd._fullLayout.map._subplot;"
+        " const state = full && full.meta && full.meta.featureState && subplot.traceHash[full.uid];"
+        " const source = state ? state.sourceIds.circle : null;"
+        " let n = 0; for (let i = 0; i < zones.lon.length; i++) {"
+        " if (zones.lon[i] === null || zones.lon[i] === undefined) continue;"
+        " if (source && (subplot.map.getFeatureState({source, id: i + 1}) || {}).hidden) continue; n++; }"
+        " return {lon: zones.lon, states: map.__benchStates, n}; };"
+        " let last = count(); const before = last.n;"
+        " const shown = () => { const lon = gd.data.find((t) => t.name === 'zones').lon;"
+        " if (lon !== last.lon || map.__benchStates !== last.states) { last = count(); } return last.n; };"
+        f" return () => {{ const now = shown(); return now !== before && now === {length}; }}; }}"
     )
 
 
@@ -192,11 +206,24 @@ class PageSession:
     console_errors: list[str] = field(default_factory=list)
 
 
+# Compositing as a browser with a GPU does it, on this machine's software GL: the WebGL canvas is a
+# texture the GPU process composites. With --disable-gpu Chromium composites in software instead
+# and reads the canvas back every frame: the page's main thread waits for SwiftShader to finish
+# drawing (bench/RESULTS.md, 2026-12-02 ad-hoc runs), a wait no user's browser has.
+GPU_COMPOSITING_ARGS = [
+    *(arg for arg in CHROMIUM_ARGS if arg != "--disable-gpu"),
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+
+
 @contextmanager
-def chromium() -> Iterator[Browser]:
-    """Debian's Chromium, headless, through Playwright (no browser download)."""
+def chromium(gpu_compositing: bool = False) -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright (no browser download); as the tests run it,
+    or with ``gpu_compositing`` (GPU_COMPOSITING_ARGS)."""
+    args = GPU_COMPOSITING_ARGS if gpu_compositing else CHROMIUM_ARGS
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
         try:
             yield browser
         finally:
