@@ -97,6 +97,9 @@ def test_sql_parser_reads_polygons_multipolygons_and_quotes() -> None:
     assert second.geometry.geom_type == "MultiPolygon" and len(second.geometry.geoms) == 2
     with pytest.raises(ValueError, match="deep"):
         boundaries.path_to_geometry("[1, 2]")
+    # only the named rows, when names are given (tools/build_estates.py: the areas its rows use)
+    assert [a.code for a in boundaries.parse_sql(sql, {"Kota Dua"})] == ["99.02"]
+    assert boundaries.parse_sql(sql, set()) == []
 
 
 @cache

@@ -20,7 +20,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,8 +113,10 @@ def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts) if parts else shapely.MultiPolygon()
 
 
-def parse_sql(text: str) -> list[Area]:
-    """Every row of every ``INSERT INTO wilayah_boundaries(kode,nama,lat,lng,path)`` in an SQL dump."""
+def parse_sql(text: str, names: Collection[str] | None = None) -> list[Area]:
+    """Every row of every ``INSERT INTO wilayah_boundaries(kode,nama,lat,lng,path)`` in an SQL dump,
+    or only the rows named in ``names``: making a geometry valid is nearly all of the time, and a
+    caller that needs a few areas of a level need not pay for the others."""
     areas = []
     for insert in _INSERT.finditer(text):
         columns = [c.strip(" `") for c in insert.group(1).split(",")]
@@ -124,7 +126,9 @@ def parse_sql(text: str) -> list[Area]:
         body = text[insert.end() : end if end >= 0 else len(text)]
         for row in _ROW.finditer(body):
             code, name, _lat, _lng, path = row.groups()
-            areas.append(Area(_unquote(code), _unquote(name), path_to_geometry(_unquote(path))))
+            name = _unquote(name)
+            if names is None or name in names:
+                areas.append(Area(_unquote(code), name, path_to_geometry(_unquote(path))))
     return areas
 
 

@@ -128,22 +128,22 @@ class Boundaries:
 
 
 @functools.cache
-def _parsed_boundaries(folder: Path) -> dict[str, BaseGeometry]:
-    """Every official polygon of a folder of SQL dumps, by name: parsing and repairing them is nearly
-    all of a run's time, so a process that builds several times (the tests) parses each folder once."""
+def _parsed_boundaries(folder: Path, names: frozenset[str] | None) -> dict[str, BaseGeometry]:
+    """The official polygons of a folder of SQL dumps, by name (only ``names`` when given): parsing
+    and repairing them is nearly all of a run's time, so only the polygons the rows use are made,
+    and a process that builds several times (the tests) makes them once."""
     polygons_by_name: dict[str, BaseGeometry] = {}
     for sql in sorted(folder.glob("*.sql")):
-        for area in parse_sql(sql.read_text(encoding="utf-8")):
+        for area in parse_sql(sql.read_text(encoding="utf-8"), names):
             shapely.prepare(area.geometry)
             polygons_by_name[area.name] = area.geometry
     return polygons_by_name
 
 
-def read_boundaries(folder: Path, names: set[str] | None = None) -> dict[str, BaseGeometry]:
+def read_boundaries(folder: Path, names: Iterable[str] | None = None) -> dict[str, BaseGeometry]:
     """Official polygons by name from the wilayah_boundaries SQL dumps (only ``names`` when given),
     parsed as the shipped boundary layers are (tools/build_boundaries.py)."""
-    parsed = _parsed_boundaries(folder.resolve())
-    return {name: polygon for name, polygon in parsed.items() if names is None or name in names}
+    return dict(_parsed_boundaries(folder.resolve(), None if names is None else frozenset(names)))
 
 
 def regency_names(text: str) -> list[str]:
@@ -152,9 +152,12 @@ def regency_names(text: str) -> list[str]:
 
 
 def load_boundaries(reference: Path, rows: Iterable[dict[str, str]]) -> Boundaries:
-    """Every official province, and the official regencies the rows name."""
-    provinces = read_boundaries(reference / PROVINCE_SQL)
-    missing = sorted(set(PROVINCES) - set(provinces))
+    """The official provinces and regencies the rows name (a province that is not one of the 38
+    official names is left to build_zone, which leaves its row out saying so)."""
+    rows = list(rows)
+    wanted = {row["province"] for row in rows} & set(PROVINCES)
+    provinces = read_boundaries(reference / PROVINCE_SQL, wanted)
+    missing = sorted(wanted - set(provinces))
     if missing:
         raise SystemExit(f"no official polygon read for {', '.join(missing)} in {reference / PROVINCE_SQL}")
     named = {name for row in rows for name in regency_names(row["regency_city"])}
