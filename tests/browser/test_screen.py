@@ -29,13 +29,14 @@ AXE_JS = """async () => {
     .map((v) => ({id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' '))}));
 }"""
 
-# Where the map lies on the first screen, and whether anything scrolls sideways.
+# Where the map lies on the first screen, and whether anything scrolls sideways (or the page at all).
 MAP_BOX_JS = """() => {
   const r = document.querySelector('#map').getBoundingClientRect();
   const w = innerWidth, h = innerHeight;
   const seen = Math.max(0, Math.min(r.right, w) - Math.max(r.left, 0))
     * Math.max(0, Math.min(r.bottom, h) - Math.max(r.top, 0));
-  return {top: r.top, width: r.width, share: seen / (w * h), scroll: document.scrollingElement.scrollWidth, w};
+  return {top: r.top, width: r.width, share: seen / (w * h), scroll: document.scrollingElement.scrollWidth, w,
+          tall: document.scrollingElement.scrollHeight, h};
 }"""
 CAMERA_JS = """() => {
   const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
@@ -69,6 +70,7 @@ def test_the_map_fills_the_first_screen_and_nothing_scrolls_sideways(screen):
     height = VIEWPORTS[screen.size][1]
     if screen.size == "laptop":
         assert box["top"] < height / 3 and box["share"] >= 0.40, box
+        assert box["tall"] <= box["h"], f"the page scrolls: the panels scroll inside themselves {box}"
     else:
         assert box["top"] < height / 2 and box["share"] >= 0.30, box
     assert box["scroll"] <= box["w"], box
