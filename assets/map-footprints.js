@@ -58,6 +58,7 @@ window.atlasFootprints = (function () {
     const source = map.getSource(id);
     if (!source) { return; }
     const wanted = hiddenBy(current, rows);
+    if (source.__atlasHidden === wanted) { return; } // the same filter's set: nothing to touch
     const before = source.__atlasHidden || new Set();
     before.forEach((i) => { if (!wanted.has(i)) { map.setFeatureState({source: id, id: i + offset}, {hidden: false}); } });
     wanted.forEach((i) => { if (!before.has(i)) { map.setFeatureState({source: id, id: i + offset}, {hidden: true}); } });
